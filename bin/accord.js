@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// The `accord` command: routes a subcommand to the module that owns it.
+const commands = {
+  participant: async (argv) => {
+    const [sub, ...rest] = argv;
+    if (sub === 'serve') return (await import('../main/headless/cli.ts')).runParticipantServe(rest);
+    throw new Error(`unknown participant command "${sub ?? ''}" (try: serve)`);
+  },
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const command = commands[name ?? ''];
+if (!command) {
+  process.stderr.write(`usage: accord <${Object.keys(commands).join('|')}> …\n`);
+  process.exit(2);
+}
+command(argv).catch((error) => {
+  process.stderr.write(`accord ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+// Lint enforces the architecture of DESIGN.md (who may import whom) as well as style and size.
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nativeOrTransport = ['electron', '@grpc/*', 'better-sqlite3', 'keytar', 'ws'];
+
+/** A no-restricted-imports rule: forbidden packages plus forbidden relative folders. */
+function layer(packages, folders, extra = []) {
+  return [
+    'error',
+    {
+      patterns: [
+        ...[...new Set(packages)].map((name) => ({
+          group: [name, `${name}/*`],
+          message: `this layer must not import ${name} (DESIGN.md)`,
+        })),
+        ...folders.map((folder) => ({
+          group: [`.*/**/${folder}/**`, `.*/**/${folder}`],
+          message: `this layer must not import ${folder}/ (DESIGN.md)`,
+        })),
+        ...extra,
+      ],
+    },
+  ];
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'release/', 'test-results/', '**/*.d.ts', 'test/fixtures/lint/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 50, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.js'] },
+      'import-x/ignore': ['\\.svelte$', 'node_modules'],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['engine/**'],
+    rules: { 'no-restricted-imports': layer(nativeOrTransport, ['main', 'coordinator', 'preload', 'renderer']) },
+  },
+  {
+    files: ['engine/**'],
+    ignores: ['engine/runtime/**'],
+    rules: {
+      'no-restricted-imports': layer(
+        nativeOrTransport,
+        ['main', 'coordinator', 'preload', 'renderer'],
+        [
+          {
+            group: ['onnxruntime-node', 'onnxruntime-*'],
+            message: 'only engine/runtime imports onnxruntime (DESIGN.md)',
+          },
+        ],
+      ),
+    },
+  },
+  {
+    files: ['main/participant/**', 'main/headless/**'],
+    rules: { 'no-restricted-imports': layer(['electron'], ['coordinator', 'renderer', 'electron']) },
+  },
+  {
+    files: ['main/electron/**'],
+    rules: { 'no-restricted-imports': layer([], ['coordinator', 'renderer']) },
+  },
+  {
+    files: ['coordinator/**'],
+    rules: { 'no-restricted-imports': layer(['electron', 'keytar'], ['main', 'renderer', 'preload']) },
+  },
+  {
+    files: ['preload/**'],
+    rules: { 'no-restricted-imports': layer([], ['main', 'coordinator', 'renderer', 'engine']) },
+  },
+  {
+    files: ['renderer/**'],
+    ignores: ['renderer/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': layer(
+        ['electron', 'node:*', 'onnxruntime-node', ...nativeOrTransport],
+        ['main', 'coordinator', 'engine'],
+        [
+          {
+            group: ['**/preload/*', '!**/preload/contract.ts'],
+            message: 'the renderer imports only preload/contract.ts',
+          },
+        ],
+      ),
+    },
+  },
+  {
+    files: ['renderer/**/*.svelte'],
+    rules: { 'max-lines': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    files: ['test/**', 'scripts/**'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+);

@@ -1,0 +1,25 @@
+/** Electron entry: lifecycle only. Everything the app does lives in main/participant. */
+import { app, ipcMain, session } from 'electron';
+import { createParticipantApi } from '../participant/api/participant-api.ts';
+import { registerAppSchemeAsPrivileged, serveRendererOverAppProtocol } from './app-protocol.ts';
+import { registerIpcHandlers } from './ipc.ts';
+import { createMainWindow } from './window.ts';
+
+registerAppSchemeAsPrivileged();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    serveRendererOverAppProtocol();
+    registerIpcHandlers(ipcMain, createParticipantApi());
+    createMainWindow();
+  });
+}

@@ -1,0 +1,42 @@
+/** Proves that lint enforces DESIGN.md's dependency directions, by linting code placed in each layer. */
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layering lint', () => {
+  it.each([
+    ['engine/graph/fixture.ts', "import { app } from 'electron';"],
+    ['engine/train/fixture.ts', "import Database from 'better-sqlite3';"],
+    ['engine/nn/fixture.ts', "import * as grpc from '@grpc/grpc-js';"],
+    ['engine/graph/fixture.ts', "import * as ort from 'onnxruntime-node';"],
+    ['main/participant/fixture.ts', "import { app } from 'electron';"],
+    ['main/participant/fixture.ts', "import { x } from '../../coordinator/server.ts';"],
+    ['coordinator/fixture.ts', "import { x } from '../main/participant/api/dispatch.ts';"],
+    ['renderer/src/fixture.ts', "import { readFileSync } from 'node:fs';"],
+    ['renderer/src/fixture.ts', "import { x } from '../../engine/runtime/execution-providers.ts';"],
+    ['renderer/src/fixture.ts', "import { x } from '../../preload/preload.ts';"],
+  ])('refuses %s: %s', async (filePath, code) => {
+    expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toHaveLength(1);
+  });
+
+  it.each([
+    ['engine/runtime/fixture.ts', "import * as ort from 'onnxruntime-node';"],
+    ['renderer/src/fixture.ts', "import { methods } from '../../preload/contract.ts';"],
+    ['main/electron/fixture.ts', "import { app } from 'electron';"],
+    ['main/participant/fixture.ts', "import { x } from '../../engine/runtime/execution-providers.ts';"],
+  ])('allows %s: %s', async (filePath, code) => {
+    expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
+  });
+
+  it('refuses an import cycle', async () => {
+    const unignored = new ESLint({ cwd: process.cwd(), ignore: false });
+    const [result] = await unignored.lintFiles(['test/fixtures/lint/cycle-a.ts']);
+    expect(result?.messages.map((m) => m.ruleId)).toContain('import-x/no-cycle');
+  });
+});
