@@ -20,7 +20,7 @@ export function elementCount(shape: readonly number[]): number {
 
 export function tensor(shape: readonly number[], data?: Float32Array | readonly number[]): Float32Tensor {
   const size = elementCount(shape);
-  const values = data instanceof Float32Array ? data : new Float32Array(data ?? size);
+  const values = data instanceof Float32Array ? data : data ? Float32Array.from(data) : new Float32Array(size);
   if (values.length !== size) {
     throw new Error(`tensor of shape [${shape.join(', ')}] needs ${size} values, got ${values.length}`);
   }
