@@ -71,3 +71,12 @@ export function createStrategy(config: unknown): Strategy {
       return new MultiTask();
   }
 }
+
+/** Robust strategies need each update, which secure aggregation hides: refuse the pair up front. */
+export function assertUsableWithSecureAggregation(strategy: Strategy, secureAggregation: boolean): void {
+  if (secureAggregation && strategy.needsIndividualUpdates) {
+    throw new Error(
+      `strategy "${strategy.name}" needs each participant's update and cannot run with secure aggregation; choose another strategy or turn secure aggregation off`,
+    );
+  }
+}

@@ -60,7 +60,7 @@ function readValues(reader: ByteReader, encoding: number, size: number, name: st
   const indices = readSparseIndices(reader, size, name);
   const kept = readDense(indices.length);
   const values = new Float32Array(size);
-  indices.forEach((index, j) => (values[index] = kept[j] as number));
+  for (let j = 0; j < indices.length; j++) values[indices[j] as number] = kept[j] as number;
   return values;
 }
 

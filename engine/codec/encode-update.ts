@@ -73,7 +73,10 @@ function encodeTensor(
   if (encoding.topKFraction === 1) {
     out.u8(int8 ? 1 : 0);
     const sent = writeValues(out, accumulated, int8, options);
-    return int8 ? accumulated.map((value, i) => value - (sent[i] as number)) : undefined;
+    if (!int8) return undefined;
+    const residual = new Float32Array(accumulated.length);
+    for (let i = 0; i < residual.length; i++) residual[i] = (accumulated[i] as number) - (sent[i] as number);
+    return residual;
   }
   const k = Math.max(1, Math.ceil(encoding.topKFraction * accumulated.length));
   const indices = topKIndices(accumulated, Math.min(k, accumulated.length));
@@ -81,10 +84,13 @@ function encodeTensor(
   out.u32(indices.length);
   out.bytes(bytesOf(indices));
   const kept = new Float32Array(indices.length);
-  indices.forEach((index, j) => (kept[j] = accumulated[index] as number));
+  for (let j = 0; j < indices.length; j++) kept[j] = accumulated[indices[j] as number] as number;
   const sent = writeValues(out, kept, int8, options);
-  const residual = Float32Array.from(accumulated);
-  indices.forEach((index, j) => (residual[index] = (residual[index] as number) - (sent[j] as number)));
+  const residual = accumulated.slice();
+  for (let j = 0; j < indices.length; j++) {
+    const index = indices[j] as number;
+    residual[index] = (residual[index] as number) - (sent[j] as number);
+  }
   return residual;
 }
 

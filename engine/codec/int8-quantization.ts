@@ -32,9 +32,10 @@ export function quantizeInt8(values: Float32Array, random: () => number, chunkSi
     const scale = chunkScale(values, start, end);
     scales[chunk] = scale;
     if (scale === 0) continue;
+    const inverse = 1 / scale;
     for (let i = start; i < end; i++) {
-      const level = Math.floor((values[i] as number) / scale + random());
-      quantized[i] = Math.max(-127, Math.min(127, level));
+      const level = Math.floor((values[i] as number) * inverse + random());
+      quantized[i] = level > 127 ? 127 : level < -127 ? -127 : level;
     }
   }
   return { chunkSize, scales, values: quantized };
@@ -42,8 +43,10 @@ export function quantizeInt8(values: Float32Array, random: () => number, chunkSi
 
 export function dequantizeInt8(block: Int8Block): Float32Array {
   const out = new Float32Array(block.values.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = (block.values[i] as number) * (block.scales[Math.floor(i / block.chunkSize)] as number);
+  for (let start = 0, chunk = 0; start < out.length; start += block.chunkSize, chunk++) {
+    const scale = block.scales[chunk] as number;
+    const end = Math.min(start + block.chunkSize, out.length);
+    for (let i = start; i < end; i++) out[i] = (block.values[i] as number) * scale;
   }
   return out;
 }

@@ -37,7 +37,8 @@ function medianOfThree(values: Float32Array, low: number, high: number): number 
 export function topKIndices(values: Float32Array, k: number): Uint32Array {
   if (k >= values.length) return Uint32Array.from(values.keys());
   if (k <= 0) return new Uint32Array(0);
-  const magnitudes = values.map(Math.abs);
+  const magnitudes = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) magnitudes[i] = Math.abs(values[i] as number);
   const threshold = kthLargest(magnitudes, k);
   let above = 0;
   for (let i = 0; i < values.length; i++) if (Math.abs(values[i] as number) > threshold) above++;

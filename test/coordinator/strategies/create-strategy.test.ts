@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createStrategy, strategyConfigSchema } from '../../../coordinator/strategies/create-strategy.ts';
+import {
+  assertUsableWithSecureAggregation,
+  createStrategy,
+  strategyConfigSchema,
+} from '../../../coordinator/strategies/create-strategy.ts';
 import type { StrategyConfig } from '../../../coordinator/strategies/create-strategy.ts';
 import { flat, initialGlobal, resultsForRound, setOf } from './fixtures.ts';
 
@@ -46,6 +50,11 @@ describe('createStrategy', () => {
   it('marks only the robust strategies as needing individual updates', () => {
     const needing = configs.filter((config) => createStrategy(config).needsIndividualUpdates).map((c) => c.name);
     expect(needing).toEqual(['trimmed-mean', 'median']);
+    expect(() => assertUsableWithSecureAggregation(createStrategy({ name: 'median' }), true)).toThrow(
+      'strategy "median" needs each participant\'s update and cannot run with secure aggregation',
+    );
+    expect(() => assertUsableWithSecureAggregation(createStrategy({ name: 'median' }), false)).not.toThrow();
+    expect(() => assertUsableWithSecureAggregation(createStrategy({ name: 'fedadam' }), true)).not.toThrow();
   });
 
   for (const config of configs) {
