@@ -6,7 +6,7 @@
  */
 import type { ParameterSet } from '../../engine/tensor/parameter-set.ts';
 import { addToGlobal, assertValidResults, weightedMeanDelta } from './aggregation-math.ts';
-import { decodeBuffers, encodeBuffers, parseState } from './strategy-state.ts';
+import { bufferFor, decodeBuffers, encodeBuffers, parseState } from './strategy-state.ts';
 import type { Buffers, StrategyState } from './strategy-state.ts';
 import type { ClientResult, Strategy } from './strategy.ts';
 
@@ -34,7 +34,7 @@ export class FedAvgM implements Strategy {
     const mean = weightedMeanDelta(global, results);
     const step = new Map<string, Float64Array>();
     for (const [name, delta] of mean) {
-      const velocity = this.momentum.get(name) ?? new Float32Array(delta.length);
+      const velocity = bufferFor(this.momentum, name, delta.length, 'momentum', () => new Float32Array(delta.length));
       const scaled = new Float64Array(delta.length);
       for (let i = 0; i < delta.length; i++) {
         velocity[i] = beta * (velocity[i] as number) + (delta[i] as number);

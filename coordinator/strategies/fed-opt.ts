@@ -10,7 +10,7 @@
  */
 import type { ParameterSet } from '../../engine/tensor/parameter-set.ts';
 import { addToGlobal, assertValidResults, weightedMeanDelta } from './aggregation-math.ts';
-import { decodeBuffers, encodeBuffers, parseState } from './strategy-state.ts';
+import { bufferFor, decodeBuffers, encodeBuffers, parseState } from './strategy-state.ts';
 import type { Buffers, StrategyState } from './strategy-state.ts';
 import type { ClientResult, Strategy } from './strategy.ts';
 
@@ -58,8 +58,9 @@ export class FedOpt implements Strategy {
 
   private stepFor(name: string, delta: Float64Array): Float64Array {
     const { eta, beta1, beta2, tau } = this.options;
-    const m = this.firstMoments.get(name) ?? new Float32Array(delta.length);
-    const v = this.secondMoments.get(name) ?? new Float32Array(delta.length).fill(tau * tau);
+    const size = delta.length;
+    const m = bufferFor(this.firstMoments, name, size, 'first moment', () => new Float32Array(size));
+    const v = bufferFor(this.secondMoments, name, size, 'second moment', () => new Float32Array(size).fill(tau * tau));
     const step = new Float64Array(delta.length);
     for (let i = 0; i < delta.length; i++) {
       const d = delta[i] as number;

@@ -45,3 +45,19 @@ export function parseState(state: unknown, strategy: string): StrategyState {
   }
   return parsed.data;
 }
+
+/** A saved buffer for `name`, checked against the tensor's size, or a fresh one from `create`. */
+export function bufferFor(
+  buffers: Buffers,
+  name: string,
+  size: number,
+  what: string,
+  create: () => Float32Array,
+): Float32Array {
+  const buffer = buffers.get(name);
+  if (!buffer) return create();
+  if (buffer.length !== size) {
+    throw new Error(`saved ${what} for tensor "${name}" has ${buffer.length} values, the tensor has ${size}`);
+  }
+  return buffer;
+}

@@ -4,6 +4,8 @@
  * and int8 rounding error). Adding it to the next round's update (Stich, Cordonnier, Jaggi 2018,
  * "Sparsified SGD with Memory") means nothing is lost, only delayed:
  *   Σ_t decoded_t + residual_T = Σ_t update_t.
+ * Top-k keeps k = ⌈f·n⌉ entries of each tensor (at least one), so small tensors such as biases and
+ * task heads are never starved by large ones.
  */
 import { elementCount } from '../tensor/parameter-set.ts';
 import type { ParameterSet } from '../tensor/parameter-set.ts';

@@ -82,6 +82,18 @@ describe('createStrategy', () => {
     );
   });
 
+  it('refuses saved moments whose size does not fit the model, naming the tensor', () => {
+    const running = createStrategy({ name: 'fedadam' });
+    running.aggregate(setOf(initialGlobal), resultsForRound(1), 1);
+    const saved = running.saveState() as { buffers: { m: Record<string, string> } };
+    saved.buffers.m['trunk.weight'] = Buffer.from(new Float32Array(3).buffer).toString('base64');
+    const restored = createStrategy({ name: 'fedadam' });
+    restored.restoreState(saved);
+    expect(() => restored.aggregate(setOf(initialGlobal), resultsForRound(2), 2)).toThrow(
+      'saved first moment for tensor "trunk.weight" has 3 values, the tensor has 4',
+    );
+  });
+
   it('refuses state saved by another strategy', () => {
     const state = createStrategy({ name: 'fedadam' }).saveState();
     expect(() => createStrategy({ name: 'fedyogi' }).restoreState(state)).toThrow(
