@@ -22,7 +22,7 @@ import type {
   UnmaskResponse,
 } from './messages.ts';
 import { openUnmaskRequest } from './participant-unmask.ts';
-import { quantize } from './quantization.ts';
+import { quantize, validateQuantization } from './quantization.ts';
 import { assertThresholdFits, assertVectorLength } from './round-parameters.ts';
 import { type SharePair, openShares, sealShares } from './share-encryption.ts';
 import { splitSecret } from './secret-sharing.ts';
@@ -58,7 +58,7 @@ export class SecAggParticipant {
     return this.guard(request, 'new', () => {
       assertThresholdFits(request.threshold, request.degree);
       assertVectorLength(request.vectorLength);
-      quantize(new Float32Array(0), request);
+      validateQuantization(request);
       this.round = request;
       this.encryptionKeys = generateX25519KeyPair();
       this.maskKeys = generateX25519KeyPair();
