@@ -68,12 +68,30 @@ export function encodeSecAggMessage(message: SecAggMessage): Uint8Array {
   return writer.finish();
 }
 
+function readSealed(reader: ByteReader): SealedShare[] {
+  return reader.list('sealed shares', (i) => ({
+    peerId: reader.string(`sealed[${i}].peer`),
+    sealed: reader.bytes(`sealed[${i}]`),
+  }));
+}
+
+function readPeerShares(reader: ByteReader, field: string): PeerShare[] {
+  return reader.list(field, (i) => ({
+    peerId: reader.string(`${field}[${i}].peer`),
+    share: reader.bytes(`${field}[${i}]`),
+  }));
+}
+
+function readKeys(reader: ByteReader): PublicKeyEntry[] {
+  return reader.list('neighbours', (i) => ({
+    participantId: reader.string(`neighbours[${i}].id`),
+    encryptionKey: reader.bytes(`neighbours[${i}].encryptionKey`),
+    maskKey: reader.bytes(`neighbours[${i}].maskKey`),
+  }));
+}
+
 function readBody(reader: ByteReader, kind: Kind, roundId: string, participantId: string): SecAggMessage {
   const head = { roundId, participantId };
-  const sealed = (): SealedShare[] =>
-    reader.list('sealed shares', (i) => ({ peerId: reader.string(`sealed[${i}].peer`), sealed: reader.bytes(`sealed[${i}]`) }));
-  const peerShares = (field: string): PeerShare[] =>
-    reader.list(field, (i) => ({ peerId: reader.string(`${field}[${i}].peer`), share: reader.bytes(`${field}[${i}]`) }));
   switch (kind) {
     case 'advertise-keys-request':
       return {
@@ -87,23 +105,27 @@ function readBody(reader: ByteReader, kind: Kind, roundId: string, participantId
       };
     case 'advertise-keys':
       return { kind, ...head, encryptionKey: reader.bytes('encryptionKey'), maskKey: reader.bytes('maskKey') };
-    case 'share-keys-request': {
-      const neighbours = reader.list('neighbours', (i) => ({
-        participantId: reader.string(`neighbours[${i}].id`),
-        encryptionKey: reader.bytes(`neighbours[${i}].encryptionKey`),
-        maskKey: reader.bytes(`neighbours[${i}].maskKey`),
-      }));
-      return { kind, ...head, neighbours };
-    }
+    case 'share-keys-request':
+      return { kind, ...head, neighbours: readKeys(reader) };
     case 'share-keys':
     case 'masked-input-request':
-      return { kind, ...head, sealedShares: sealed() };
+      return { kind, ...head, sealedShares: readSealed(reader) };
     case 'masked-input':
       return { kind, ...head, maskedInput: reader.bytes('maskedInput') };
     case 'unmask-request':
-      return { kind, ...head, selfMaskSharesOf: reader.strings('selfMaskSharesOf'), maskKeySharesOf: reader.strings('maskKeySharesOf') };
+      return {
+        kind,
+        ...head,
+        selfMaskSharesOf: reader.strings('selfMaskSharesOf'),
+        maskKeySharesOf: reader.strings('maskKeySharesOf'),
+      };
     case 'unmask':
-      return { kind, ...head, selfMaskShares: peerShares('selfMaskShares'), maskKeyShares: peerShares('maskKeyShares') };
+      return {
+        kind,
+        ...head,
+        selfMaskShares: readPeerShares(reader, 'selfMaskShares'),
+        maskKeyShares: readPeerShares(reader, 'maskKeyShares'),
+      };
   }
 }
 
@@ -111,7 +133,9 @@ export function decodeSecAggMessage(bytes: Uint8Array): SecAggMessage {
   const reader = new ByteReader(bytes);
   const version = reader.u8('format version');
   if (version !== formatVersion) {
-    throw new SecAggProtocolError(`secure-aggregation message format ${version} is not supported (expected ${formatVersion})`);
+    throw new SecAggProtocolError(
+      `secure-aggregation message format ${version} is not supported (expected ${formatVersion})`,
+    );
   }
   const tag = reader.u8('message kind');
   const kind = kinds[tag];

@@ -8,7 +8,8 @@
  */
 import { randomInt } from 'node:crypto';
 
-export type NeighbourGraphSpec = { readonly kind: 'complete' } | { readonly kind: 'k-regular'; readonly degree: number };
+export type NeighbourGraphSpec =
+  { readonly kind: 'complete' } | { readonly kind: 'k-regular'; readonly degree: number };
 
 /** Each participant's peers (itself excluded), sorted. */
 export type NeighbourGraph = ReadonlyMap<string, readonly string[]>;
@@ -21,10 +22,14 @@ export function graphDegree(spec: NeighbourGraphSpec, participants: number): num
 export function assertGraphFits(spec: NeighbourGraphSpec, participants: number): void {
   const degree = graphDegree(spec, participants);
   if (!Number.isInteger(degree) || degree < 1 || degree > participants - 1) {
-    throw new RangeError(`neighbour degree ${degree} must be an integer in 1…${participants - 1} for ${participants} participants`);
+    throw new RangeError(
+      `neighbour degree ${degree} must be an integer in 1…${participants - 1} for ${participants} participants`,
+    );
   }
   if (degree % 2 === 1 && participants % 2 === 1) {
-    throw new RangeError(`no ${degree}-regular graph on ${participants} participants exists (odd degree needs an even count)`);
+    throw new RangeError(
+      `no ${degree}-regular graph on ${participants} participants exists (odd degree needs an even count)`,
+    );
   }
 }
 

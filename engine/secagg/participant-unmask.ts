@@ -23,12 +23,18 @@ function refuseBothShares(request: UnmaskRequest, state: UnmaskState): void {
       throw new SecAggRefusalError(`refusing to reveal ${peerId}'s own mask key: it sent its masked input`, peerId);
     }
     if (selfMask.has(peerId) || state.revealedSelfMask.has(peerId)) {
-      throw new SecAggRefusalError(`refusing to reveal both the self-mask share and the mask-key share of ${peerId}`, peerId);
+      throw new SecAggRefusalError(
+        `refusing to reveal both the self-mask share and the mask-key share of ${peerId}`,
+        peerId,
+      );
     }
   }
   for (const peerId of selfMask) {
     if (state.revealedMaskKey.has(peerId)) {
-      throw new SecAggRefusalError(`refusing to reveal both the self-mask share and the mask-key share of ${peerId}`, peerId);
+      throw new SecAggRefusalError(
+        `refusing to reveal both the self-mask share and the mask-key share of ${peerId}`,
+        peerId,
+      );
     }
   }
 }
@@ -42,16 +48,26 @@ export function openUnmaskRequest(
     ['selfMaskSharesOf', request.selfMaskSharesOf],
     ['maskKeySharesOf', request.maskKeySharesOf],
   ] as const) {
-    if (new Set(ids).size !== ids.length) throw new SecAggProtocolError(`unmask request lists a peer twice in ${field}`);
+    if (new Set(ids).size !== ids.length)
+      throw new SecAggProtocolError(`unmask request lists a peer twice in ${field}`);
   }
   refuseBothShares(request, state);
   const survivors = request.selfMaskSharesOf.length;
   if (survivors < state.threshold) {
-    throw new SecAggAbortError('unmask', `only ${survivors} of ${state.participantId}'s neighbourhood sent masked inputs`, survivors, state.threshold, state.participantId);
+    throw new SecAggAbortError(
+      'unmask',
+      `only ${survivors} of ${state.participantId}'s neighbourhood sent masked inputs`,
+      survivors,
+      state.threshold,
+      state.participantId,
+    );
   }
   const held = (peerId: string): SharePair => {
     const pair = state.heldShares.get(peerId);
-    if (!pair) throw new SecAggProtocolError(`unmask request asks ${state.participantId} for shares of ${peerId}, which it does not hold`);
+    if (!pair)
+      throw new SecAggProtocolError(
+        `unmask request asks ${state.participantId} for shares of ${peerId}, which it does not hold`,
+      );
     return pair;
   };
   return {

@@ -113,7 +113,12 @@ export class SecAggParticipant {
       }
       this.selfMaskSeed = undefined;
       this.stage = 'masked';
-      return { kind: 'masked-input', roundId: round.roundId, participantId: this.participantId, maskedInput: bytesOf(masked) };
+      return {
+        kind: 'masked-input',
+        roundId: round.roundId,
+        participantId: this.participantId,
+        maskedInput: bytesOf(masked),
+      };
     });
   }
 
@@ -138,16 +143,30 @@ export class SecAggParticipant {
     const ids = request.neighbours.map((entry) => entry.participantId);
     if (new Set(ids).size !== ids.length) throw new SecAggProtocolError('share-keys request lists a neighbour twice');
     const self = request.neighbours.find((entry) => entry.participantId === this.participantId);
-    if (!self || !sameBytes(self.encryptionKey, this.encryptionKeys!.publicKey) || !sameBytes(self.maskKey, this.maskKeys!.publicKey)) {
+    if (
+      !self ||
+      !sameBytes(self.encryptionKey, this.encryptionKeys!.publicKey) ||
+      !sameBytes(self.maskKey, this.maskKeys!.publicKey)
+    ) {
       throw new SecAggProtocolError(`share-keys request does not carry ${this.participantId}'s own advertised keys`);
     }
     if (ids.length > round.degree + 1) {
       throw new SecAggProtocolError(`share-keys request lists ${ids.length} neighbours, degree is ${round.degree}`);
     }
     if (ids.length < round.threshold) {
-      throw new SecAggAbortError('share-keys', `${this.participantId} has too few neighbours`, ids.length, round.threshold, this.participantId);
+      throw new SecAggAbortError(
+        'share-keys',
+        `${this.participantId} has too few neighbours`,
+        ids.length,
+        round.threshold,
+        this.participantId,
+      );
     }
-    this.neighbours = new Map([...request.neighbours].sort((a, b) => (a.participantId < b.participantId ? -1 : 1)).map((e) => [e.participantId, e]));
+    this.neighbours = new Map(
+      [...request.neighbours]
+        .sort((a, b) => (a.participantId < b.participantId ? -1 : 1))
+        .map((e) => [e.participantId, e]),
+    );
     return round;
   }
 
@@ -161,7 +180,13 @@ export class SecAggParticipant {
       this.heldShares.set(peerId, openShares(this.agree('share-encryption', peerId), envelope, sealed));
     }
     if (this.heldShares.size < round.threshold) {
-      throw new SecAggAbortError('masked-input', `${this.participantId} received shares from too few neighbours`, this.heldShares.size, round.threshold, this.participantId);
+      throw new SecAggAbortError(
+        'masked-input',
+        `${this.participantId} received shares from too few neighbours`,
+        this.heldShares.size,
+        round.threshold,
+        this.participantId,
+      );
     }
     return request.sealedShares.map((entry) => entry.peerId);
   }
@@ -180,7 +205,9 @@ export class SecAggParticipant {
     }
     if (request.participantId !== this.participantId || (this.round && request.roundId !== this.round.roundId)) {
       this.stage = 'failed';
-      throw new SecAggProtocolError(`${request.kind} for ${request.participantId} in round ${request.roundId} reached ${this.participantId}`);
+      throw new SecAggProtocolError(
+        `${request.kind} for ${request.participantId} in round ${request.roundId} reached ${this.participantId}`,
+      );
     }
     try {
       return step();

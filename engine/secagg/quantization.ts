@@ -70,7 +70,9 @@ export function quantize(values: Float32Array, config: QuantizationConfig): Uint
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
     if (!(x >= -clipRange && x <= clipRange)) {
-      throw new RangeError(`update value ${x} at index ${i} is outside the clipping range [−${clipRange}, ${clipRange}]`);
+      throw new RangeError(
+        `update value ${x} at index ${i} is outside the clipping range [−${clipRange}, ${clipRange}]`,
+      );
     }
     out[i] = Math.min(top, Math.max(0, Math.round((x + clipRange) / step)));
   }
@@ -95,7 +97,9 @@ export function dequantizeSum(sum: Uint32Array, count: number, config: Quantizat
   validateQuantization(config);
   const limit = maxParticipants(config);
   if (!Number.isInteger(count) || count < 1 || count > limit) {
-    throw new RangeError(`a sum of ${count} updates cannot be dequantized: 1…${limit} participants fit ${config.bitsPerValue} bits`);
+    throw new RangeError(
+      `a sum of ${count} updates cannot be dequantized: 1…${limit} participants fit ${config.bitsPerValue} bits`,
+    );
   }
   const step = quantizationStep(config);
   const offset = count * config.clipRange;

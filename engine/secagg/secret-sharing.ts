@@ -11,14 +11,20 @@ export const maxShares = 255;
 /** `count` shares of which any `threshold` reconstruct `secret`; fewer reveal nothing about it. */
 export async function splitSecret(secret: Uint8Array, count: number, threshold: number): Promise<Uint8Array[]> {
   if (threshold < 2 || threshold > count || count > maxShares) {
-    throw new SecAggProtocolError(`cannot split into ${count} shares with threshold ${threshold} (2 ≤ t ≤ m ≤ ${maxShares})`);
+    throw new SecAggProtocolError(
+      `cannot split into ${count} shares with threshold ${threshold} (2 ≤ t ≤ m ≤ ${maxShares})`,
+    );
   }
   // The package checks `constructor === Uint8Array`: a Node Buffer would be refused.
   return split(Uint8Array.from(secret), count, threshold);
 }
 
 /** The secret from at least `threshold` shares (the caller verifies the result where it can). */
-export async function combineShares(shares: readonly Uint8Array[], threshold: number, what: string): Promise<Uint8Array> {
+export async function combineShares(
+  shares: readonly Uint8Array[],
+  threshold: number,
+  what: string,
+): Promise<Uint8Array> {
   if (shares.length < threshold) {
     throw new SecAggProtocolError(`${what}: ${shares.length} shares, ${threshold} needed`);
   }

@@ -45,7 +45,13 @@ function sharesOf(inputs: UnmaskInputs, ownerId: string, field: 'selfMaskShares'
   const { threshold } = inputs.config;
   if (shares.length < threshold) {
     const what = field === 'selfMaskShares' ? 'self-mask seed' : 'mask key';
-    throw new SecAggAbortError('unmask', `only ${shares.length} shares of ${ownerId}'s ${what} arrived`, inputs.answers.size, threshold, ownerId);
+    throw new SecAggAbortError(
+      'unmask',
+      `only ${shares.length} shares of ${ownerId}'s ${what} arrived`,
+      inputs.answers.size,
+      threshold,
+      ownerId,
+    );
   }
   return shares.slice(0, threshold);
 }
@@ -58,14 +64,20 @@ export async function reconstructSum(inputs: UnmaskInputs): Promise<SecAggResult
     throw new SecAggAbortError('unmask', 'no participant sent a masked input', 0, inputs.config.threshold);
   }
   for (const id of inputs.survivors) {
-    const seed = await combineShares(sharesOf(inputs, id, 'selfMaskShares'), inputs.config.threshold, `self-mask seed of ${id}`);
+    const seed = await combineShares(
+      sharesOf(inputs, id, 'selfMaskShares'),
+      inputs.config.threshold,
+      `self-mask seed of ${id}`,
+    );
     applyMask(sum, deriveKey(seed, roundId, 'self-mask'), -1);
   }
   for (const droppedId of inputs.droppedWithMask) {
     const shares = sharesOf(inputs, droppedId, 'maskKeyShares');
     const maskKey = await combineShares(shares, inputs.config.threshold, `mask key of ${droppedId}`);
     if (!Buffer.from(x25519PublicKeyOf(maskKey)).equals(Buffer.from(inputs.maskKeys.get(droppedId)!))) {
-      throw new SecAggProtocolError(`the reconstructed mask key of ${droppedId} does not match its advertised key: a share was corrupted`);
+      throw new SecAggProtocolError(
+        `the reconstructed mask key of ${droppedId} does not match its advertised key: a share was corrupted`,
+      );
     }
     for (const peerId of inputs.neighbourhood(droppedId)) {
       if (!survivors.has(peerId)) continue;

@@ -55,7 +55,9 @@ export class SecAggServer {
     const n = config.participantIds.length;
     const limit = maxParticipants(config.quantization);
     if (n > limit) {
-      throw new RangeError(`${n} participants exceed the ${limit} whose sum fits ${config.quantization.bitsPerValue}-bit values in 32 bits`);
+      throw new RangeError(
+        `${n} participants exceed the ${limit} whose sum fits ${config.quantization.bitsPerValue}-bit values in 32 bits`,
+      );
     }
     this.degree = graphDegree(config.graph, n);
     assertThresholdFits(config.threshold, this.degree);
@@ -154,13 +156,17 @@ export class SecAggServer {
   receive(response: SecAggResponse): void {
     const { participantId } = response;
     if (response.roundId !== this.config.roundId) {
-      throw new SecAggProtocolError(`${response.kind} from ${participantId} is for round ${response.roundId}, not ${this.config.roundId}`);
+      throw new SecAggProtocolError(
+        `${response.kind} from ${participantId} is for round ${response.roundId}, not ${this.config.roundId}`,
+      );
     }
     if (response.kind !== this.stage) {
       throw new SecAggProtocolError(`${response.kind} from ${participantId} arrived during ${this.stage}`);
     }
     if (!this.eligible(participantId)) {
-      throw new SecAggProtocolError(`${participantId} may not answer ${response.kind} (not in the round, dropped, or already answered)`);
+      throw new SecAggProtocolError(
+        `${participantId} may not answer ${response.kind} (not in the round, dropped, or already answered)`,
+      );
     }
     if (response.kind === 'advertise-keys') this.keys.set(participantId, response);
     else if (response.kind === 'share-keys') this.acceptSealed(participantId, response.sealedShares);
@@ -185,14 +191,18 @@ export class SecAggServer {
     const expected = this.neighbourhood(senderId).filter((id) => id !== senderId && this.keys.has(id));
     const got = sortedUnique(sealedShares.map((entry) => entry.peerId));
     if (got.length !== sealedShares.length || got.join('\0') !== expected.join('\0')) {
-      throw new SecAggProtocolError(`share-keys from ${senderId} must seal one share for each of [${expected.join(', ')}], got [${got.join(', ')}]`);
+      throw new SecAggProtocolError(
+        `share-keys from ${senderId} must seal one share for each of [${expected.join(', ')}], got [${got.join(', ')}]`,
+      );
     }
     this.sealed.set(senderId, sealedShares);
   }
 
   private acceptMasked(participantId: string, maskedInput: Uint8Array): void {
     if (maskedInput.byteLength !== this.config.vectorLength * 4) {
-      throw new SecAggProtocolError(`masked input from ${participantId} has ${maskedInput.byteLength} bytes, expected ${this.config.vectorLength * 4}`);
+      throw new SecAggProtocolError(
+        `masked input from ${participantId} has ${maskedInput.byteLength} bytes, expected ${this.config.vectorLength * 4}`,
+      );
     }
     const words = wordsOf(maskedInput);
     const sum = this.maskedSum;
@@ -204,7 +214,10 @@ export class SecAggServer {
     const asked = this.unmaskRequested.get(response.participantId)!;
     const same = (a: readonly string[], b: readonly { peerId: string }[]): boolean =>
       a.join('\0') === b.map((entry) => entry.peerId).join('\0');
-    if (!same(asked.selfMaskSharesOf, response.selfMaskShares) || !same(asked.maskKeySharesOf, response.maskKeyShares)) {
+    if (
+      !same(asked.selfMaskSharesOf, response.selfMaskShares) ||
+      !same(asked.maskKeySharesOf, response.maskKeyShares)
+    ) {
       throw new SecAggProtocolError(`unmask answer from ${response.participantId} does not match the shares asked for`);
     }
     this.unmaskAnswers.set(response.participantId, response);
@@ -220,7 +233,13 @@ export class SecAggServer {
   private surviving(stage: SecAggStage, id: string, survivors: ReadonlySet<string>): string[] {
     const alive = this.neighbourhood(id).filter((peer) => survivors.has(peer));
     if (alive.length < this.config.threshold) {
-      throw new SecAggAbortError(stage, `${id} has ${alive.length} surviving neighbours, itself included`, survivors.size, this.config.threshold, id);
+      throw new SecAggAbortError(
+        stage,
+        `${id} has ${alive.length} surviving neighbours, itself included`,
+        survivors.size,
+        this.config.threshold,
+        id,
+      );
     }
     return alive;
   }

@@ -52,7 +52,10 @@ export function openShares(key: Uint8Array, envelope: ShareEnvelope, sealed: Uin
   decipher.setAuthTag(sealed.subarray(sealed.byteLength - tagBytes));
   let plaintext: Buffer;
   try {
-    plaintext = Buffer.concat([decipher.update(sealed.subarray(nonceBytes, sealed.byteLength - tagBytes)), decipher.final()]);
+    plaintext = Buffer.concat([
+      decipher.update(sealed.subarray(nonceBytes, sealed.byteLength - tagBytes)),
+      decipher.final(),
+    ]);
   } catch {
     throw new SecAggProtocolError(
       `sealed shares from ${envelope.senderId} to ${envelope.receiverId} failed authentication in round ${envelope.roundId}`,
@@ -62,7 +65,9 @@ export function openShares(key: Uint8Array, envelope: ShareEnvelope, sealed: Uin
   const senderId = reader.string('sender id');
   const receiverId = reader.string('receiver id');
   if (senderId !== envelope.senderId || receiverId !== envelope.receiverId) {
-    throw new SecAggProtocolError(`sealed shares name ${senderId}→${receiverId}, expected ${envelope.senderId}→${envelope.receiverId}`);
+    throw new SecAggProtocolError(
+      `sealed shares name ${senderId}→${receiverId}, expected ${envelope.senderId}→${envelope.receiverId}`,
+    );
   }
   const pair = { selfMaskShare: reader.bytes('self-mask share'), maskKeyShare: reader.bytes('mask-key share') };
   reader.end('sealed shares');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { agreeKey, deriveKey, generateX25519KeyPair, x25519PublicKeyOf, x25519SharedSecret } from '../../../engine/secagg/key-agreement.ts';
+import {
+  agreeKey,
+  deriveKey,
+  generateX25519KeyPair,
+  x25519PublicKeyOf,
+  x25519SharedSecret,
+} from '../../../engine/secagg/key-agreement.ts';
 
 const hex = (value: string): Uint8Array => Uint8Array.from(Buffer.from(value, 'hex'));
 
@@ -33,6 +39,8 @@ describe('X25519 and HKDF-SHA256', () => {
   });
 
   it('refuses keys of the wrong length', () => {
-    expect(() => x25519SharedSecret(new Uint8Array(31), new Uint8Array(32))).toThrow(/private key must be 32 bytes, got 31/);
+    expect(() => x25519SharedSecret(new Uint8Array(31), new Uint8Array(32))).toThrow(
+      /private key must be 32 bytes, got 31/,
+    );
   });
 });

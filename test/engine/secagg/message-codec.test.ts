@@ -6,10 +6,29 @@ const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const head = { roundId: 'round-é', participantId: 'site-1' };
 
 const samples: SecAggMessage[] = [
-  { kind: 'advertise-keys-request', ...head, threshold: 6, degree: 9, vectorLength: 1000, clipRange: 0.125, bitsPerValue: 20 },
+  {
+    kind: 'advertise-keys-request',
+    ...head,
+    threshold: 6,
+    degree: 9,
+    vectorLength: 1000,
+    clipRange: 0.125,
+    bitsPerValue: 20,
+  },
   { kind: 'advertise-keys', ...head, encryptionKey: bytes(1, 2), maskKey: bytes(3) },
-  { kind: 'share-keys-request', ...head, neighbours: [{ participantId: 'a', encryptionKey: bytes(9), maskKey: bytes() }] },
-  { kind: 'share-keys', ...head, sealedShares: [{ peerId: 'b', sealed: bytes(1, 2, 3) }, { peerId: 'c', sealed: bytes() }] },
+  {
+    kind: 'share-keys-request',
+    ...head,
+    neighbours: [{ participantId: 'a', encryptionKey: bytes(9), maskKey: bytes() }],
+  },
+  {
+    kind: 'share-keys',
+    ...head,
+    sealedShares: [
+      { peerId: 'b', sealed: bytes(1, 2, 3) },
+      { peerId: 'c', sealed: bytes() },
+    ],
+  },
   { kind: 'masked-input-request', ...head, sealedShares: [] },
   { kind: 'masked-input', ...head, maskedInput: bytes(0, 0, 0, 255) },
   { kind: 'unmask-request', ...head, selfMaskSharesOf: ['a', 'b'], maskKeySharesOf: ['c'] },
@@ -25,7 +44,9 @@ describe('secure-aggregation message encoding', () => {
 
   it('names the field where a truncated message ends', () => {
     const encoded = encodeSecAggMessage(samples[6]!);
-    expect(() => decodeSecAggMessage(encoded.subarray(0, encoded.length - 1))).toThrow(/truncated while reading maskKeySharesOf\[0\]/);
+    expect(() => decodeSecAggMessage(encoded.subarray(0, encoded.length - 1))).toThrow(
+      /truncated while reading maskKeySharesOf\[0\]/,
+    );
   });
 
   it('refuses trailing bytes, unknown kinds and other format versions', () => {

@@ -29,12 +29,18 @@ describe('neighbour graphs', () => {
   it('lays the ring on a random order: with the identity order it is the Harary circulant', () => {
     const graph = buildNeighbourGraph(ids(8), { kind: 'k-regular', degree: 4 }, (n) => n - 1);
     expect(graph.get('p0')).toEqual(['p1', 'p2', 'p6', 'p7']);
-    const shuffled = new Set(Array.from({ length: 20 }, () => buildNeighbourGraph(ids(30), { kind: 'k-regular', degree: 4 }).get('p0')!.join()));
+    const shuffled = new Set(
+      Array.from({ length: 20 }, () =>
+        buildNeighbourGraph(ids(30), { kind: 'k-regular', degree: 4 }).get('p0')!.join(),
+      ),
+    );
     expect(shuffled.size).toBeGreaterThan(1);
   });
 
   it('refuses impossible graphs', () => {
-    expect(() => buildNeighbourGraph(ids(7), { kind: 'k-regular', degree: 3 })).toThrow(/odd degree needs an even count/);
+    expect(() => buildNeighbourGraph(ids(7), { kind: 'k-regular', degree: 3 })).toThrow(
+      /odd degree needs an even count/,
+    );
     expect(() => buildNeighbourGraph(ids(5), { kind: 'k-regular', degree: 5 })).toThrow(/1…4 for 5 participants/);
     expect(() => buildNeighbourGraph(['a', 'a', 'b'], { kind: 'complete' })).toThrow(/unique/);
   });

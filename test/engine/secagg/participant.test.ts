@@ -10,7 +10,10 @@ async function roundAfterMasking(vectorLength = 8, update?: Float32Array) {
   const round = makeRound({ n: 3, threshold: 2, graph: { kind: 'complete' }, vectorLength });
   if (update) (round.members.get(round.ids[0]!) as { update: Float32Array }).update = update;
   const { server, transport } = round;
-  const deliver = async (stage: Parameters<typeof transport.exchange>[0], requests: Parameters<typeof transport.exchange>[1]) => {
+  const deliver = async (
+    stage: Parameters<typeof transport.exchange>[0],
+    requests: Parameters<typeof transport.exchange>[1],
+  ) => {
     const answers = await transport.exchange(stage, requests);
     for (const answer of answers) server.receive(answer);
     return answers;
@@ -91,7 +94,9 @@ describe('SecAggParticipant checks the round before committing secrets', () => {
   };
 
   it('refuses a threshold of half its neighbourhood or less', () => {
-    expect(() => new SecAggParticipant('p').advertiseKeys({ ...request, threshold: 2 })).toThrow(/threshold 2 must be an integer in 3…5/);
+    expect(() => new SecAggParticipant('p').advertiseKeys({ ...request, threshold: 2 })).toThrow(
+      /threshold 2 must be an integer in 3…5/,
+    );
   });
 
   it('refuses a request addressed to another participant', () => {
@@ -100,9 +105,15 @@ describe('SecAggParticipant checks the round before committing secrets', () => {
 
   it('answers stages only in order', async () => {
     const participant = new SecAggParticipant('p');
-    expect(() => participant.unmask({ kind: 'unmask-request', roundId: 'r', participantId: 'p', selfMaskSharesOf: [], maskKeySharesOf: [] })).toThrow(
-      /cannot answer unmask-request in stage new/,
-    );
+    expect(() =>
+      participant.unmask({
+        kind: 'unmask-request',
+        roundId: 'r',
+        participantId: 'p',
+        selfMaskSharesOf: [],
+        maskKeySharesOf: [],
+      }),
+    ).toThrow(/cannot answer unmask-request in stage new/);
   });
 
   it('refuses an update outside the clipping range, naming the index; the round goes on without it', async () => {
@@ -111,7 +122,9 @@ describe('SecAggParticipant checks the round before committing secrets', () => {
     (round.members.get(round.ids[1]!) as { update: Float32Array }).update = bad;
     const result = await round.run();
     expect(result.contributors).toEqual([round.ids[0], round.ids[2]]);
-    expect(round.transport.failures.get(round.ids[1]!)?.message).toMatch(/1\.5 at index 2 is outside the clipping range/);
+    expect(round.transport.failures.get(round.ids[1]!)?.message).toMatch(
+      /1\.5 at index 2 is outside the clipping range/,
+    );
   });
 });
 
@@ -150,9 +163,19 @@ describe('a masked input is indistinguishable from uniform to the server', () =>
     expect(critical).toBeLessThan(392);
     expect(chiSquare(seen, 256)).toBeLessThan(critical);
     const words = new Uint32Array(seen.buffer, seen.byteOffset, length);
-    expect(chiSquare(Array.from(words, (word) => word >>> 24), 256)).toBeLessThan(critical);
+    expect(
+      chiSquare(
+        Array.from(words, (word) => word >>> 24),
+        256,
+      ),
+    ).toBeLessThan(critical);
     // The same test does detect structure: the unmasked quantized input fails it by far.
     const plain = quantize(constant, { clipRange: 1, bitsPerValue: 20 });
-    expect(chiSquare(Array.from(plain, (word) => word >>> 24), 256)).toBeGreaterThan(100 * critical);
+    expect(
+      chiSquare(
+        Array.from(plain, (word) => word >>> 24),
+        256,
+      ),
+    ).toBeGreaterThan(100 * critical);
   });
 });

@@ -42,7 +42,9 @@ describe('fixed-point quantization into Z_2^32', () => {
     const exact = new Float64Array(length);
     const sum = new Uint32Array(length);
     for (let k = 0; k < n; k++) {
-      const update = Float32Array.from({ length }, (_, i) => (i === 0 ? 0.75 : i === 1 ? -0.75 : (Math.random() * 2 - 1) * 0.75));
+      const update = Float32Array.from({ length }, (_, i) =>
+        i === 0 ? 0.75 : i === 1 ? -0.75 : (Math.random() * 2 - 1) * 0.75,
+      );
       quantize(update, config).forEach((level, i) => (sum[i] = sum[i]! + level));
       update.forEach((value, i) => (exact[i] = exact[i]! + value));
     }
@@ -59,12 +61,16 @@ describe('fixed-point quantization into Z_2^32', () => {
 
   it('refuses values outside [−R, R] and NaN, naming the index', () => {
     const config = { clipRange: 1, bitsPerValue: 16 };
-    expect(() => quantize(Float32Array.of(0, 1.0001), config)).toThrow(/value 1\.000\d* at index 1 is outside the clipping range \[−1, 1\]/);
+    expect(() => quantize(Float32Array.of(0, 1.0001), config)).toThrow(
+      /value 1\.000\d* at index 1 is outside the clipping range \[−1, 1\]/,
+    );
     expect(() => quantize(Float32Array.of(Number.NaN), config)).toThrow(/NaN at index 0/);
   });
 
   it('refuses to dequantize a sum of more updates than the width admits', () => {
-    expect(() => dequantizeSum(new Uint32Array(1), 257, { clipRange: 1, bitsPerValue: 24 })).toThrow(/1…256 participants/);
+    expect(() => dequantizeSum(new Uint32Array(1), 257, { clipRange: 1, bitsPerValue: 24 })).toThrow(
+      /1…256 participants/,
+    );
   });
 
   it('clamps into range on request and says how many values it changed', () => {

@@ -46,15 +46,30 @@ export function makeRound(setup: RoundSetup) {
   const members = new Map<string, InProcessMember>(
     ids.map((id, i) => [
       id,
-      { participant: new SecAggParticipant(id), update: randomUpdate(setup.vectorLength, clipRange), dropAt: drops?.get(i) },
+      {
+        participant: new SecAggParticipant(id),
+        update: randomUpdate(setup.vectorLength, clipRange),
+        dropAt: drops?.get(i),
+      },
     ]),
   );
   const transport = new InProcessTransport(members);
-  return { ids, members, server, transport, drops: drops ?? new Map<number, SecAggStage>(), run: () => runSecAggRound(server, transport) };
+  return {
+    ids,
+    members,
+    server,
+    transport,
+    drops: drops ?? new Map<number, SecAggStage>(),
+    run: () => runSecAggRound(server, transport),
+  };
 }
 
 /** The exact float64 sum of the named members' updates: the reference the protocol must match. */
-export function plaintextSum(members: ReadonlyMap<string, InProcessMember>, ids: readonly string[], length: number): Float64Array {
+export function plaintextSum(
+  members: ReadonlyMap<string, InProcessMember>,
+  ids: readonly string[],
+  length: number,
+): Float64Array {
   const sum = new Float64Array(length);
   for (const id of ids) members.get(id)!.update.forEach((value, i) => (sum[i] = sum[i]! + value));
   return sum;

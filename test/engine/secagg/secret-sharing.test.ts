@@ -7,7 +7,9 @@ describe('Shamir t-of-m sharing', () => {
     const secret = randomBytes(32);
     const shares = await splitSecret(secret, 7, 4);
     expect(await combineShares(shares.slice(0, 4), 4, 'x')).toEqual(new Uint8Array(secret));
-    expect(await combineShares([shares[6]!, shares[2]!, shares[4]!, shares[1]!], 4, 'x')).toEqual(new Uint8Array(secret));
+    expect(await combineShares([shares[6]!, shares[2]!, shares[4]!, shares[1]!], 4, 'x')).toEqual(
+      new Uint8Array(secret),
+    );
   });
 
   it('does not reconstruct from t − 1 shares (interpolation gives another value)', async () => {
@@ -15,7 +17,9 @@ describe('Shamir t-of-m sharing', () => {
     const shares = await splitSecret(secret, 5, 3);
     const { combine } = await import('shamir-secret-sharing');
     expect(await combine(shares.slice(0, 2))).not.toEqual(new Uint8Array(secret));
-    await expect(combineShares(shares.slice(0, 2), 3, "site-4's key")).rejects.toThrow(/site-4's key: 2 shares, 3 needed/);
+    await expect(combineShares(shares.slice(0, 2), 3, "site-4's key")).rejects.toThrow(
+      /site-4's key: 2 shares, 3 needed/,
+    );
   });
 
   it('refuses impossible parameters', async () => {

@@ -60,12 +60,25 @@ describe('a secure-aggregation round recovers the plaintext sum within the quant
   }
 
   it('n = 10, classic SecAgg, t = 6: n − t dropouts spread over all four stages', async () => {
-    const drops = new Map<number, SecAggStage>([[2, 'advertise-keys'], [4, 'share-keys'], [6, 'masked-input'], [8, 'unmask']]);
+    const drops = new Map<number, SecAggStage>([
+      [2, 'advertise-keys'],
+      [4, 'share-keys'],
+      [6, 'masked-input'],
+      [8, 'unmask'],
+    ]);
     await expectExactSum(10, 6, { kind: 'complete' }, drops);
   });
 
   it('n = 10, SecAgg+ with k = 4, t = 3: two dropouts (k + 1 − t) at masked-input and at unmask', async () => {
-    await expectExactSum(10, 3, { kind: 'k-regular', degree: 4 }, new Map([[1, 'masked-input'], [5, 'unmask']]));
+    await expectExactSum(
+      10,
+      3,
+      { kind: 'k-regular', degree: 4 },
+      new Map([
+        [1, 'masked-input'],
+        [5, 'unmask'],
+      ]),
+    );
   });
 
   it('n = 50, classic SecAgg, t = 26: n − t = 24 dropouts, six at each stage', async () => {
@@ -84,14 +97,22 @@ describe('a secure-aggregation round recovers the plaintext sum within the quant
     const round = makeRound({ n: 3, threshold: 2, graph: { kind: 'complete' }, vectorLength: 32, bitsPerValue: 8 });
     const result = await round.run();
     expect(result.errorBound).toBeGreaterThanOrEqual((3 * quantizationStep({ clipRange: 1, bitsPerValue: 8 })) / 2);
-    expect(maxAbsDifference(result.sum, plaintextSum(round.members, round.ids, 32))).toBeLessThanOrEqual(result.errorBound);
+    expect(maxAbsDifference(result.sum, plaintextSum(round.members, round.ids, 32))).toBeLessThanOrEqual(
+      result.errorBound,
+    );
   });
 });
 
 describe('a round below the threshold aborts cleanly', () => {
   for (const stage of stages) {
     it(`n = 10, t = 6: five dropouts at ${stage} abort with SecAggAbortError naming the stage`, async () => {
-      const round = makeRound({ n: 10, threshold: 6, graph: { kind: 'complete' }, vectorLength: 8, drops: dropsOf([0, 1, 2, 3, 4], stage) });
+      const round = makeRound({
+        n: 10,
+        threshold: 6,
+        graph: { kind: 'complete' },
+        vectorLength: 8,
+        drops: dropsOf([0, 1, 2, 3, 4], stage),
+      });
       const failure = await round.run().then(
         () => undefined,
         (error: unknown) => error,
@@ -106,13 +127,21 @@ describe('a round below the threshold aborts cleanly', () => {
   }
 
   it('refuses to start a round whose participants could overflow 32 bits', () => {
-    expect(() => makeRound({ n: 300, threshold: 200, graph: { kind: 'k-regular', degree: 10 }, vectorLength: 4, bitsPerValue: 24 })).toThrow(
-      /300 participants exceed the 256/,
-    );
+    expect(() =>
+      makeRound({
+        n: 300,
+        threshold: 200,
+        graph: { kind: 'k-regular', degree: 10 },
+        vectorLength: 4,
+        bitsPerValue: 24,
+      }),
+    ).toThrow(/300 participants exceed the 256/);
   });
 
   it('refuses a threshold of half a neighbourhood or less', () => {
-    expect(() => makeRound({ n: 10, threshold: 5, graph: { kind: 'complete' }, vectorLength: 4 })).toThrow(/threshold 5 must be an integer in 6…10/);
+    expect(() => makeRound({ n: 10, threshold: 5, graph: { kind: 'complete' }, vectorLength: 4 })).toThrow(
+      /threshold 5 must be an integer in 6…10/,
+    );
   });
 });
 
@@ -133,13 +162,19 @@ describe('the server asks only for the shares it needs', () => {
 
   it('with two neighbours dropped at masked-input, asks each survivor for their keys only, never their seeds', async () => {
     // Drop a participant and one of its graph neighbours, chosen once the server drew its graph.
-    const { round, result } = await expectExactSum(12, 4, { kind: 'k-regular', degree: 6 }, (server, ids) => {
-      const neighbour = server.graph.get(ids[0]!)![0]!;
-      return new Map([
-        [0, 'masked-input'],
-        [ids.indexOf(neighbour), 'masked-input'],
-      ]);
-    }, 8);
+    const { round, result } = await expectExactSum(
+      12,
+      4,
+      { kind: 'k-regular', degree: 6 },
+      (server, ids) => {
+        const neighbour = server.graph.get(ids[0]!)![0]!;
+        return new Map([
+          [0, 'masked-input'],
+          [ids.indexOf(neighbour), 'masked-input'],
+        ]);
+      },
+      8,
+    );
     const drops = round.drops;
     expect(drops.size).toBe(2);
     const dropped = new Set(round.ids.filter((_, i) => drops.has(i)));

@@ -24,7 +24,9 @@ describe('sealed shares (AES-256-GCM)', () => {
     const sealed = sealShares(key, envelope, pair);
     sealed[14] = sealed[14]! ^ 1;
     expect(() => openShares(key, envelope, sealed)).toThrow(/failed authentication/);
-    expect(() => openShares(randomBytes(32), envelope, sealShares(key, envelope, pair))).toThrow(/failed authentication/);
+    expect(() => openShares(randomBytes(32), envelope, sealShares(key, envelope, pair))).toThrow(
+      /failed authentication/,
+    );
   });
 
   it('uses a fresh nonce each time', () => {
