@@ -9,6 +9,7 @@
  */
 import { elementCount } from '../tensor/parameter-set.ts';
 import type { ParameterSet } from '../tensor/parameter-set.ts';
+import { keptEntryCount } from './encoded-size.ts';
 import { defaultInt8ChunkSize, dequantizeInt8, quantizeInt8 } from './int8-quantization.ts';
 import { topKIndices } from './top-k.ts';
 import { ByteWriter, bytesOf, updateFormatVersion, updateMagic } from './update-format.ts';
@@ -80,8 +81,7 @@ function encodeTensor(
     for (let i = 0; i < residual.length; i++) residual[i] = (accumulated[i] as number) - (sent[i] as number);
     return residual;
   }
-  const k = Math.max(1, Math.ceil(encoding.topKFraction * accumulated.length));
-  const indices = topKIndices(accumulated, Math.min(k, accumulated.length));
+  const indices = topKIndices(accumulated, keptEntryCount(accumulated.length, encoding.topKFraction));
   out.u8(int8 ? 3 : 2);
   out.u32(indices.length);
   out.bytes(bytesOf(indices));
