@@ -96,13 +96,25 @@ function encodeTensor(
   return residual;
 }
 
+/** A residual for a tensor the update lacks means the model changed under the participant: say so. */
+function assertFeedbackMatches(update: ParameterSet, feedback: ErrorFeedback | undefined): void {
+  for (const name of feedback?.keys() ?? []) {
+    if (!update.has(name)) throw new Error(`error feedback holds tensor "${name}", which the update does not have`);
+  }
+}
+
 export function createUpdateEncoder(options: UpdateEncoderOptions = {}): EncodeUpdate {
+  const chunkSize = options.int8ChunkSize ?? defaultInt8ChunkSize;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 0xffffffff) {
+    throw new Error(`int8ChunkSize must be a positive 32-bit integer, got ${chunkSize}`);
+  }
   const resolved = {
     random: options.random ?? Math.random,
-    int8ChunkSize: options.int8ChunkSize ?? defaultInt8ChunkSize,
+    int8ChunkSize: chunkSize,
   };
   return (update: ParameterSet, encoding: UpdateEncoding, feedback?: ErrorFeedback) => {
     assertValidEncoding(encoding);
+    assertFeedbackMatches(update, feedback);
     const out = new ByteWriter();
     out.bytes(new TextEncoder().encode(updateMagic));
     out.u16(updateFormatVersion);
