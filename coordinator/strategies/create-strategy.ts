@@ -14,7 +14,11 @@ import type { Strategy } from './strategy.ts';
 const positive = z.number().positive();
 const unitInterval = z.number().min(0).lt(1);
 
-/** Reddi et al. 2021 use β1 = 0.9, β2 = 0.99, τ = 1e-3; η as in Flower's implementations of the paper. */
+/**
+ * Defaults as in Flower's implementations of Reddi et al. 2021 (flwr FedAdagrad / FedAdam / FedYogi):
+ * β1 = 0.9 (none for FedAdagrad), β2 = 0.99, τ = 1e-3, η = 0.1 (0.01 for FedYogi). The paper tunes η
+ * and τ per task, so these are starting points.
+ */
 function fedOptSchema<Name extends string>(name: Name, eta: number, beta1: number) {
   return z.strictObject({
     name: z.literal(name),

@@ -29,10 +29,11 @@ export const multiTaskWeight: TensorWeight = (result, tensorName) => {
 export class MultiTask implements Strategy {
   readonly name = 'multitask';
   /**
-   * Only weighted sums are needed (an untrained head's delta is zero, and the weight of each head,
-   * Σ n_i over the participants declaring its task, is public), so secure aggregation can feed it.
+   * Each head needs its own denominator (the examples of the participants that train its task), which a
+   * single securely aggregated sum does not carry: refused with secure aggregation until that path can
+   * hand over one masked sum per task. (The arithmetic would allow it: untrained heads have zero deltas.)
    */
-  readonly needsIndividualUpdates = false;
+  readonly needsIndividualUpdates = true;
   private lastRound = 0;
 
   aggregate(global: ParameterSet, results: readonly ClientResult[], round: number): ParameterSet {

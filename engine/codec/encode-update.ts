@@ -9,6 +9,7 @@
  */
 import { elementCount } from '../tensor/parameter-set.ts';
 import type { ParameterSet } from '../tensor/parameter-set.ts';
+import { keptEntryCount } from './encoded-size.ts';
 import { defaultInt8ChunkSize, dequantizeInt8, quantizeInt8 } from './int8-quantization.ts';
 import { topKIndices } from './top-k.ts';
 import { ByteWriter, bytesOf, updateFormatVersion, updateMagic } from './update-format.ts';
@@ -80,8 +81,7 @@ function encodeTensor(
     for (let i = 0; i < residual.length; i++) residual[i] = (accumulated[i] as number) - (sent[i] as number);
     return residual;
   }
-  const k = Math.max(1, Math.ceil(encoding.topKFraction * accumulated.length));
-  const indices = topKIndices(accumulated, Math.min(k, accumulated.length));
+  const indices = topKIndices(accumulated, keptEntryCount(accumulated.length, encoding.topKFraction));
   out.u8(int8 ? 3 : 2);
   out.u32(indices.length);
   out.bytes(bytesOf(indices));
@@ -96,13 +96,25 @@ function encodeTensor(
   return residual;
 }
 
+/** A residual for a tensor the update lacks means the model changed under the participant: say so. */
+function assertFeedbackMatches(update: ParameterSet, feedback: ErrorFeedback | undefined): void {
+  for (const name of feedback?.keys() ?? []) {
+    if (!update.has(name)) throw new Error(`error feedback holds tensor "${name}", which the update does not have`);
+  }
+}
+
 export function createUpdateEncoder(options: UpdateEncoderOptions = {}): EncodeUpdate {
+  const chunkSize = options.int8ChunkSize ?? defaultInt8ChunkSize;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 0xffffffff) {
+    throw new Error(`int8ChunkSize must be a positive 32-bit integer, got ${chunkSize}`);
+  }
   const resolved = {
     random: options.random ?? Math.random,
-    int8ChunkSize: options.int8ChunkSize ?? defaultInt8ChunkSize,
+    int8ChunkSize: chunkSize,
   };
   return (update: ParameterSet, encoding: UpdateEncoding, feedback?: ErrorFeedback) => {
     assertValidEncoding(encoding);
+    assertFeedbackMatches(update, feedback);
     const out = new ByteWriter();
     out.bytes(new TextEncoder().encode(updateMagic));
     out.u16(updateFormatVersion);

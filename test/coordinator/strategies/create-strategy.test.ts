@@ -47,9 +47,9 @@ describe('createStrategy', () => {
     expect(() => createStrategy({ name: 'trimmed-mean', beta: 0.5 })).toThrow('beta');
   });
 
-  it('marks only the robust strategies as needing individual updates', () => {
+  it('marks the robust strategies and multi-task as needing individual updates', () => {
     const needing = configs.filter((config) => createStrategy(config).needsIndividualUpdates).map((c) => c.name);
-    expect(needing).toEqual(['trimmed-mean', 'median']);
+    expect(needing).toEqual(['trimmed-mean', 'median', 'multitask']);
     expect(() => assertUsableWithSecureAggregation(createStrategy({ name: 'median' }), true)).toThrow(
       'strategy "median" needs each participant\'s update and cannot run with secure aggregation',
     );

@@ -133,3 +133,33 @@ describe('decodeUpdate refuses bad input precisely', () => {
     ).toThrow('sparse index 4');
   });
 });
+
+describe('decodeUpdate on corrupted bytes', () => {
+  it('either refuses with an Error or returns finite tensors of the spec’s shapes, for 2000 random corruptions', () => {
+    const random = seededRandom(77);
+    const encodings = [
+      dense,
+      encodeUpdate(update, { quantization: 'int8', topKFraction: 1 }).bytes,
+      encodeUpdate(update, { quantization: 'int8', topKFraction: 0.5 }).bytes,
+    ];
+    let refused = 0;
+    for (let trial = 0; trial < 2000; trial++) {
+      const bytes = Uint8Array.from(encodings[trial % encodings.length]!);
+      for (let flips = 1 + Math.floor(random() * 3); flips > 0; flips--) {
+        bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      }
+      try {
+        const decoded = decodeUpdate(bytes, spec);
+        for (const entry of spec) {
+          expect(decoded.get(entry.name)!.shape).toEqual(entry.shape);
+          expect(decoded.get(entry.name)!.data.every(Number.isFinite)).toBe(true);
+        }
+      } catch (error) {
+        expect(error).toBeInstanceOf(Error);
+        expect((error as Error).message.length).toBeGreaterThan(10);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(500);
+  });
+});

@@ -107,6 +107,13 @@ describe('encodeUpdate', () => {
       'topKFraction must be in (0, 1], got 0',
     );
     const short: ErrorFeedback = new Map([['trunk.weight', new Float32Array(3)]]);
+    const stale: ErrorFeedback = new Map([['old.weight', new Float32Array(3)]]);
+    expect(() => encodeUpdate(update, denseFloat32, stale)).toThrow(
+      'error feedback holds tensor "old.weight", which the update does not have',
+    );
+    expect(() => createUpdateEncoder({ int8ChunkSize: 0 })).toThrow(
+      'int8ChunkSize must be a positive 32-bit integer, got 0',
+    );
     expect(() => encodeUpdate(update, denseFloat32, short)).toThrow(
       'error feedback for tensor "trunk.weight" has 3 values, the tensor 600',
     );
