@@ -8,7 +8,7 @@ export interface ConsentLimits {
   /** Largest L2 norm of the update. */
   readonly maxUpdateNorm?: number;
   /** Dataset ids this federation may be sent updates from; absent = any registered dataset. */
-  readonly allowedDatasets?: readonly string[];
+  readonly allowedDatasets?: string[];
   /** Local hours [from, to) in which automatic approval is allowed; from > to wraps past midnight. */
   readonly hours?: { readonly from: number; readonly to: number };
 }

@@ -13,7 +13,7 @@ export type ColumnMapping = Readonly<Record<string, string>>;
 
 export interface DatasetStatistics {
   readonly rows: number;
-  readonly columns: readonly string[];
+  readonly columns: string[];
   /** Per mapped label-like role: value → count (only for roles named 'label'). */
   readonly labelCounts: Readonly<Record<string, number>>;
   readonly meanTextLength: number;
@@ -55,7 +55,7 @@ class StatisticsBuilder {
     this.rows += 1;
   }
 
-  build(columns: readonly string[]): DatasetStatistics {
+  build(columns: string[]): DatasetStatistics {
     if (this.rows === 0) throw new DatasetValidationError(this.file, 1, undefined, 'the file has no data rows');
     return { rows: this.rows, columns, labelCounts: this.labels, meanTextLength: this.rows ? this.textLength / this.rows : 0 };
   }

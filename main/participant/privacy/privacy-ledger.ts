@@ -3,16 +3,13 @@
  * the engine's accountant over the dataset's WHOLE history (rounds of every federation compose), never by
  * adding per-round ε's. Entries are immutable: SQLite triggers abort any UPDATE or DELETE.
  */
+import { epsilonFor as rdpEpsilonFor } from '../../../engine/privacy/accountant.ts';
+import type { DpStepRecord } from '../../../engine/privacy/accountant.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 
-/** One DP-SGD run, as the engine's RdpAccountant records it. */
-export interface DpStepRecord {
-  readonly noiseMultiplier: number;
-  readonly sampleRate: number;
-  readonly steps: number;
-}
+export type { DpStepRecord };
 
-/** The engine's accountant: ε of a whole history at δ (engine/privacy/accountant.ts `epsilonFor`). */
+/** ε of a whole history at δ: the engine's RDP accountant (engine/privacy/accountant.ts). */
 export type EpsilonFor = (history: readonly DpStepRecord[], delta: number) => { epsilon: number };
 
 export interface Budget {
@@ -62,7 +59,7 @@ export class PrivacyLedger {
   readonly db: SqliteDatabase;
   readonly epsilonFor: EpsilonFor;
 
-  constructor(db: SqliteDatabase, epsilonFor: EpsilonFor) {
+  constructor(db: SqliteDatabase, epsilonFor: EpsilonFor = rdpEpsilonFor) {
     this.db = db;
     this.epsilonFor = epsilonFor;
   }
