@@ -39,6 +39,7 @@ export class RoundRunner {
         this.context.audit.append('invitation', { roundKey, federationId: task.federationId, coordinator: task.coordinator,
           roundId: task.roundId, roundNumber: task.roundNumber, modelSha256: task.modelSha256, dp: task.dp, deadline: task.deadline });
       })();
+      this.emitState(this.context.store.require(roundKey));
     }
     return this.advance(roundKey);
   }
@@ -61,7 +62,10 @@ export class RoundRunner {
   advance(roundKey: string): Promise<RoundRecord> {
     const running = this.inFlight.get(roundKey);
     if (running) return running;
-    const run = this.run(roundKey).finally(() => this.inFlight.delete(roundKey));
+    // Registered before the run starts: a decision made inside it re-enters here and must find it.
+    const run = Promise.resolve()
+      .then(() => this.run(roundKey))
+      .finally(() => this.inFlight.delete(roundKey));
     this.inFlight.set(roundKey, run);
     return run;
   }
