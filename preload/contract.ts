@@ -5,8 +5,20 @@
  */
 import { z } from 'zod';
 import {
-  ApprovalsWaitingEvent, AuditEntriesRequest, AuditEntry, AuditVerification, BudgetSetting, BudgetStatus, ConsentPolicy,
-  Contribution, Dataset, DatasetRegistration, Projection, ProjectionRequest, RoundStateEvent, RoundSummary,
+  ApprovalsWaitingEvent,
+  AuditEntriesRequest,
+  AuditEntry,
+  AuditVerification,
+  BudgetSetting,
+  BudgetStatus,
+  ConsentPolicy,
+  Contribution,
+  Dataset,
+  DatasetRegistration,
+  Projection,
+  ProjectionRequest,
+  RoundStateEvent,
+  RoundSummary,
   TrainingProgressEvent,
 } from './participant-schemas.ts';
 

@@ -120,8 +120,20 @@ export const Contribution = z.object({
 });
 
 export const RoundStateName = z.enum([
-  'invited', 'accepted', 'downloaded', 'training', 'update_ready', 'awaiting_approval', 'approved', 'masked',
-  'uploading', 'uploaded', 'receipted', 'declined', 'expired', 'failed',
+  'invited',
+  'accepted',
+  'downloaded',
+  'training',
+  'update_ready',
+  'awaiting_approval',
+  'approved',
+  'masked',
+  'uploading',
+  'uploaded',
+  'receipted',
+  'declined',
+  'expired',
+  'failed',
 ]);
 
 export const RoundSummary = z.object({
@@ -154,7 +166,11 @@ export const AuditVerification = z.object({
   ok: z.boolean(),
   entries: z.number().int(),
   problems: z.array(
-    z.object({ seq: z.number().int(), problem: z.enum(['changed', 'removed', 'reordered', 'truncated']), message: z.string() }),
+    z.object({
+      seq: z.number().int(),
+      problem: z.enum(['changed', 'removed', 'reordered', 'truncated']),
+      message: z.string(),
+    }),
   ),
 });
 

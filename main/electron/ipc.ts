@@ -35,7 +35,10 @@ export function registerIpcHandlers(ipcMain: IpcRegistrar, api: ParticipantApi):
 }
 
 /** Pushes the participant's events to one window until it is destroyed. */
-export function forwardEventsToWindow(events: EventBus, contents: Pick<WebContents, 'send' | 'once' | 'isDestroyed'>): () => void {
+export function forwardEventsToWindow(
+  events: EventBus,
+  contents: Pick<WebContents, 'send' | 'once' | 'isDestroyed'>,
+): () => void {
   const stop = forwardEvents(events, (event, data) => {
     if (!contents.isDestroyed()) contents.send(eventChannel(event), data);
   });

@@ -51,7 +51,10 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
   };
 }
 
-export type RoundRunnerParts = Pick<RoundRunnerDependencies, 'link' | 'trainer' | 'encode' | 'mask' | 'retainPayloads' | 'now'>;
+export type RoundRunnerParts = Pick<
+  RoundRunnerDependencies,
+  'link' | 'trainer' | 'encode' | 'mask' | 'retainPayloads' | 'now'
+>;
 
 export function attachRoundRunner(node: ParticipantNode, parts: RoundRunnerParts): RoundRunner {
   const { audit, datasets, ledger, consent, events } = node;

@@ -79,16 +79,32 @@ export class FakeCoordinator implements FederationLink {
     return fakeModel();
   }
 
-  async uploadUpdate(task: RoundTask, uploadId: string, payload: Uint8Array, _m: UploadMetadata): Promise<UploadReceipt> {
+  async uploadUpdate(
+    task: RoundTask,
+    uploadId: string,
+    payload: Uint8Array,
+    _m: UploadMetadata,
+  ): Promise<UploadReceipt> {
     const sha256 = createHash('sha256').update(payload).digest('hex');
-    const existing = this.db.prepare('SELECT * FROM uploads WHERE upload_id = ?').get(uploadId) as { sha256: string; receipt: string } | undefined;
+    const existing = this.db.prepare('SELECT * FROM uploads WHERE upload_id = ?').get(uploadId) as
+      { sha256: string; receipt: string } | undefined;
     if (existing && existing.sha256 !== sha256) throw new Error(`upload ${uploadId} repeated with different bytes`);
     const receipt: UploadReceipt = existing
       ? (JSON.parse(existing.receipt) as UploadReceipt)
-      : { uploadId, roundId: task.roundId, participantId: 'participant-1', sha256, bytes: payload.byteLength,
-          acceptedAt: new Date().toISOString(), signature: 'c2lnbmF0dXJl' };
+      : {
+          uploadId,
+          roundId: task.roundId,
+          participantId: 'participant-1',
+          sha256,
+          bytes: payload.byteLength,
+          acceptedAt: new Date().toISOString(),
+          signature: 'c2lnbmF0dXJl',
+        };
     if (existing) this.db.prepare('UPDATE uploads SET attempts = attempts + 1 WHERE upload_id = ?').run(uploadId);
-    else this.db.prepare('INSERT INTO uploads VALUES (?, ?, ?, ?, 1, ?)').run(uploadId, task.roundId, sha256, payload.byteLength, JSON.stringify(receipt));
+    else
+      this.db
+        .prepare('INSERT INTO uploads VALUES (?, ?, ?, ?, 1, ?)')
+        .run(uploadId, task.roundId, sha256, payload.byteLength, JSON.stringify(receipt));
     this.afterReceive?.();
     return receipt;
   }
@@ -98,7 +114,9 @@ export class FakeCoordinator implements FederationLink {
   }
 
   uploads(): RecordedUpload[] {
-    return this.db.prepare('SELECT upload_id AS uploadId, round_id AS roundId, sha256, bytes, attempts FROM uploads').all() as RecordedUpload[];
+    return this.db
+      .prepare('SELECT upload_id AS uploadId, round_id AS roundId, sha256, bytes, attempts FROM uploads')
+      .all() as RecordedUpload[];
   }
 
   declines(): { round_id: string; reason: string; detail: string }[] {

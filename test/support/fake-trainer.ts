@@ -18,7 +18,15 @@ export class FakeTrainer implements LocalTrainer {
 
   async train(request: TrainingRequest): Promise<TrainingResult> {
     this.calls += 1;
-    const update = new Map([...request.globalModel].map(([name, value]) => [name, tensor(value.shape, value.data.map(() => this.delta))]));
+    const update = new Map(
+      [...request.globalModel].map(([name, value]) => [
+        name,
+        tensor(
+          value.shape,
+          value.data.map(() => this.delta),
+        ),
+      ]),
+    );
     const steps = Math.max(1, Math.round(request.dp.localSteps * this.stepFraction));
     for (let step = 1; step <= 3; step++) request.onProgress?.({ step, totalSteps: 3, loss: 1 / step });
     return {

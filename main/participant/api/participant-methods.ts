@@ -46,13 +46,20 @@ export function createDomainMethods(node: ParticipantNode): DomainApi {
     'budget.show': async ({ datasetId }) => budgetStatus(node, datasetId),
     'budget.project': async ({ datasetId, ...step }) => node.ledger.project(datasetId, step),
     'consent.policy.get': async ({ federationId }) => node.consent.policy(federationId),
-    'consent.policy.set': async ({ federationId, policy }) => (node.consent.setPolicy(federationId, policy), node.consent.policy(federationId)),
+    'consent.policy.set': async ({ federationId, policy }) => (
+      node.consent.setPolicy(federationId, policy),
+      node.consent.policy(federationId)
+    ),
     'approvals.pending': async () => node.consent.pending(),
     'approvals.approve': async ({ id, comment }) => node.consent.approve(id, { by: currentUser(), comment }),
     'approvals.decline': async ({ id, comment }) => node.consent.decline(id, { by: currentUser(), comment }),
     'rounds.list': async () => roundSummaries(node),
     'audit.verify': async () => node.verifyAudit(),
-    'audit.entries': async ({ fromSeq = 1, limit = 200 }) => node.audit.entries().filter((e) => e.seq >= fromSeq).slice(0, limit),
+    'audit.entries': async ({ fromSeq = 1, limit = 200 }) =>
+      node.audit
+        .entries()
+        .filter((e) => e.seq >= fromSeq)
+        .slice(0, limit),
   };
 }
 

@@ -30,7 +30,10 @@ export function escapeHtml(text: string): string {
 
 function describe(data: Record<string, unknown>): string {
   return Object.entries(data)
-    .map(([key, value]) => `<div><b>${escapeHtml(key)}</b>: ${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}</div>`)
+    .map(
+      ([key, value]) =>
+        `<div><b>${escapeHtml(key)}</b>: ${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}</div>`,
+    )
     .join('');
 }
 

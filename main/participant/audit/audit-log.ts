@@ -72,8 +72,7 @@ export class AuditLog {
   append(kind: AuditKind, data: Record<string, unknown>): AuditEntry {
     const write = this.db.transaction(() => {
       const head = this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-        | { seq: number; hash: string }
-        | undefined;
+        { seq: number; hash: string } | undefined;
       const seq = (head?.seq ?? 0) + 1;
       const prevHash = head?.hash ?? genesisHash;
       const at = new Date().toISOString();
@@ -83,7 +82,9 @@ export class AuditLog {
         .prepare('INSERT INTO audit (seq, at, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
         .run(seq, at, kind, canonicalJson(normalized), prevHash, hash);
       this.db
-        .prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = ?, hash = ?')
+        .prepare(
+          'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = ?, hash = ?',
+        )
         .run(seq, hash, seq, hash);
       return { seq, at, kind, data: normalized, prevHash, hash };
     });
@@ -104,7 +105,6 @@ export class AuditLog {
 
   head(): { seq: number; hash: string } | undefined {
     return this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-      | { seq: number; hash: string }
-      | undefined;
+      { seq: number; hash: string } | undefined;
   }
 }

@@ -17,7 +17,11 @@ export interface AuditVerification {
   readonly problems: AuditProblem[];
 }
 
-function linkProblem(entry: AuditEntry, expectedPrev: string, bySeqHash: Map<string, number>): AuditProblem | undefined {
+function linkProblem(
+  entry: AuditEntry,
+  expectedPrev: string,
+  bySeqHash: Map<string, number>,
+): AuditProblem | undefined {
   if (entry.prevHash === expectedPrev) return undefined;
   const actualPredecessor = entry.prevHash === genesisHash ? 0 : bySeqHash.get(entry.prevHash);
   if (actualPredecessor !== undefined) {
@@ -34,7 +38,12 @@ function linkProblem(entry: AuditEntry, expectedPrev: string, bySeqHash: Map<str
   };
 }
 
-function checkEntry(entry: AuditEntry, expectedSeq: number, expectedPrev: string, hashes: Map<string, number>): AuditProblem[] {
+function checkEntry(
+  entry: AuditEntry,
+  expectedSeq: number,
+  expectedPrev: string,
+  hashes: Map<string, number>,
+): AuditProblem[] {
   const problems: AuditProblem[] = [];
   for (let missing = expectedSeq; missing < entry.seq; missing++) {
     problems.push({ seq: missing, problem: 'removed', message: `entry ${missing} is missing: it was removed` });
@@ -52,7 +61,10 @@ function checkEntry(entry: AuditEntry, expectedSeq: number, expectedPrev: string
   return problems;
 }
 
-export function verifyAuditEntries(entries: readonly AuditEntry[], head?: { seq: number; hash: string }): AuditVerification {
+export function verifyAuditEntries(
+  entries: readonly AuditEntry[],
+  head?: { seq: number; hash: string },
+): AuditVerification {
   const hashes = new Map(entries.map((entry) => [entry.hash, entry.seq]));
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
@@ -65,10 +77,18 @@ export function verifyAuditEntries(entries: readonly AuditEntry[], head?: { seq:
   const last = entries.at(-1);
   if (head && (!last || last.seq < head.seq)) {
     for (let missing = expectedSeq; missing <= head.seq; missing++) {
-      problems.push({ seq: missing, problem: 'truncated', message: `entry ${missing} is missing: the end of the log was removed` });
+      problems.push({
+        seq: missing,
+        problem: 'truncated',
+        message: `entry ${missing} is missing: the end of the log was removed`,
+      });
     }
   } else if (head && last && (last.seq !== head.seq || last.hash !== head.hash)) {
-    problems.push({ seq: last.seq, problem: 'changed', message: `entry ${last.seq} does not match the recorded head of the log` });
+    problems.push({
+      seq: last.seq,
+      problem: 'changed',
+      message: `entry ${last.seq} does not match the recorded head of the log`,
+    });
   }
   return { ok: problems.length === 0, entries: entries.length, problems };
 }

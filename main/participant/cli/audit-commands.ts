@@ -10,7 +10,9 @@ export async function runAuditCommand(node: ParticipantNode, argv: string[], out
   if (action === 'verify') {
     if (verification.ok) out(`audit log verified: ${verification.entries} entries, chain intact`);
     else {
-      out(`audit log FAILED verification (${verification.problems.length} problem(s) in ${verification.entries} entries):`);
+      out(
+        `audit log FAILED verification (${verification.problems.length} problem(s) in ${verification.entries} entries):`,
+      );
       for (const problem of verification.problems) out(`  ${problem.message}`);
     }
     return verification.ok ? 0 : 1;

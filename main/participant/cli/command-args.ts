@@ -9,6 +9,7 @@ export function parseCommand<const T extends ParseArgsOptionsConfig>(argv: strin
 
 export function requireNumber(value: unknown, name: string): number {
   const number = Number(value);
-  if (value === undefined || !Number.isFinite(number)) throw new Error(`--${name} needs a number, got ${String(value)}`);
+  if (value === undefined || !Number.isFinite(number))
+    throw new Error(`--${name} needs a number, got ${String(value)}`);
   return number;
 }

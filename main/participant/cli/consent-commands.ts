@@ -42,14 +42,19 @@ function parseHours(text: string | undefined): ConsentPolicy['limits']['hours'] 
 
 export async function runPolicyCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
   const [action, federationId, ...rest] = argv;
-  if (!federationId || (action !== 'set' && action !== 'show')) throw new Error('usage: accord participant policy set|show FEDERATION');
+  if (!federationId || (action !== 'set' && action !== 'show'))
+    throw new Error('usage: accord participant policy set|show FEDERATION');
   const { values } = parseCommand(rest, {
-    mode: { type: 'string' }, 'max-epsilon': { type: 'string' }, 'max-norm': { type: 'string' },
-    dataset: { type: 'string', multiple: true }, hours: { type: 'string' },
+    mode: { type: 'string' },
+    'max-epsilon': { type: 'string' },
+    'max-norm': { type: 'string' },
+    dataset: { type: 'string', multiple: true },
+    hours: { type: 'string' },
   });
   if (action === 'set') {
     if (values.mode !== 'ask' && values.mode !== 'auto') throw new Error('--mode must be ask or auto');
-    const maxEpsilonRound = values['max-epsilon'] === undefined ? undefined : requireNumber(values['max-epsilon'], 'max-epsilon');
+    const maxEpsilonRound =
+      values['max-epsilon'] === undefined ? undefined : requireNumber(values['max-epsilon'], 'max-epsilon');
     const maxUpdateNorm = values['max-norm'] === undefined ? undefined : requireNumber(values['max-norm'], 'max-norm');
     node.consent.setPolicy(federationId, {
       mode: values.mode,

@@ -18,19 +18,28 @@ function parseColumns(pairs: string[]): Record<string, string> {
 export async function runDatasetCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
   const [action, ...rest] = argv;
   const { values, positionals } = parseCommand(rest, {
-    name: { type: 'string' }, path: { type: 'string' }, task: { type: 'string' }, format: { type: 'string' },
-    column: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    name: { type: 'string' },
+    path: { type: 'string' },
+    task: { type: 'string' },
+    format: { type: 'string' },
+    column: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
   });
   if (action === 'add') {
     const dataset = await node.datasets.register({
-      name: values.name ?? '', path: values.path ?? '', task: values.task ?? '', format: (values.format ?? 'csv') as DatasetFormat,
+      name: values.name ?? '',
+      path: values.path ?? '',
+      task: values.task ?? '',
+      format: (values.format ?? 'csv') as DatasetFormat,
       columns: parseColumns(values.column ?? []),
     });
     out(`registered ${dataset.id}  ${dataset.name}  ${dataset.stats.rows} rows  sha256 ${dataset.sha256}`);
   } else if (action === 'list') {
     const datasets = node.datasets.list();
     if (values.json) out(JSON.stringify(datasets, null, 2));
-    else for (const d of datasets) out(`${d.id}  ${d.status.padEnd(7)}  ${d.name}  ${d.task}  ${d.stats.rows} rows  ${d.path}`);
+    else
+      for (const d of datasets)
+        out(`${d.id}  ${d.status.padEnd(7)}  ${d.name}  ${d.task}  ${d.stats.rows} rows  ${d.path}`);
   } else if (action === 'remove' && positionals[0]) {
     node.datasets.remove(positionals[0]);
     out(`removed ${positionals[0]}`);
@@ -45,8 +54,13 @@ export async function runDatasetCommand(node: ParticipantNode, argv: string[], o
 
 export async function runBudgetCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
   const [action, datasetId, ...rest] = argv;
-  const { values } = parseCommand(rest, { epsilon: { type: 'string' }, delta: { type: 'string' }, json: { type: 'boolean' } });
-  if (!datasetId || (action !== 'set' && action !== 'show')) throw new Error('usage: accord participant budget set|show DATASET');
+  const { values } = parseCommand(rest, {
+    epsilon: { type: 'string' },
+    delta: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (!datasetId || (action !== 'set' && action !== 'show'))
+    throw new Error('usage: accord participant budget set|show DATASET');
   node.datasets.require(datasetId);
   if (action === 'set') {
     const epsilon = requireNumber(values.epsilon, 'epsilon');
@@ -59,8 +73,13 @@ export async function runBudgetCommand(node: ParticipantNode, argv: string[], ou
   const status = budgetStatus(node, datasetId);
   if (values.json) out(JSON.stringify(status, null, 2));
   else {
-    out(`dataset ${datasetId}: budget ε ${status.epsilon} at δ ${status.delta}; spent ε ${status.spent.toFixed(4)}; remaining ${status.remaining.toFixed(4)}`);
-    for (const e of status.entries) out(`  #${e.seq} ${e.recordedAt} ${e.roundKey}  σ ${e.noiseMultiplier} q ${e.sampleRate} steps ${e.steps}  ε ${e.epsilonBefore.toFixed(4)} → ${e.epsilonAfter.toFixed(4)}`);
+    out(
+      `dataset ${datasetId}: budget ε ${status.epsilon} at δ ${status.delta}; spent ε ${status.spent.toFixed(4)}; remaining ${status.remaining.toFixed(4)}`,
+    );
+    for (const e of status.entries)
+      out(
+        `  #${e.seq} ${e.recordedAt} ${e.roundKey}  σ ${e.noiseMultiplier} q ${e.sampleRate} steps ${e.steps}  ε ${e.epsilonBefore.toFixed(4)} → ${e.epsilonAfter.toFixed(4)}`,
+      );
   }
   return 0;
 }

@@ -30,7 +30,10 @@ export const participantUsage = `usage: accord participant <command>
   audit verify | audit export [--json FILE] [--html FILE]`;
 
 /** Runs one command; returns the process exit code (1 when the audit does not verify). */
-export async function runParticipantCommand(argv: string[], out: Output = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+export async function runParticipantCommand(
+  argv: string[],
+  out: Output = (line) => process.stdout.write(`${line}\n`),
+): Promise<number> {
   const [command, ...rest] = argv;
   const handler = handlers[command ?? ''];
   if (!handler) throw new Error(`unknown participant command "${command ?? ''}"\n${participantUsage}`);

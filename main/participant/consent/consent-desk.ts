@@ -44,9 +44,9 @@ export class ConsentDesk {
   }
 
   policy(federationId: string): ConsentPolicy {
-    const row = this.db.prepare('SELECT mode, limits FROM consent_policies WHERE federation_id = ?').get(federationId) as
-      | { mode: 'ask' | 'auto'; limits: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT mode, limits FROM consent_policies WHERE federation_id = ?')
+      .get(federationId) as { mode: 'ask' | 'auto'; limits: string } | undefined;
     return row ? { mode: row.mode, limits: JSON.parse(row.limits) as ConsentPolicy['limits'] } : askEveryTime;
   }
 
@@ -54,8 +54,10 @@ export class ConsentDesk {
     validatePolicy(policy);
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO consent_policies (federation_id, mode, limits, updated_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT(federation_id) DO UPDATE SET mode = excluded.mode, limits = excluded.limits, updated_at = excluded.updated_at`)
+        .prepare(
+          `INSERT INTO consent_policies (federation_id, mode, limits, updated_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT(federation_id) DO UPDATE SET mode = excluded.mode, limits = excluded.limits, updated_at = excluded.updated_at`,
+        )
         .run(federationId, policy.mode, JSON.stringify(policy.limits), new Date().toISOString());
       this.audit.append('policy', { federationId, mode: policy.mode, limits: policy.limits, by: currentUser() });
     })();
@@ -79,12 +81,14 @@ export class ConsentDesk {
   }
 
   get(id: string): Contribution | undefined {
-    const row = this.db.prepare(`SELECT ${columns} FROM contributions WHERE id = ?`).get(id) as ContributionRow | undefined;
+    const row = this.db.prepare(`SELECT ${columns} FROM contributions WHERE id = ?`).get(id) as
+      ContributionRow | undefined;
     return row ? { ...row, summary: JSON.parse(row.summary) as ContributionSummary } : undefined;
   }
 
   byRound(roundKey: string): Contribution | undefined {
-    const row = this.db.prepare('SELECT id FROM contributions WHERE round_key = ?').get(roundKey) as { id: string } | undefined;
+    const row = this.db.prepare('SELECT id FROM contributions WHERE round_key = ?').get(roundKey) as
+      { id: string } | undefined;
     return row ? this.get(row.id) : undefined;
   }
 
@@ -96,7 +100,9 @@ export class ConsentDesk {
 
   pending(now = new Date()): Contribution[] {
     this.expireOverdue(now);
-    const rows = this.db.prepare("SELECT id FROM contributions WHERE status = 'pending' ORDER BY created_at").all() as { id: string }[];
+    const rows = this.db.prepare("SELECT id FROM contributions WHERE status = 'pending' ORDER BY created_at").all() as {
+      id: string;
+    }[];
     return rows.map((row) => this.require(row.id));
   }
 
@@ -108,10 +114,25 @@ export class ConsentDesk {
       this.db.transaction(() => {
         const debit = this.ledger.debit(datasetId, contribution.roundKey, id, dp);
         this.setStatus(id, 'approved', decider, now);
-        this.audit.append('decision', { contributionId: id, roundKey: contribution.roundKey, decision: 'approved', by: decider.by,
-          comment: decider.comment, approvedSha256: contribution.summary.sha256, bytes: contribution.summary.bytes });
-        this.audit.append('ledger.debit', { datasetId, roundKey: contribution.roundKey, ledgerSeq: debit.seq, ...dp,
-          delta: debit.delta, epsilonRound: debit.epsilonRound, epsilonBefore: debit.epsilonBefore, epsilonAfter: debit.epsilonAfter });
+        this.audit.append('decision', {
+          contributionId: id,
+          roundKey: contribution.roundKey,
+          decision: 'approved',
+          by: decider.by,
+          comment: decider.comment,
+          approvedSha256: contribution.summary.sha256,
+          bytes: contribution.summary.bytes,
+        });
+        this.audit.append('ledger.debit', {
+          datasetId,
+          roundKey: contribution.roundKey,
+          ledgerSeq: debit.seq,
+          ...dp,
+          delta: debit.delta,
+          epsilonRound: debit.epsilonRound,
+          epsilonBefore: debit.epsilonBefore,
+          epsilonAfter: debit.epsilonAfter,
+        });
         for (const listener of this.inDecision) listener(this.require(id), debit);
       })();
     } catch (error) {
@@ -126,8 +147,13 @@ export class ConsentDesk {
     const contribution = this.requirePending(id, now);
     this.db.transaction(() => {
       this.setStatus(id, 'declined', decider, now);
-      this.audit.append('decision', { contributionId: id, roundKey: contribution.roundKey, decision: 'declined',
-        by: decider.by, comment: decider.comment });
+      this.audit.append('decision', {
+        contributionId: id,
+        roundKey: contribution.roundKey,
+        decision: 'declined',
+        by: decider.by,
+        comment: decider.comment,
+      });
       for (const listener of this.inDecision) listener(this.require(id));
     })();
     return this.notify(id);
@@ -136,12 +162,18 @@ export class ConsentDesk {
   /** Pending contributions whose round deadline has passed become 'expired' (audited). */
   expireOverdue(now = new Date()): Contribution[] {
     const rows = this.db.prepare("SELECT id FROM contributions WHERE status = 'pending'").all() as { id: string }[];
-    const overdue = rows.map((row) => this.require(row.id)).filter((c) => Date.parse(c.summary.deadline) <= now.getTime());
+    const overdue = rows
+      .map((row) => this.require(row.id))
+      .filter((c) => Date.parse(c.summary.deadline) <= now.getTime());
     for (const contribution of overdue) {
       this.db.transaction(() => {
         this.setStatus(contribution.id, 'expired', { by: 'deadline' }, now);
-        this.audit.append('decision', { contributionId: contribution.id, roundKey: contribution.roundKey, decision: 'expired',
-          deadline: contribution.summary.deadline });
+        this.audit.append('decision', {
+          contributionId: contribution.id,
+          roundKey: contribution.roundKey,
+          decision: 'expired',
+          deadline: contribution.summary.deadline,
+        });
         for (const listener of this.inDecision) listener(this.require(contribution.id));
       })();
       this.notify(contribution.id);

@@ -42,7 +42,9 @@ export function policyObjections(policy: ConsentPolicy, subject: PolicySubject, 
   if (allowedDatasets && !allowedDatasets.includes(subject.datasetId))
     objections.push(`dataset ${subject.datasetId} is not among the datasets allowed automatically`);
   if (hours && !inHours(now.getHours(), hours))
-    objections.push(`automatic approval is allowed only from ${hours.from}:00 to ${hours.to}:00 (now ${now.getHours()}:00)`);
+    objections.push(
+      `automatic approval is allowed only from ${hours.from}:00 to ${hours.to}:00 (now ${now.getHours()}:00)`,
+    );
   return objections;
 }
 

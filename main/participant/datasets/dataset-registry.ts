@@ -9,7 +9,12 @@ import { resolve } from 'node:path';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 import { fingerprintFile } from './dataset-fingerprint.ts';
-import { validateDataset, type ColumnMapping, type DatasetFormat, type DatasetStatistics } from './dataset-validation.ts';
+import {
+  validateDataset,
+  type ColumnMapping,
+  type DatasetFormat,
+  type DatasetStatistics,
+} from './dataset-validation.ts';
 
 export interface DatasetRegistration {
   readonly name: string;
@@ -38,7 +43,11 @@ const columns = `id, name, path, task, format, columns, sha256, size_bytes AS si
   registered_at AS registeredAt, confirmed_at AS confirmedAt`;
 
 function fromRow(row: DatasetRow): Dataset {
-  return { ...row, columns: JSON.parse(row.columns) as ColumnMapping, stats: JSON.parse(row.stats) as DatasetStatistics };
+  return {
+    ...row,
+    columns: JSON.parse(row.columns) as ColumnMapping,
+    stats: JSON.parse(row.stats) as DatasetStatistics,
+  };
 }
 
 export class DatasetUnavailableError extends Error {
@@ -65,18 +74,40 @@ export class DatasetRegistry {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO datasets (id, name, path, task, format, columns, sha256, size_bytes, stats, status, registered_at, confirmed_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)`)
-        .run(id, registration.name, path, registration.task, registration.format, JSON.stringify(registration.columns),
-          sha256, sizeBytes, JSON.stringify(stats), now, now);
-      this.audit.append('dataset', { action: 'registered', datasetId: id, name: registration.name, path, sha256, rows: stats.rows });
+        .prepare(
+          `INSERT INTO datasets (id, name, path, task, format, columns, sha256, size_bytes, stats, status, registered_at, confirmed_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)`,
+        )
+        .run(
+          id,
+          registration.name,
+          path,
+          registration.task,
+          registration.format,
+          JSON.stringify(registration.columns),
+          sha256,
+          sizeBytes,
+          JSON.stringify(stats),
+          now,
+          now,
+        );
+      this.audit.append('dataset', {
+        action: 'registered',
+        datasetId: id,
+        name: registration.name,
+        path,
+        sha256,
+        rows: stats.rows,
+      });
     })();
     return this.require(id);
   }
 
   list(includeRemoved = false): Dataset[] {
     const where = includeRemoved ? '' : "WHERE status != 'removed'";
-    return (this.db.prepare(`SELECT ${columns} FROM datasets ${where} ORDER BY registered_at`).all() as DatasetRow[]).map(fromRow);
+    return (
+      this.db.prepare(`SELECT ${columns} FROM datasets ${where} ORDER BY registered_at`).all() as DatasetRow[]
+    ).map(fromRow);
   }
 
   get(id: string): Dataset | undefined {
@@ -120,7 +151,9 @@ export class DatasetRegistry {
     const { sha256, sizeBytes } = await fingerprintFile(dataset.path);
     this.db.transaction(() => {
       this.db
-        .prepare("UPDATE datasets SET sha256 = ?, size_bytes = ?, stats = ?, status = 'ready', confirmed_at = ? WHERE id = ?")
+        .prepare(
+          "UPDATE datasets SET sha256 = ?, size_bytes = ?, stats = ?, status = 'ready', confirmed_at = ? WHERE id = ?",
+        )
         .run(sha256, sizeBytes, JSON.stringify(stats), new Date().toISOString(), id);
       this.audit.append('dataset', { action: 'reconfirmed', datasetId: id, previousSha256: dataset.sha256, sha256 });
     })();
@@ -130,7 +163,12 @@ export class DatasetRegistry {
   private markChanged(dataset: Dataset, currentSha256: string): void {
     this.db.transaction(() => {
       this.db.prepare("UPDATE datasets SET status = 'changed' WHERE id = ?").run(dataset.id);
-      this.audit.append('dataset', { action: 'changed', datasetId: dataset.id, confirmedSha256: dataset.sha256, currentSha256 });
+      this.audit.append('dataset', {
+        action: 'changed',
+        datasetId: dataset.id,
+        confirmedSha256: dataset.sha256,
+        currentSha256,
+      });
     })();
   }
 }

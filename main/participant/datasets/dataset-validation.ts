@@ -57,14 +57,24 @@ class StatisticsBuilder {
 
   build(columns: string[]): DatasetStatistics {
     if (this.rows === 0) throw new DatasetValidationError(this.file, 1, undefined, 'the file has no data rows');
-    return { rows: this.rows, columns, labelCounts: this.labels, meanTextLength: this.rows ? this.textLength / this.rows : 0 };
+    return {
+      rows: this.rows,
+      columns,
+      labelCounts: this.labels,
+      meanTextLength: this.rows ? this.textLength / this.rows : 0,
+    };
   }
 }
 
 function checkHeader(file: string, header: readonly string[], mapping: ColumnMapping): void {
   for (const [role, column] of Object.entries(mapping)) {
     if (!header.includes(column)) {
-      throw new DatasetValidationError(file, 1, column, `the ${role} column "${column}" is not in the header (${header.join(', ')})`);
+      throw new DatasetValidationError(
+        file,
+        1,
+        column,
+        `the ${role} column "${column}" is not in the header (${header.join(', ')})`,
+      );
     }
   }
 }
@@ -81,7 +91,12 @@ async function validateDelimited(file: string, delimiter: string, mapping: Colum
         continue;
       }
       if (record.length !== header.length) {
-        throw new DatasetValidationError(file, info.lines, undefined, `expected ${header.length} fields, found ${record.length}`);
+        throw new DatasetValidationError(
+          file,
+          info.lines,
+          undefined,
+          `expected ${header.length} fields, found ${record.length}`,
+        );
       }
       stats.add(Object.fromEntries(header.map((name, i) => [name, record[i]])), info.lines);
     }
@@ -118,7 +133,11 @@ async function validateJsonLines(file: string, mapping: ColumnMapping): Promise<
   return stats.build([...columns]);
 }
 
-export async function validateDataset(file: string, format: DatasetFormat, mapping: ColumnMapping): Promise<DatasetStatistics> {
+export async function validateDataset(
+  file: string,
+  format: DatasetFormat,
+  mapping: ColumnMapping,
+): Promise<DatasetStatistics> {
   if (Object.keys(mapping).length === 0) throw new Error('the column mapping is empty: name at least the text column');
   if (format === 'csv') return validateDelimited(file, ',', mapping);
   if (format === 'tsv') return validateDelimited(file, '\t', mapping);

@@ -33,11 +33,18 @@ export async function loadOrCreateIdentity(store: CredentialStore): Promise<Part
   return identityFrom(privateKey);
 }
 
-export async function storeCoordinatorCredential(store: CredentialStore, federationId: string, secret: string): Promise<void> {
+export async function storeCoordinatorCredential(
+  store: CredentialStore,
+  federationId: string,
+  secret: string,
+): Promise<void> {
   await store.set(coordinatorAccount(federationId), secret);
 }
 
-export async function readCoordinatorCredential(store: CredentialStore, federationId: string): Promise<string | undefined> {
+export async function readCoordinatorCredential(
+  store: CredentialStore,
+  federationId: string,
+): Promise<string | undefined> {
   return store.get(coordinatorAccount(federationId));
 }
 

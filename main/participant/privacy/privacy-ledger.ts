@@ -65,27 +65,36 @@ export class PrivacyLedger {
   }
 
   setBudget(datasetId: string, epsilon: number, delta: number): Budget {
-    if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new Error(`ε budget must be a positive number, got ${epsilon}`);
+    if (!(epsilon > 0) || !Number.isFinite(epsilon))
+      throw new Error(`ε budget must be a positive number, got ${epsilon}`);
     if (!(delta > 0 && delta < 1)) throw new Error(`δ must be in (0, 1), got ${delta}`);
     this.db
-      .prepare(`INSERT INTO budgets (dataset_id, epsilon, delta, updated_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT(dataset_id) DO UPDATE SET epsilon = excluded.epsilon, delta = excluded.delta, updated_at = excluded.updated_at`)
+      .prepare(
+        `INSERT INTO budgets (dataset_id, epsilon, delta, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT(dataset_id) DO UPDATE SET epsilon = excluded.epsilon, delta = excluded.delta, updated_at = excluded.updated_at`,
+      )
       .run(datasetId, epsilon, delta, new Date().toISOString());
     return { datasetId, epsilon, delta };
   }
 
   budget(datasetId: string): Budget | undefined {
-    return this.db.prepare('SELECT dataset_id AS datasetId, epsilon, delta FROM budgets WHERE dataset_id = ?').get(datasetId) as
-      | Budget
-      | undefined;
+    return this.db
+      .prepare('SELECT dataset_id AS datasetId, epsilon, delta FROM budgets WHERE dataset_id = ?')
+      .get(datasetId) as Budget | undefined;
   }
 
   entries(datasetId: string): LedgerEntry[] {
-    return this.db.prepare(`SELECT ${entryColumns} FROM ledger WHERE dataset_id = ? ORDER BY seq`).all(datasetId) as LedgerEntry[];
+    return this.db
+      .prepare(`SELECT ${entryColumns} FROM ledger WHERE dataset_id = ? ORDER BY seq`)
+      .all(datasetId) as LedgerEntry[];
   }
 
   history(datasetId: string): DpStepRecord[] {
-    return this.entries(datasetId).map(({ noiseMultiplier, sampleRate, steps }) => ({ noiseMultiplier, sampleRate, steps }));
+    return this.entries(datasetId).map(({ noiseMultiplier, sampleRate, steps }) => ({
+      noiseMultiplier,
+      sampleRate,
+      steps,
+    }));
   }
 
   /** ε spent so far at the budget's δ (0 with no history). */
@@ -106,7 +115,16 @@ export class PrivacyLedger {
     const reason = withinBudget
       ? undefined
       : `privacy budget of dataset ${datasetId} would be exceeded: ε after this round would be ${epsilonAfter.toFixed(4)} > budget ${budget.epsilon} (δ = ${budget.delta}; spent so far ${epsilonBefore.toFixed(4)})`;
-    return { datasetId, budget: budget.epsilon, delta: budget.delta, epsilonBefore, epsilonRound, epsilonAfter, withinBudget, reason };
+    return {
+      datasetId,
+      budget: budget.epsilon,
+      delta: budget.delta,
+      epsilonBefore,
+      epsilonRound,
+      epsilonAfter,
+      withinBudget,
+      reason,
+    };
   }
 
   /**
@@ -118,10 +136,23 @@ export class PrivacyLedger {
     if (!projection.withinBudget) throw new BudgetExceededError(projection);
     const recordedAt = new Date().toISOString();
     const info = this.db
-      .prepare(`INSERT INTO ledger (dataset_id, round_key, contribution_id, noise_multiplier, sample_rate, steps, delta,
-        epsilon_round, epsilon_before, epsilon_after, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(datasetId, roundKey, contributionId, step.noiseMultiplier, step.sampleRate, step.steps, projection.delta,
-        projection.epsilonRound, projection.epsilonBefore, projection.epsilonAfter, recordedAt);
+      .prepare(
+        `INSERT INTO ledger (dataset_id, round_key, contribution_id, noise_multiplier, sample_rate, steps, delta,
+        epsilon_round, epsilon_before, epsilon_after, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        datasetId,
+        roundKey,
+        contributionId,
+        step.noiseMultiplier,
+        step.sampleRate,
+        step.steps,
+        projection.delta,
+        projection.epsilonRound,
+        projection.epsilonBefore,
+        projection.epsilonAfter,
+        recordedAt,
+      );
     return this.db.prepare(`SELECT ${entryColumns} FROM ledger WHERE seq = ?`).get(info.lastInsertRowid) as LedgerEntry;
   }
 

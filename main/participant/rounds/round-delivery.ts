@@ -20,13 +20,16 @@ export function recordDecision(context: RoundContext, contribution: Contribution
     const comment = contribution.comment ? `: ${contribution.comment}` : '';
     context.store.setState(round.roundKey, 'declined', { reason: `declined by ${who}${comment}` });
   } else if (contribution.status === 'expired') {
-    context.store.setState(round.roundKey, 'expired', { reason: `not approved before the round deadline ${contribution.summary.deadline}` });
+    context.store.setState(round.roundKey, 'expired', {
+      reason: `not approved before the round deadline ${contribution.summary.deadline}`,
+    });
   }
 }
 
 /** approved → masked, when the federation uses secure aggregation. */
 export async function maskUpdate(context: RoundContext, round: RoundRecord): Promise<void> {
-  if (!context.mask) throw new Error('this federation requires secure aggregation, which this participant cannot do yet');
+  if (!context.mask)
+    throw new Error('this federation requires secure aggregation, which this participant cannot do yet');
   const approved = requirePayload(context, round, 'approved');
   const masked = await context.mask(round.task, approved.bytes);
   const sha256 = sha256Hex(masked);
@@ -43,8 +46,17 @@ export function recordUploadIntent(context: RoundContext, round: RoundRecord): v
   context.transition(round.roundKey, 'uploading', {
     changes: { sent_sha256: sent.sha256 },
     durable: true,
-    audit: ['upload.intent', { uploadId: round.uploadId, approvedSha256: approved.sha256, sentSha256: sent.sha256,
-      bytes: sent.bytes.byteLength, coordinator: round.task.coordinator, contributionId: round.contributionId }],
+    audit: [
+      'upload.intent',
+      {
+        uploadId: round.uploadId,
+        approvedSha256: approved.sha256,
+        sentSha256: sent.sha256,
+        bytes: sent.bytes.byteLength,
+        coordinator: round.task.coordinator,
+        contributionId: round.contributionId,
+      },
+    ],
   });
 }
 
@@ -60,13 +72,27 @@ export async function upload(context: RoundContext, round: RoundRecord): Promise
     numExamples: round.outcome.numExamples,
     metrics: round.outcome.metrics,
   });
-  if (receipt.sha256 !== sent.sha256 || receipt.bytes !== sent.bytes.byteLength || receipt.uploadId !== round.uploadId) {
-    throw new Error(`the coordinator's receipt (${receipt.sha256}, ${receipt.bytes} bytes) does not match what was sent (${sent.sha256}, ${sent.bytes.byteLength} bytes)`);
+  if (
+    receipt.sha256 !== sent.sha256 ||
+    receipt.bytes !== sent.bytes.byteLength ||
+    receipt.uploadId !== round.uploadId
+  ) {
+    throw new Error(
+      `the coordinator's receipt (${receipt.sha256}, ${receipt.bytes} bytes) does not match what was sent (${sent.sha256}, ${sent.bytes.byteLength} bytes)`,
+    );
   }
   context.transition(round.roundKey, 'uploaded', {
     changes: { receipt: JSON.stringify(receipt) },
-    audit: ['upload', { uploadId: round.uploadId, approvedSha256: round.approvedSha256, sentSha256: sent.sha256,
-      bytes: sent.bytes.byteLength, receipt }],
+    audit: [
+      'upload',
+      {
+        uploadId: round.uploadId,
+        approvedSha256: round.approvedSha256,
+        sentSha256: sent.sha256,
+        bytes: sent.bytes.byteLength,
+        receipt,
+      },
+    ],
   });
 }
 

@@ -28,7 +28,9 @@ function chooseDataset(context: RoundContext, task: RoundTask): Dataset {
     .filter((d) => d.task === task.taskName && (!allowed || allowed.includes(d.id)) && context.ledger.budget(d.id));
   const ready = candidates.find((d) => d.status === 'ready');
   if (!ready) {
-    const why = candidates.length ? 'changed since it was confirmed (re-confirm it)' : 'registered with a privacy budget';
+    const why = candidates.length
+      ? 'changed since it was confirmed (re-confirm it)'
+      : 'registered with a privacy budget';
     throw new RoundRefusal('dataset_unavailable', `no dataset for task "${task.taskName}" is ${why}`);
   }
   return ready;
@@ -41,7 +43,10 @@ export function acceptRound(context: RoundContext, round: RoundRecord): void {
   if (!projection.withinBudget) throw new RoundRefusal('budget_exhausted', projection.reason ?? 'budget exhausted');
   context.transition(round.roundKey, 'accepted', {
     changes: { dataset_id: dataset.id },
-    audit: ['acceptance', { by: `policy:${round.task.federationId}`, datasetId: dataset.id, datasetSha256: dataset.sha256, projection }],
+    audit: [
+      'acceptance',
+      { by: `policy:${round.task.federationId}`, datasetId: dataset.id, datasetSha256: dataset.sha256, projection },
+    ],
   });
 }
 
@@ -50,7 +55,9 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
   const { task, roundKey } = round;
   const globalModel = await context.link.downloadModel(task);
   if (round.state === 'accepted') {
-    context.transition(roundKey, 'downloaded', { audit: ['download', { modelSha256: task.modelSha256, coordinator: task.coordinator }] });
+    context.transition(roundKey, 'downloaded', {
+      audit: ['download', { modelSha256: task.modelSha256, coordinator: task.coordinator }],
+    });
   }
   const dataset = await context.datasets.ensureUnchanged(round.datasetId ?? '');
   if (round.state !== 'training') context.transition(roundKey, 'training');
@@ -63,12 +70,26 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
   });
   const bytes = context.encode(result.update);
   const sha256 = sha256Hex(bytes);
-  const outcome = { numExamples: result.numExamples, metrics: result.metrics, l2Norm: l2Norm(result.update), dpSteps: result.dpSteps };
+  const outcome = {
+    numExamples: result.numExamples,
+    metrics: result.metrics,
+    l2Norm: l2Norm(result.update),
+    dpSteps: result.dpSteps,
+  };
   context.transition(roundKey, 'update_ready', {
     changes: { result: JSON.stringify(outcome), approved_sha256: sha256 },
     within: () => context.store.savePayload(roundKey, 'approved', sha256, bytes),
-    audit: ['update', { sha256, bytes: bytes.byteLength, l2Norm: outcome.l2Norm, numExamples: outcome.numExamples,
-      dpSteps: outcome.dpSteps, datasetSha256: dataset.sha256 }],
+    audit: [
+      'update',
+      {
+        sha256,
+        bytes: bytes.byteLength,
+        l2Norm: outcome.l2Norm,
+        numExamples: outcome.numExamples,
+        dpSteps: outcome.dpSteps,
+        datasetSha256: dataset.sha256,
+      },
+    ],
   });
 }
 
@@ -81,11 +102,23 @@ export function openApproval(context: RoundContext, round: RoundRecord): void {
   const projection = context.ledger.project(dataset.id, outcome.dpSteps);
   if (!projection.withinBudget) throw new RoundRefusal('budget_exhausted', projection.reason ?? 'budget exhausted');
   const summary = {
-      federationId: task.federationId, coordinator: task.coordinator, roundId: task.roundId, roundNumber: task.roundNumber,
-      modelSha256: task.modelSha256, datasetId: dataset.id, datasetName: dataset.name, bytes: payload.bytes.byteLength,
-      sha256: payload.sha256, l2Norm: outcome.l2Norm, epsilonRound: projection.epsilonRound, epsilonBefore: projection.epsilonBefore,
-      epsilonAfter: projection.epsilonAfter, epsilonBudget: projection.budget, delta: projection.delta, dp: outcome.dpSteps,
-      deadline: task.deadline,
+    federationId: task.federationId,
+    coordinator: task.coordinator,
+    roundId: task.roundId,
+    roundNumber: task.roundNumber,
+    modelSha256: task.modelSha256,
+    datasetId: dataset.id,
+    datasetName: dataset.name,
+    bytes: payload.bytes.byteLength,
+    sha256: payload.sha256,
+    l2Norm: outcome.l2Norm,
+    epsilonRound: projection.epsilonRound,
+    epsilonBefore: projection.epsilonBefore,
+    epsilonAfter: projection.epsilonAfter,
+    epsilonBudget: projection.budget,
+    delta: projection.delta,
+    dp: outcome.dpSteps,
+    deadline: task.deadline,
   };
   context.transition(roundKey, 'awaiting_approval', {
     within: () => {

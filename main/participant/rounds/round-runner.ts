@@ -36,8 +36,16 @@ export class RoundRunner {
     if (!this.context.store.get(roundKey)) {
       this.context.db.transaction(() => {
         this.context.store.insert(roundKey, task);
-        this.context.audit.append('invitation', { roundKey, federationId: task.federationId, coordinator: task.coordinator,
-          roundId: task.roundId, roundNumber: task.roundNumber, modelSha256: task.modelSha256, dp: task.dp, deadline: task.deadline });
+        this.context.audit.append('invitation', {
+          roundKey,
+          federationId: task.federationId,
+          coordinator: task.coordinator,
+          roundId: task.roundId,
+          roundNumber: task.roundNumber,
+          modelSha256: task.modelSha256,
+          dp: task.dp,
+          deadline: task.deadline,
+        });
       })();
       this.emitState(this.context.store.require(roundKey));
     }
@@ -88,23 +96,43 @@ export class RoundRunner {
   private async step(round: RoundRecord): Promise<boolean> {
     const context = this.context;
     const decidedByConsent = round.state === 'awaiting_approval';
-    if (!approvedStates.has(round.state) && !decidedByConsent && Date.parse(round.task.deadline) <= context.clock().getTime()) {
+    if (
+      !approvedStates.has(round.state) &&
+      !decidedByConsent &&
+      Date.parse(round.task.deadline) <= context.clock().getTime()
+    ) {
       await this.close(round, 'expired', 'expired', `the round deadline ${round.task.deadline} passed`);
       return true;
     }
     switch (round.state) {
-      case 'invited': acceptRound(context, round); return true;
-      case 'accepted': case 'downloaded': case 'training': await prepareUpdate(context, round); return true;
-      case 'update_ready': openApproval(context, round); return true;
-      case 'awaiting_approval': return this.seekApproval(round);
+      case 'invited':
+        acceptRound(context, round);
+        return true;
+      case 'accepted':
+      case 'downloaded':
+      case 'training':
+        await prepareUpdate(context, round);
+        return true;
+      case 'update_ready':
+        openApproval(context, round);
+        return true;
+      case 'awaiting_approval':
+        return this.seekApproval(round);
       case 'approved':
         if (round.task.secureAggregation) await maskUpdate(context, round);
         else recordUploadIntent(context, round);
         return true;
-      case 'masked': recordUploadIntent(context, round); return true;
-      case 'uploading': await upload(context, round); return true;
-      case 'uploaded': closeReceipted(context, round); return true;
-      default: return false;
+      case 'masked':
+        recordUploadIntent(context, round);
+        return true;
+      case 'uploading':
+        await upload(context, round);
+        return true;
+      case 'uploaded':
+        closeReceipted(context, round);
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -127,7 +155,8 @@ export class RoundRunner {
     const round = this.context.store.get(contribution.roundKey);
     if (!round) return;
     this.emitState(round);
-    if (contribution.status === 'declined') void this.tellCoordinator(round, 'consent_refused', round.reason ?? 'declined');
+    if (contribution.status === 'declined')
+      void this.tellCoordinator(round, 'consent_refused', round.reason ?? 'declined');
     if (contribution.status === 'expired') void this.tellCoordinator(round, 'expired', round.reason ?? 'expired');
     if (contribution.status === 'approved') void this.advance(round.roundKey).catch(() => undefined);
   }
@@ -140,11 +169,17 @@ export class RoundRunner {
       this.context.store.setState(round.roundKey, round.state, { reason: message });
       return;
     }
-    const reason = error instanceof Error && error.name === 'DatasetUnavailableError' ? 'dataset_unavailable' : 'failed';
+    const reason =
+      error instanceof Error && error.name === 'DatasetUnavailableError' ? 'dataset_unavailable' : 'failed';
     await this.close(round, reason === 'failed' ? 'failed' : 'declined', reason, message);
   }
 
-  private async close(round: RoundRecord, state: 'declined' | 'expired' | 'failed', reason: DeclineReason, message: string) {
+  private async close(
+    round: RoundRecord,
+    state: 'declined' | 'expired' | 'failed',
+    reason: DeclineReason,
+    message: string,
+  ) {
     this.context.transition(round.roundKey, state, {
       changes: { reason: message },
       audit: ['round.closed', { outcome: state, declineReason: reason, detail: message }],
@@ -162,6 +197,12 @@ export class RoundRunner {
 
   private emitState(round: RoundRecord): void {
     const { federationId, roundId } = round.task;
-    this.context.events.emit('round.state', { roundKey: round.roundKey, federationId, roundId, state: round.state, reason: round.reason });
+    this.context.events.emit('round.state', {
+      roundKey: round.roundKey,
+      federationId,
+      roundId,
+      state: round.state,
+      reason: round.reason,
+    });
   }
 }

@@ -24,7 +24,13 @@ export type RoundState = (typeof roundStates)[number];
 export const terminalStates: ReadonlySet<RoundState> = new Set(['receipted', 'declined', 'expired', 'failed']);
 
 /** States from which a crash must not re-run anything that already left or was debited. */
-export const approvedStates: ReadonlySet<RoundState> = new Set(['approved', 'masked', 'uploading', 'uploaded', 'receipted']);
+export const approvedStates: ReadonlySet<RoundState> = new Set([
+  'approved',
+  'masked',
+  'uploading',
+  'uploaded',
+  'receipted',
+]);
 
 export function roundKeyOf(federationId: string, roundId: string): string {
   return `${federationId}/${roundId}`;

@@ -77,8 +77,10 @@ export class RoundStore {
   insert(roundKey: string, task: RoundTask): void {
     const now = new Date().toISOString();
     this.db
-      .prepare(`INSERT INTO rounds (round_key, federation_id, round_id, task, state, created_at, updated_at)
-        VALUES (?, ?, ?, ?, 'invited', ?, ?)`)
+      .prepare(
+        `INSERT INTO rounds (round_key, federation_id, round_id, task, state, created_at, updated_at)
+        VALUES (?, ?, ?, ?, 'invited', ?, ?)`,
+      )
       .run(roundKey, task.federationId, task.roundId, JSON.stringify(task), now, now);
   }
 
@@ -112,9 +114,9 @@ export class RoundStore {
   }
 
   payload(roundKey: string, kind: 'approved' | 'sent'): { sha256: string; bytes: Uint8Array } | undefined {
-    const row = this.db.prepare('SELECT sha256, bytes FROM round_payloads WHERE round_key = ? AND kind = ?').get(roundKey, kind) as
-      | { sha256: string; bytes: Buffer }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT sha256, bytes FROM round_payloads WHERE round_key = ? AND kind = ?')
+      .get(roundKey, kind) as { sha256: string; bytes: Buffer } | undefined;
     return row ? { sha256: row.sha256, bytes: new Uint8Array(row.bytes) } : undefined;
   }
 

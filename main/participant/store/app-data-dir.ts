@@ -11,7 +11,11 @@ export interface AppDataEnvironment {
   readonly home: string;
 }
 
-const currentEnvironment = (): AppDataEnvironment => ({ env: process.env, platform: process.platform, home: homedir() });
+const currentEnvironment = (): AppDataEnvironment => ({
+  env: process.env,
+  platform: process.platform,
+  home: homedir(),
+});
 
 export function resolveAccordHome(override?: string, environment: AppDataEnvironment = currentEnvironment()): string {
   if (override) return override;

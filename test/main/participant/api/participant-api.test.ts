@@ -35,19 +35,30 @@ describe('ParticipantApi over a participant node', () => {
     const node = openParticipantNode({ home });
     const api = createParticipantApi(node);
     const added = await dispatch(api, 'datasets.add', {
-      name: 'reviews', path: writeSentimentCsv(home), task: 'sentiment', format: 'csv', columns: { text: 'text', label: 'label' },
+      name: 'reviews',
+      path: writeSentimentCsv(home),
+      task: 'sentiment',
+      format: 'csv',
+      columns: { text: 'text', label: 'label' },
     });
     expect(added).toMatchObject({ ok: true, value: { name: 'reviews', status: 'ready' } });
     const id = (added as { value: { id: string } }).value.id;
     expect(await dispatch(api, 'budget.set', { datasetId: id, epsilon: 3, delta: 1e-5 })).toMatchObject({
-      ok: true, value: { epsilon: 3, spent: 0, remaining: 3, entries: [] },
+      ok: true,
+      value: { epsilon: 3, spent: 0, remaining: 3, entries: [] },
     });
-    const projected = await dispatch(api, 'budget.project', { datasetId: id, noiseMultiplier: 1.5, sampleRate: 0.04, steps: 2250 });
+    const projected = await dispatch(api, 'budget.project', {
+      datasetId: id,
+      noiseMultiplier: 1.5,
+      sampleRate: 0.04,
+      steps: 2250,
+    });
     // Opacus's published value for σ = 1.5, q = 0.04, 2250 steps, δ = 1e-5 is ε = 7.329: over a budget of 3.
     expect(projected).toMatchObject({ ok: true, value: { withinBudget: false } });
     expect((projected as { value: { epsilonAfter: number } }).value.epsilonAfter).toBeCloseTo(7.32911117143, 6);
     expect(await dispatch(api, 'budget.set', { datasetId: id, epsilon: -1, delta: 1e-5 })).toMatchObject({
-      ok: false, error: { code: 'bad_request' },
+      ok: false,
+      error: { code: 'bad_request' },
     });
     expect(await dispatch(api, 'audit.verify', {})).toMatchObject({ ok: true, value: { ok: true, problems: [] } });
     node.close();
@@ -55,7 +66,8 @@ describe('ParticipantApi over a participant node', () => {
 
   it('without a node, domain methods say so instead of failing obscurely', async () => {
     expect(await dispatch(createParticipantApi(), 'datasets.list', {})).toEqual({
-      ok: false, error: { code: 'failed', message: 'datasets.list: the participant node is not open' },
+      ok: false,
+      error: { code: 'failed', message: 'datasets.list: the participant node is not open' },
     });
   });
 });

@@ -20,7 +20,9 @@ function dropGuards(log: AuditLog) {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and writes no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson({ b: 1, a: 2 })).toBe(canonicalJson({ a: 2, b: 1 }));
   });
 });
@@ -32,7 +34,11 @@ describe('AuditLog', () => {
     expect(entries[0]?.prevHash).toBe(genesisHash);
     for (const [i, entry] of entries.entries()) {
       const body = `{"at":${JSON.stringify(entry.at)},"data":{"index":${i + 1},"note":"entry ${i + 1}"},"kind":"decision","seq":${i + 1}}`;
-      expect(entry.hash).toBe(createHash('sha256').update(entry.prevHash + body).digest('hex'));
+      expect(entry.hash).toBe(
+        createHash('sha256')
+          .update(entry.prevHash + body)
+          .digest('hex'),
+      );
       if (i > 0) expect(entry.prevHash).toBe(entries[i - 1]?.hash);
     }
     expect(verifyAuditEntries(entries, log.head())).toEqual({ ok: true, entries: 3, problems: [] });
@@ -78,7 +84,9 @@ describe('AuditLog', () => {
   it('names reordered entries', () => {
     const { log } = logWith(5);
     dropGuards(log);
-    log.db.exec('UPDATE audit SET seq = -1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1;');
+    log.db.exec(
+      'UPDATE audit SET seq = -1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1;',
+    );
     const result = verifyAuditEntries(log.entries(), log.head());
     expect(result.problems.map((p) => [p.seq, p.problem])).toEqual([
       [2, 'reordered'],

@@ -47,13 +47,40 @@ describe('accord participant (CLI)', () => {
   it('adds, lists and removes datasets, and explains a bad file by file, line and field', async () => {
     const home = tempDir();
     const file = writeSentimentCsv(home);
-    const added = await cli(home, 'datasets', 'add', '--name', 'reviews', '--path', file, '--task', 'sentiment', '--format', 'csv',
-      '--column', 'text=text', '--column', 'label=label');
+    const added = await cli(
+      home,
+      'datasets',
+      'add',
+      '--name',
+      'reviews',
+      '--path',
+      file,
+      '--task',
+      'sentiment',
+      '--format',
+      'csv',
+      '--column',
+      'text=text',
+      '--column',
+      'label=label',
+    );
     expect(added.code).toBe(0);
     const id = /registered (\S+)/.exec(added.stdout)?.[1] ?? '';
     const listed = JSON.parse((await cli(home, 'datasets', 'list', '--json')).stdout) as { id: string; path: string }[];
     expect(listed).toEqual([expect.objectContaining({ id, path: file })]);
-    const bad = await cli(home, 'datasets', 'add', '--name', 'x', '--path', file, '--task', 's', '--column', 'text=body');
+    const bad = await cli(
+      home,
+      'datasets',
+      'add',
+      '--name',
+      'x',
+      '--path',
+      file,
+      '--task',
+      's',
+      '--column',
+      'text=body',
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`${file}:1 field "body": the text column "body" is not in the header`);
     expect((await cli(home, 'datasets', 'remove', id)).code).toBe(0);
@@ -64,11 +91,18 @@ describe('accord participant (CLI)', () => {
     const { home, datasetId } = await homeWithRounds();
     const set = await cli(home, 'budget', 'set', datasetId, '--epsilon', '5', '--delta', '1e-6');
     expect(set.code).toBe(0);
-    const shown = JSON.parse((await cli(home, 'budget', 'show', datasetId, '--json')).stdout) as { epsilon: number; delta: number; entries: unknown[]; spent: number };
+    const shown = JSON.parse((await cli(home, 'budget', 'show', datasetId, '--json')).stdout) as {
+      epsilon: number;
+      delta: number;
+      entries: unknown[];
+      spent: number;
+    };
     expect(shown).toMatchObject({ epsilon: 5, delta: 1e-6 });
     expect(shown.entries).toHaveLength(1);
     expect(shown.spent).toBeGreaterThan(0);
-    expect((await cli(home, 'budget', 'set', datasetId, '--epsilon', 'lots', '--delta', '1e-6')).stderr).toContain('--epsilon needs a number');
+    expect((await cli(home, 'budget', 'set', datasetId, '--epsilon', 'lots', '--delta', '1e-6')).stderr).toContain(
+      '--epsilon needs a number',
+    );
   });
 
   it('shows what is pending and records an approval by the OS user', async () => {
@@ -91,7 +125,10 @@ describe('accord participant (CLI)', () => {
     const json = join(home, 'audit.json');
     const html = join(home, 'audit.html');
     expect((await cli(home, 'audit', 'export', '--json', json, '--html', html)).code).toBe(0);
-    const exported = JSON.parse(readFileSync(json, 'utf8')) as { entries: { kind: string }[]; verification: { ok: boolean } };
+    const exported = JSON.parse(readFileSync(json, 'utf8')) as {
+      entries: { kind: string }[];
+      verification: { ok: boolean };
+    };
     expect(exported.verification.ok).toBe(true);
     expect(exported.entries.map((e) => e.kind)).toContain('upload');
     const page = readFileSync(html, 'utf8');
@@ -100,9 +137,21 @@ describe('accord participant (CLI)', () => {
   });
 
   it.each([
-    ['an edited entry', "UPDATE audit SET data = replace(data, 'approved', 'declined') WHERE kind = 'decision' AND seq = (SELECT min(seq) FROM audit WHERE kind = 'decision')", /entry (\d+) \(decision\) was changed/],
-    ['a removed entry', "DELETE FROM audit WHERE seq = (SELECT min(seq) FROM audit WHERE kind = 'upload')", /entry (\d+) is missing: it was removed/],
-    ['reordered entries', 'UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1;', /entry 3 \(\S+\) is out of order/],
+    [
+      'an edited entry',
+      "UPDATE audit SET data = replace(data, 'approved', 'declined') WHERE kind = 'decision' AND seq = (SELECT min(seq) FROM audit WHERE kind = 'decision')",
+      /entry (\d+) \(decision\) was changed/,
+    ],
+    [
+      'a removed entry',
+      "DELETE FROM audit WHERE seq = (SELECT min(seq) FROM audit WHERE kind = 'upload')",
+      /entry (\d+) is missing: it was removed/,
+    ],
+    [
+      'reordered entries',
+      'UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1;',
+      /entry 3 \(\S+\) is out of order/,
+    ],
   ])('names %s found by `audit verify` after tampering with the database', async (_what, sql, expected) => {
     const { home } = await homeWithRounds();
     tamper(home, sql);

@@ -16,10 +16,16 @@ function registry() {
 const mapping = { text: 'text', label: 'label' };
 
 describe('DatasetRegistry', () => {
-  it('registers by reference with the file\'s sha256 and statistics', async () => {
+  it("registers by reference with the file's sha256 and statistics", async () => {
     const { home, datasets, store } = registry();
     const file = writeSentimentCsv(home, 'reviews.csv', 6);
-    const dataset = await datasets.register({ name: 'reviews', path: file, task: 'sentiment', format: 'csv', columns: mapping });
+    const dataset = await datasets.register({
+      name: 'reviews',
+      path: file,
+      task: 'sentiment',
+      format: 'csv',
+      columns: mapping,
+    });
     expect(dataset.path).toBe(file);
     expect(dataset.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
     expect(dataset.stats.rows).toBe(6);
@@ -43,23 +49,23 @@ describe('DatasetRegistry', () => {
     const { home, datasets } = registry();
     const noLabel = join(home, 'nolabel.tsv');
     writeFileSync(noLabel, 'text\tstars\nhello\t5\n');
-    await expect(datasets.register({ name: 'x', path: noLabel, task: 't', format: 'tsv', columns: mapping })).rejects.toThrow(
-      `${noLabel}:1 field "label": the label column "label" is not in the header (text, stars)`,
-    );
+    await expect(
+      datasets.register({ name: 'x', path: noLabel, task: 't', format: 'tsv', columns: mapping }),
+    ).rejects.toThrow(`${noLabel}:1 field "label": the label column "label" is not in the header (text, stars)`);
     const ragged = join(home, 'ragged.csv');
     writeFileSync(ragged, 'text,label\na,1\nb,0,extra\n');
-    await expect(datasets.register({ name: 'x', path: ragged, task: 't', format: 'csv', columns: mapping })).rejects.toThrow(
-      new RegExp(`${ragged}:3`),
-    );
+    await expect(
+      datasets.register({ name: 'x', path: ragged, task: 't', format: 'csv', columns: mapping }),
+    ).rejects.toThrow(new RegExp(`${ragged}:3`));
   });
 
   it('validates JSON lines with the line number of a broken record', async () => {
     const { home, datasets } = registry();
     const file = join(home, 'data.jsonl');
     writeFileSync(file, '{"text":"a","label":1}\n{"text":"b"}\n');
-    await expect(datasets.register({ name: 'j', path: file, task: 't', format: 'jsonl', columns: mapping })).rejects.toThrow(
-      `${file}:2 field "label": missing`,
-    );
+    await expect(
+      datasets.register({ name: 'j', path: file, task: 't', format: 'jsonl', columns: mapping }),
+    ).rejects.toThrow(`${file}:2 field "label": missing`);
     writeFileSync(file, '{"text":"a","label":1}\n{"text":"b","label":0}\n');
     const ok = await datasets.register({ name: 'j', path: file, task: 't', format: 'jsonl', columns: mapping });
     expect(ok.stats.rows).toBe(2);
@@ -68,7 +74,13 @@ describe('DatasetRegistry', () => {
   it('refuses a changed file for training until a person re-confirms it', async () => {
     const { home, datasets } = registry();
     const file = writeSentimentCsv(home);
-    const dataset = await datasets.register({ name: 'reviews', path: file, task: 'sentiment', format: 'csv', columns: mapping });
+    const dataset = await datasets.register({
+      name: 'reviews',
+      path: file,
+      task: 'sentiment',
+      format: 'csv',
+      columns: mapping,
+    });
     await expect(datasets.ensureUnchanged(dataset.id)).resolves.toMatchObject({ id: dataset.id });
     appendFileSync(file, '"a new row",1\n');
     await expect(datasets.ensureUnchanged(dataset.id)).rejects.toThrow(DatasetUnavailableError);
@@ -83,7 +95,13 @@ describe('DatasetRegistry', () => {
 
   it('removes a dataset from use but keeps it on record', async () => {
     const { home, datasets } = registry();
-    const dataset = await datasets.register({ name: 'r', path: writeSentimentCsv(home), task: 's', format: 'csv', columns: mapping });
+    const dataset = await datasets.register({
+      name: 'r',
+      path: writeSentimentCsv(home),
+      task: 's',
+      format: 'csv',
+      columns: mapping,
+    });
     datasets.remove(dataset.id);
     expect(datasets.list()).toEqual([]);
     expect(datasets.list(true)[0]?.status).toBe('removed');

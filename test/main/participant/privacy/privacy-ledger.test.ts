@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { epsilonFor } from '../../../../engine/privacy/accountant.ts';
-import { BudgetExceededError, PrivacyLedger, type DpStepRecord } from '../../../../main/participant/privacy/privacy-ledger.ts';
+import {
+  BudgetExceededError,
+  PrivacyLedger,
+  type DpStepRecord,
+} from '../../../../main/participant/privacy/privacy-ledger.ts';
 import { openParticipantDatabase } from '../../../../main/participant/store/participant-database.ts';
 import { tempDir } from '../../../support/participant-fixtures.ts';
 
 function ledgerWithDataset(budget = 10, delta = 1e-5, accountant?: ConstructorParameters<typeof PrivacyLedger>[1]) {
   const store = openParticipantDatabase(tempDir());
   store.db
-    .prepare(`INSERT INTO datasets VALUES ('d1', 'reviews', '/x.csv', 'sentiment', 'csv', '{}', ?, 1, '{}', 'ready', 'now', 'now')`)
+    .prepare(
+      `INSERT INTO datasets VALUES ('d1', 'reviews', '/x.csv', 'sentiment', 'csv', '{}', ?, 1, '{}', 'ready', 'now', 'now')`,
+    )
     .run('0'.repeat(64));
   const ledger = new PrivacyLedger(store.db, accountant);
   ledger.setBudget('d1', budget, delta);
@@ -15,7 +21,7 @@ function ledgerWithDataset(budget = 10, delta = 1e-5, accountant?: ConstructorPa
 }
 
 describe('PrivacyLedger', () => {
-  it('composes rounds through the accountant: two halves of Opacus\'s published run cost its ε', () => {
+  it("composes rounds through the accountant: two halves of Opacus's published run cost its ε", () => {
     // Opacus (and DESIGN.md): σ = 1.5, q = 0.04, 2250 steps, δ = 1e-5 → ε = 7.32911117143.
     const { ledger } = ledgerWithDataset(8);
     const half: DpStepRecord = { noiseMultiplier: 1.5, sampleRate: 0.04, steps: 1125 };
@@ -48,7 +54,9 @@ describe('PrivacyLedger', () => {
     const projection = ledger.project('d1', step);
     expect(projection.epsilonAfter).toBeCloseTo(epsilonFor([step], 1e-5).epsilon, 12);
     expect(projection.withinBudget).toBe(false);
-    expect(projection.reason).toMatch(/budget of dataset d1 would be exceeded: ε after this round would be [\d.]+ > budget 1/);
+    expect(projection.reason).toMatch(
+      /budget of dataset d1 would be exceeded: ε after this round would be [\d.]+ > budget 1/,
+    );
     expect(() => ledger.debit('d1', 'r1', 'c1', step)).toThrow(BudgetExceededError);
     expect(ledger.entries('d1')).toEqual([]);
   });

@@ -16,7 +16,9 @@ const child = fileURLToPath(new URL('../../../support/round-crash-child.ts', imp
 /** Runs the child; resolves with its last line once it exits, or kills it when it reports PAUSED. */
 function runChild(home: string, task: string, crashAt = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child], { env: { ...process.env, ACCORD_HOME: home, ROUND_TASK: task, CRASH_AT: crashAt } });
+    const proc = spawn(process.execPath, [child], {
+      env: { ...process.env, ACCORD_HOME: home, ROUND_TASK: task, CRASH_AT: crashAt },
+    });
     let out = '';
     let err = '';
     proc.stdout.on('data', (chunk: Buffer) => {
@@ -48,17 +50,42 @@ function snapshot(home: string): Snapshot {
 async function setUp(): Promise<string> {
   const home = tempDir('accord-crash-');
   const node = openParticipantNode({ home });
-  const dataset = await node.datasets.register({ name: 'reviews', path: writeSentimentCsv(home), task: 'sentiment', format: 'csv',
-    columns: { text: 'text', label: 'label' } });
+  const dataset = await node.datasets.register({
+    name: 'reviews',
+    path: writeSentimentCsv(home),
+    task: 'sentiment',
+    format: 'csv',
+    columns: { text: 'text', label: 'label' },
+  });
   node.ledger.setBudget(dataset.id, 8, 1e-5);
   node.consent.setPolicy('fed-a', { mode: 'auto', limits: {} });
   node.close();
   return home;
 }
 
-const roundKinds = ['invitation', 'acceptance', 'download', 'update', 'decision', 'ledger.debit', 'upload.intent', 'upload'];
-const crashPoints = ['invited', 'accepted', 'downloaded', 'training', 'update_ready', 'awaiting_approval', 'approved',
-  'uploading', 'upload-sent', 'uploaded', 'receipted'];
+const roundKinds = [
+  'invitation',
+  'acceptance',
+  'download',
+  'update',
+  'decision',
+  'ledger.debit',
+  'upload.intent',
+  'upload',
+];
+const crashPoints = [
+  'invited',
+  'accepted',
+  'downloaded',
+  'training',
+  'update_ready',
+  'awaiting_approval',
+  'approved',
+  'uploading',
+  'upload-sent',
+  'uploaded',
+  'receipted',
+];
 
 describe('a participant killed in any round state', () => {
   it.each(crashPoints)('resumes cleanly after SIGKILL in %s', async (crashAt) => {

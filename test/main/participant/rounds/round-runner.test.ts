@@ -21,17 +21,20 @@ function guardUploads(participant: WiredParticipant): string[] {
   participant.coordinator.uploadUpdate = async (task, uploadId, payload, metadata) => {
     const observer = new Database(participant.node.database.file, { readonly: true });
     const approval = observer
-      .prepare("SELECT c.status, c.decided_by AS by, c.summary FROM contributions c JOIN rounds r ON r.contribution_id = c.id WHERE r.round_id = ?")
+      .prepare(
+        'SELECT c.status, c.decided_by AS by, c.summary FROM contributions c JOIN rounds r ON r.contribution_id = c.id WHERE r.round_id = ?',
+      )
       .get(task.roundId) as { status: string; by: string; summary: string } | undefined;
-    const intents = (observer.prepare("SELECT data FROM audit WHERE kind = 'upload.intent'").all() as { data: string }[]).map(
-      (row) => JSON.parse(row.data) as { uploadId: string; sentSha256: string; approvedSha256: string },
-    );
+    const intents = (
+      observer.prepare("SELECT data FROM audit WHERE kind = 'upload.intent'").all() as { data: string }[]
+    ).map((row) => JSON.parse(row.data) as { uploadId: string; sentSha256: string; approvedSha256: string });
     observer.close();
     if (approval?.status !== 'approved' || !approval.by) violations.push(`no approval record for ${task.roundId}`);
     const intent = intents.find((entry) => entry.uploadId === uploadId);
-    if (!intent || intent.sentSha256 !== sha256(payload)) violations.push(`no audit entry with the hash of the sent bytes`);
+    if (!intent || intent.sentSha256 !== sha256(payload))
+      violations.push(`no audit entry with the hash of the sent bytes`);
     if (intent && approval && intent.approvedSha256 !== (JSON.parse(approval.summary) as { sha256: string }).sha256)
-      violations.push('the audited approved hash is not the approved summary\'s hash');
+      violations.push("the audited approved hash is not the approved summary's hash");
     return original(task, uploadId, payload, metadata);
   };
   return violations;
@@ -52,12 +55,34 @@ describe('RoundRunner', () => {
     const round = await runner.handle(fakeTask());
     expect(round.state).toBe('receipted');
     expect(violations).toEqual([]);
-    expect(states).toEqual(['invited', 'accepted', 'downloaded', 'training', 'update_ready', 'awaiting_approval', 'approved', 'uploading', 'uploaded', 'receipted']);
+    expect(states).toEqual([
+      'invited',
+      'accepted',
+      'downloaded',
+      'training',
+      'update_ready',
+      'awaiting_approval',
+      'approved',
+      'uploading',
+      'uploaded',
+      'receipted',
+    ]);
     const [upload] = coordinator.uploads();
     expect(coordinator.uploads()).toHaveLength(1);
     expect(upload?.sha256).toBe(round.approvedSha256);
     expect(round.receipt?.sha256).toBe(upload?.sha256);
-    expect(kinds(participant)).toEqual(['dataset', 'policy', 'invitation', 'acceptance', 'download', 'update', 'decision', 'ledger.debit', 'upload.intent', 'upload']);
+    expect(kinds(participant)).toEqual([
+      'dataset',
+      'policy',
+      'invitation',
+      'acceptance',
+      'download',
+      'update',
+      'decision',
+      'ledger.debit',
+      'upload.intent',
+      'upload',
+    ]);
     // The ledger debits the steps actually taken (half of the 100 asked), not the task's plan.
     expect(node.ledger.entries(datasetId).map((e) => e.steps)).toEqual([50]);
     expect(node.verifyAudit().ok).toBe(true);
@@ -77,7 +102,11 @@ describe('RoundRunner', () => {
     expect(node.ledger.entries(datasetId)).toEqual([]);
     expect(waiting).toEqual([{ count: 1, contributionIds: [round.contributionId] }]);
     const [pending] = node.consent.pending();
-    expect(pending?.summary).toMatchObject({ sha256: round.approvedSha256, coordinator: 'coordinator.example:7443', roundId: 'round-1' });
+    expect(pending?.summary).toMatchObject({
+      sha256: round.approvedSha256,
+      coordinator: 'coordinator.example:7443',
+      roundId: 'round-1',
+    });
     node.consent.approve(pending?.id ?? '', { by: 'ada', comment: 'ok' });
     // The debit committed with the approval, before anything was sent.
     expect(node.ledger.entries(datasetId)).toHaveLength(1);
@@ -172,7 +201,9 @@ describe('RoundRunner', () => {
     const { attachRoundRunner } = await import('../../../../main/participant/participant-node.ts');
     const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
     const masking = attachRoundRunner(node, {
-      link: coordinator, trainer: participant.trainer, encode: encodeDenseFloat32,
+      link: coordinator,
+      trainer: participant.trainer,
+      encode: encodeDenseFloat32,
       mask: async (_task, bytes) => bytes.map((b) => b ^ 0x5a),
     });
     const round = await masking.handle(fakeTask({ roundId: 'sa-1', secureAggregation: true }));

@@ -13,7 +13,9 @@ describe('participant database', () => {
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(appliedMigrations(store.db).map((m) => m.version)).toEqual(participantMigrations.map((m) => m.version));
     expect(() =>
-      store.db.prepare("INSERT INTO budgets (dataset_id, epsilon, delta, updated_at) VALUES ('nope', 1, 1e-5, 'now')").run(),
+      store.db
+        .prepare("INSERT INTO budgets (dataset_id, epsilon, delta, updated_at) VALUES ('nope', 1, 1e-5, 'now')")
+        .run(),
     ).toThrow(/FOREIGN KEY/);
     store.close();
   });
@@ -23,7 +25,10 @@ describe('participant database', () => {
     const first = [{ version: 1, name: 'a', sql: 'CREATE TABLE a (x INTEGER);' }];
     expect(migrate(db, first)).toEqual([1]);
     expect(migrate(db, first)).toEqual([]);
-    const broken = [...first, { version: 2, name: 'b', sql: 'CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);' }];
+    const broken = [
+      ...first,
+      { version: 2, name: 'b', sql: 'CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);' },
+    ];
     expect(() => migrate(db, broken)).toThrow(/nowhere/);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
     expect(appliedMigrations(db).map((m) => m.version)).toEqual([1]);
@@ -48,7 +53,9 @@ describe('participant database', () => {
     await store.backup(copy);
     store.db.prepare("INSERT INTO settings (key, value) VALUES ('later', 'x')").run();
     const restored = new Database(copy, { readonly: true });
-    expect(restored.prepare('SELECT key, value FROM settings ORDER BY key').all()).toEqual([{ key: 'answer', value: '42' }]);
+    expect(restored.prepare('SELECT key, value FROM settings ORDER BY key').all()).toEqual([
+      { key: 'answer', value: '42' },
+    ]);
     restored.close();
     store.close();
   });
