@@ -1,11 +1,9 @@
 /**
  * Checks a dataset file against its column mapping and gathers statistics, streaming row by row.
- * Every error names the file, the line and the field. (The engine's readers, engine/data, will replace
- * this minimal check with full task-schema validation; the error shape stays.)
+ * Every error names the file, the line (Parquet: the row) and the field. Reading is the engine's
+ * (engine/data readers: CSV, TSV, JSONL, Parquet); this checks the column mapping on every record.
  */
-import { parse } from 'csv-parse';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readRecords } from '../../../engine/data/readers/read-records.ts';
 
 export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 /** Role → column name, e.g. { text: 'review', label: 'sentiment' }. */
@@ -23,8 +21,9 @@ export class DatasetValidationError extends Error {
   readonly file: string;
   readonly line: number;
   readonly field: string | undefined;
-  constructor(file: string, line: number, field: string | undefined, problem: string) {
-    super(`${file}:${line}${field ? ` field "${field}"` : ''}: ${problem}`);
+  /** `where` names the place when it is not a line (Parquet: `file row N`). */
+  constructor(file: string, line: number, field: string | undefined, problem: string, where = `${file}:${line}`) {
+    super(`${where}${field ? ` field "${field}"` : ''}: ${problem}`);
     this.name = 'DatasetValidationError';
     this.file = file;
     this.line = line;
@@ -43,11 +42,11 @@ class StatisticsBuilder {
     this.mapping = mapping;
   }
 
-  add(record: Record<string, unknown>, line: number): void {
+  add(record: Record<string, unknown>, line: number, where: string): void {
     for (const [role, column] of Object.entries(this.mapping)) {
       const value = record[column];
       if (value === undefined || value === null || String(value).trim() === '') {
-        throw new DatasetValidationError(this.file, line, column, `empty value for the ${role} column`);
+        throw new DatasetValidationError(this.file, line, column, `empty value for the ${role} column`, where);
       }
       if (role === 'text') this.textLength += String(value).length;
       if (role === 'label') this.labels[String(value)] = (this.labels[String(value)] ?? 0) + 1;
@@ -66,81 +65,50 @@ class StatisticsBuilder {
   }
 }
 
-function checkHeader(file: string, header: readonly string[], mapping: ColumnMapping): void {
+function locationOf(file: string, line: number | undefined, row: number | undefined): { line: number; where: string } {
+  if (line !== undefined) return { line, where: `${file}:${line}` };
+  return { line: (row ?? 0) + 1, where: `${file} row ${row ?? 0}` };
+}
+
+function checkColumns(
+  file: string,
+  format: DatasetFormat,
+  record: Record<string, unknown>,
+  mapping: ColumnMapping,
+  line: number,
+  where: string,
+): void {
+  const present = Object.keys(record);
   for (const [role, column] of Object.entries(mapping)) {
-    if (!header.includes(column)) {
-      throw new DatasetValidationError(
-        file,
-        1,
-        column,
-        `the ${role} column "${column}" is not in the header (${header.join(', ')})`,
-      );
-    }
+    if (column in record) continue;
+    const header = format === 'csv' || format === 'tsv';
+    const problem = header
+      ? `the ${role} column "${column}" is not in the header (${present.join(', ')})`
+      : `missing (the ${role} column; this record has ${present.join(', ')})`;
+    if (header) throw new DatasetValidationError(file, 1, column, problem);
+    throw new DatasetValidationError(file, line, column, problem, where);
   }
 }
 
-async function validateDelimited(file: string, delimiter: string, mapping: ColumnMapping): Promise<DatasetStatistics> {
-  const stats = new StatisticsBuilder(file, mapping);
-  let header: string[] | undefined;
-  const parser = createReadStream(file).pipe(parse({ delimiter, info: true, bom: true, relax_quotes: false }));
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!header) {
-        header = record;
-        checkHeader(file, header, mapping);
-        continue;
-      }
-      if (record.length !== header.length) {
-        throw new DatasetValidationError(
-          file,
-          info.lines,
-          undefined,
-          `expected ${header.length} fields, found ${record.length}`,
-        );
-      }
-      stats.add(Object.fromEntries(header.map((name, i) => [name, record[i]])), info.lines);
-    }
-  } catch (error) {
-    if (error instanceof DatasetValidationError) throw error;
-    const line = (error as { lines?: number }).lines ?? 0;
-    throw new DatasetValidationError(file, line, undefined, (error as Error).message);
-  }
-  return stats.build(header ?? []);
-}
-
-async function validateJsonLines(file: string, mapping: ColumnMapping): Promise<DatasetStatistics> {
-  const stats = new StatisticsBuilder(file, mapping);
-  const columns = new Set<string>();
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    line += 1;
-    if (text.trim() === '') continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch (error) {
-      throw new DatasetValidationError(file, line, undefined, `not valid JSON (${(error as Error).message})`);
-    }
-    if (!record || typeof record !== 'object' || Array.isArray(record)) {
-      throw new DatasetValidationError(file, line, undefined, 'each line must be a JSON object');
-    }
-    for (const key of Object.keys(record)) columns.add(key);
-    for (const column of Object.values(mapping)) {
-      if (!(column in record)) throw new DatasetValidationError(file, line, column, 'missing');
-    }
-    stats.add(record as Record<string, unknown>, line);
-  }
-  return stats.build([...columns]);
-}
-
+/** Streams every record through the engine's readers (engine/data), stopping at the first bad row. */
 export async function validateDataset(
   file: string,
   format: DatasetFormat,
   mapping: ColumnMapping,
 ): Promise<DatasetStatistics> {
   if (Object.keys(mapping).length === 0) throw new Error('the column mapping is empty: name at least the text column');
-  if (format === 'csv') return validateDelimited(file, ',', mapping);
-  if (format === 'tsv') return validateDelimited(file, '\t', mapping);
-  if (format === 'jsonl') return validateJsonLines(file, mapping);
-  throw new Error(`${file}: ${format} datasets are not supported yet (use csv, tsv or jsonl)`);
+  const stats = new StatisticsBuilder(file, mapping);
+  const columns = new Set<string>();
+  for await (const item of readRecords(file, { format })) {
+    if (item.kind === 'issue') {
+      const { line, where } = locationOf(file, item.issue.location.line, item.issue.location.row);
+      throw new DatasetValidationError(file, line, item.issue.field, item.issue.message, where);
+    }
+    const { record, location } = item.row;
+    const { line, where } = locationOf(file, location.line, location.row);
+    checkColumns(file, format, record, mapping, line, where);
+    for (const key of Object.keys(record)) columns.add(key);
+    stats.add(record, line, where);
+  }
+  return stats.build([...columns]);
 }

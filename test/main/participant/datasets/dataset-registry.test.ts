@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../../main/participant/audit/audit-log.ts';
 import { DatasetRegistry, DatasetUnavailableError } from '../../../../main/participant/datasets/dataset-registry.ts';
@@ -106,5 +107,36 @@ describe('DatasetRegistry', () => {
     expect(datasets.list()).toEqual([]);
     expect(datasets.list(true)[0]?.status).toBe('removed');
     await expect(datasets.ensureUnchanged(dataset.id)).rejects.toThrow(/was removed/);
+  });
+
+  it("registers Parquet through the engine's reader and names the row of an empty value", async () => {
+    const { home, datasets } = registry();
+    const file = join(home, 'sst2.parquet');
+    const write = (sentences: (string | null)[]) =>
+      writeFileSync(
+        file,
+        new Uint8Array(
+          parquetWriteBuffer({
+            columnData: [
+              { name: 'sentence', data: sentences, type: 'STRING' },
+              { name: 'label', data: sentences.map((_, i) => BigInt(i % 2)), type: 'INT64' },
+            ],
+          }),
+        ),
+      );
+    write(['a gripping film', 'dull', 'warm']);
+    const columns = { text: 'sentence', label: 'label' };
+    const dataset = await datasets.register({
+      name: 'sst2',
+      path: file,
+      task: 'sentiment',
+      format: 'parquet',
+      columns,
+    });
+    expect(dataset.stats).toMatchObject({ rows: 3, labelCounts: { '0': 2, '1': 1 } });
+    write(['fine', null, 'warm']);
+    await expect(datasets.register({ name: 'bad', path: file, task: 's', format: 'parquet', columns })).rejects.toThrow(
+      `${file} row 1 field "sentence": empty value for the text column`,
+    );
   });
 });
