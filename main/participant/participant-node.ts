@@ -4,6 +4,7 @@
  * trainer exist (the federation client and the engine host provide them).
  */
 import { AuditLog } from './audit/audit-log.ts';
+import { payloadRetentionEnabled } from './audit/payload-retention.ts';
 import { verifyAuditEntries, type AuditVerification } from './audit/audit-verify.ts';
 import { ConsentDesk } from './consent/consent-desk.ts';
 import { DatasetRegistry } from './datasets/dataset-registry.ts';
@@ -56,7 +57,13 @@ export type RoundRunnerParts = Pick<
   'link' | 'trainer' | 'encode' | 'mask' | 'retainPayloads' | 'now'
 >;
 
+const nodesWithRunner = new WeakSet<ParticipantNode>();
+
+/** One runner per node: two would both act on the same decisions. */
 export function attachRoundRunner(node: ParticipantNode, parts: RoundRunnerParts): RoundRunner {
+  if (nodesWithRunner.has(node)) throw new Error('this participant node already has a round runner');
+  nodesWithRunner.add(node);
   const { audit, datasets, ledger, consent, events } = node;
-  return new RoundRunner({ db: node.database.db, audit, datasets, ledger, consent, events, ...parts });
+  const retainPayloads = parts.retainPayloads ?? payloadRetentionEnabled(node.database.db);
+  return new RoundRunner({ db: node.database.db, audit, datasets, ledger, consent, events, ...parts, retainPayloads });
 }

@@ -1,6 +1,7 @@
 /** `accord participant audit verify | export`: exit code 1 when the chain does not verify, every bad entry named. */
 import { writeFileSync } from 'node:fs';
 import { auditToHtml, auditToJson } from '../audit/audit-export.ts';
+import { retainedPayload, setPayloadRetention } from '../audit/payload-retention.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { parseCommand, type Output } from './command-args.ts';
 
@@ -26,5 +27,24 @@ export async function runAuditCommand(node: ParticipantNode, argv: string[], out
     out(`exported ${entries.length} entries${verification.ok ? '' : ' (verification FAILED: see the report)'}`);
     return verification.ok ? 0 : 1;
   }
-  throw new Error('usage: accord participant audit verify | audit export [--json FILE] [--html FILE]');
+  if (action === 'retain' && (rest[0] === 'on' || rest[0] === 'off')) {
+    setPayloadRetention(node.database.db, rest[0] === 'on');
+    out(`retention of sent payloads is ${rest[0]} (applies to uploads from the next start)`);
+    return 0;
+  }
+  if (action === 'payload' && rest[0]) {
+    const { values } = parseCommand(rest.slice(1), { out: { type: 'string' } });
+    const bytes = retainedPayload(node.database.db, rest[0]);
+    if (!bytes)
+      throw new Error(
+        `no retained payload with sha256 ${rest[0]} (is retention on? accord participant audit retain on)`,
+      );
+    if (!values.out) throw new Error('audit payload SHA256 needs --out FILE');
+    writeFileSync(values.out, bytes);
+    out(`wrote ${bytes.byteLength} bytes to ${values.out}`);
+    return 0;
+  }
+  throw new Error(
+    'usage: accord participant audit verify | export [--json FILE] [--html FILE] | retain on|off | payload SHA256 --out FILE',
+  );
 }

@@ -27,7 +27,7 @@ export const participantUsage = `usage: accord participant <command>
   budget set DATASET --epsilon E --delta D | budget show DATASET [--json]
   policy show FEDERATION | policy set FEDERATION --mode ask|auto [--max-epsilon E] [--max-norm N] [--dataset ID…] [--hours FROM-TO]
   pending [--json] | approve ID [--comment TEXT] | decline ID [--comment TEXT]
-  audit verify | audit export [--json FILE] [--html FILE]`;
+  audit verify | audit export [--json FILE] [--html FILE] | audit retain on|off | audit payload SHA256 --out FILE`;
 
 /** Runs one command; returns the process exit code (1 when the audit does not verify). */
 export async function runParticipantCommand(

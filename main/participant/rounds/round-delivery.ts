@@ -4,6 +4,7 @@
  * fsync'd, and only then are the bytes sent, under the upload id persisted with the approval.
  */
 import { randomUUID } from 'node:crypto';
+import { retainPayload } from '../audit/payload-retention.ts';
 import type { Contribution } from '../consent/contribution.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
@@ -12,7 +13,7 @@ import { sha256Hex } from './update-payload.ts';
 /** Runs inside the decision's transaction: the round's state commits with the approval and the debit. */
 export function recordDecision(context: RoundContext, contribution: Contribution): void {
   const round = context.store.get(contribution.roundKey);
-  if (!round) return;
+  if (round?.state !== 'awaiting_approval') return;
   const who = contribution.decidedBy ?? 'unknown';
   if (contribution.status === 'approved') {
     context.store.setState(round.roundKey, 'approved', { upload_id: randomUUID(), reason: null });
@@ -101,11 +102,7 @@ export function closeReceipted(context: RoundContext, round: RoundRecord): void 
   const sent = context.store.payload(round.roundKey, round.task.secureAggregation ? 'sent' : 'approved');
   context.transition(round.roundKey, 'receipted', {
     within: () => {
-      if (context.retainPayloads && sent) {
-        context.db
-          .prepare('INSERT OR IGNORE INTO retained_payloads (sha256, bytes, retained_at) VALUES (?, ?, ?)')
-          .run(sent.sha256, Buffer.from(sent.bytes), new Date().toISOString());
-      }
+      if (context.retainPayloads && sent) retainPayload(context.db, sent.sha256, sent.bytes);
       context.store.dropPayloads(round.roundKey);
     },
   });

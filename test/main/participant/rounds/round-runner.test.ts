@@ -198,9 +198,10 @@ describe('RoundRunner', () => {
     const participant = await wiredParticipant();
     const { node, coordinator } = participant;
     node.consent.setPolicy('fed-a', auto);
-    const { attachRoundRunner } = await import('../../../../main/participant/participant-node.ts');
+    const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
     const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
-    const masking = attachRoundRunner(node, {
+    node.close();
+    const masking = attachRoundRunner(openParticipantNode({ home: participant.home }), {
       link: coordinator,
       trainer: participant.trainer,
       encode: encodeDenseFloat32,
@@ -209,8 +210,31 @@ describe('RoundRunner', () => {
     const round = await masking.handle(fakeTask({ roundId: 'sa-1', secureAggregation: true }));
     expect(round.state).toBe('receipted');
     expect(round.sentSha256).not.toBe(round.approvedSha256);
-    const upload = node.audit.entries().find((e) => e.kind === 'upload');
+    const upload = masking.context.audit.entries().find((e) => e.kind === 'upload');
     expect(upload?.data).toMatchObject({ approvedSha256: round.approvedSha256, sentSha256: round.sentSha256 });
     expect(coordinator.uploads()[0]?.sha256).toBe(round.sentSha256);
+  });
+
+  it('retains the exact sent payload for inspection when asked to, and only then', async () => {
+    const { retainedPayload, setPayloadRetention } =
+      await import('../../../../main/participant/audit/payload-retention.ts');
+    const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
+    const participant = await wiredParticipant();
+    const { node, coordinator, trainer } = participant;
+    node.consent.setPolicy('fed-a', auto);
+    const first = await participant.runner.handle(fakeTask({ roundId: 'kept-0' }));
+    expect(retainedPayload(node.database.db, first.sentSha256 ?? '')).toBeUndefined();
+    setPayloadRetention(node.database.db, true);
+    node.close();
+    // The setting applies from the next start of the node.
+    const restarted = openParticipantNode({ home: participant.home });
+    const retaining = attachRoundRunner(restarted, { link: coordinator, trainer, encode: encodeDenseFloat32 });
+    expect(() => attachRoundRunner(restarted, { link: coordinator, trainer, encode: encodeDenseFloat32 })).toThrow(
+      /already has a round runner/,
+    );
+    const round = await retaining.handle(fakeTask({ roundId: 'kept-1' }));
+    const kept = retainedPayload(restarted.database.db, round.sentSha256 ?? '');
+    expect(kept && sha256(kept)).toBe(coordinator.uploads().find((u) => u.roundId === 'kept-1')?.sha256);
   });
 });
