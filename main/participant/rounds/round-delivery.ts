@@ -10,6 +10,14 @@ import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
 import { sha256Hex } from './update-payload.ts';
 
+/** A failure after approval that retrying cannot fix: the round fails (its ε stays spent). */
+export class PermanentRoundFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentRoundFailure';
+  }
+}
+
 /** Runs inside the decision's transaction: the round's state commits with the approval and the debit. */
 export function recordDecision(context: RoundContext, contribution: Contribution): void {
   const round = context.store.get(contribution.roundKey);
@@ -30,7 +38,9 @@ export function recordDecision(context: RoundContext, contribution: Contribution
 /** approved → masked, when the federation uses secure aggregation. */
 export async function maskUpdate(context: RoundContext, round: RoundRecord): Promise<void> {
   if (!context.mask)
-    throw new Error('this federation requires secure aggregation, which this participant cannot do yet');
+    throw new PermanentRoundFailure(
+      'this federation requires secure aggregation, which this participant cannot do yet',
+    );
   const approved = requirePayload(context, round, 'approved');
   const masked = await context.mask(round.task, approved.bytes);
   const sha256 = sha256Hex(masked);
@@ -66,9 +76,12 @@ export async function upload(context: RoundContext, round: RoundRecord): Promise
   const kind = round.task.secureAggregation ? 'sent' : 'approved';
   const sent = requirePayload(context, round, kind);
   if (sent.sha256 !== round.sentSha256 || sha256Hex(sent.bytes) !== sent.sha256) {
-    throw new Error(`round ${round.roundKey}: the stored payload no longer matches the audited hash; refusing to send`);
+    throw new PermanentRoundFailure(
+      `round ${round.roundKey}: the stored payload no longer matches the audited hash; refusing to send`,
+    );
   }
-  if (!round.uploadId || !round.outcome) throw new Error(`round ${round.roundKey} has no upload id or outcome`);
+  if (!round.uploadId || !round.outcome)
+    throw new PermanentRoundFailure(`round ${round.roundKey} has no upload id or outcome`);
   const receipt = await context.link.uploadUpdate(round.task, round.uploadId, sent.bytes, {
     numExamples: round.outcome.numExamples,
     metrics: round.outcome.metrics,
@@ -78,7 +91,7 @@ export async function upload(context: RoundContext, round: RoundRecord): Promise
     receipt.bytes !== sent.bytes.byteLength ||
     receipt.uploadId !== round.uploadId
   ) {
-    throw new Error(
+    throw new PermanentRoundFailure(
       `the coordinator's receipt (${receipt.sha256}, ${receipt.bytes} bytes) does not match what was sent (${sent.sha256}, ${sent.bytes.byteLength} bytes)`,
     );
   }
@@ -110,6 +123,6 @@ export function closeReceipted(context: RoundContext, round: RoundRecord): void 
 
 function requirePayload(context: RoundContext, round: RoundRecord, kind: 'approved' | 'sent') {
   const payload = context.store.payload(round.roundKey, kind);
-  if (!payload) throw new Error(`round ${round.roundKey} has no ${kind} payload`);
+  if (!payload) throw new PermanentRoundFailure(`round ${round.roundKey} has no ${kind} payload`);
   return payload;
 }

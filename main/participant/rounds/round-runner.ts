@@ -7,7 +7,14 @@
 import type { Contribution } from '../consent/contribution.ts';
 import type { DeclineReason, RoundTask } from '../federation/federation-link.ts';
 import { createRoundContext, type RoundContext, type RoundRunnerDependencies } from './round-context.ts';
-import { closeReceipted, maskUpdate, recordDecision, recordUploadIntent, upload } from './round-delivery.ts';
+import {
+  closeReceipted,
+  maskUpdate,
+  PermanentRoundFailure,
+  recordDecision,
+  recordUploadIntent,
+  upload,
+} from './round-delivery.ts';
 import { acceptRound, openApproval, prepareUpdate, RoundRefusal } from './round-preparation.ts';
 import { approvedStates, roundKeyOf, terminalStates } from './round-state.ts';
 import { RoundStore, type RoundRecord } from './round-store.ts';
@@ -165,7 +172,12 @@ export class RoundRunner {
   private async fail(round: RoundRecord, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof RoundRefusal) return this.close(round, 'declined', error.reason, message);
-    if (approvedStates.has(round.state) && Date.parse(round.task.deadline) > this.context.clock().getTime()) {
+    const retryable = !(error instanceof PermanentRoundFailure);
+    if (
+      retryable &&
+      approvedStates.has(round.state) &&
+      Date.parse(round.task.deadline) > this.context.clock().getTime()
+    ) {
       this.context.store.setState(round.roundKey, round.state, { reason: message });
       return;
     }

@@ -237,4 +237,29 @@ describe('RoundRunner', () => {
     const kept = retainedPayload(restarted.database.db, round.sentSha256 ?? '');
     expect(kept && sha256(kept)).toBe(coordinator.uploads().find((u) => u.roundId === 'kept-1')?.sha256);
   });
+
+  it('fails a round whose training fails, with the reason, and tells the coordinator', async () => {
+    const participant = await wiredParticipant();
+    participant.trainer.train = async () => Promise.reject(new Error('out of memory in layer 3'));
+    const round = await participant.runner.handle(fakeTask());
+    expect(round).toMatchObject({ state: 'failed', reason: 'out of memory in layer 3' });
+    expect(participant.coordinator.declines()).toEqual([expect.objectContaining({ reason: 'failed' })]);
+    expect(participant.node.audit.entries().at(-1)?.data).toMatchObject({
+      outcome: 'failed',
+      detail: 'out of memory in layer 3',
+    });
+  });
+
+  it('refuses to send stored bytes that no longer match the audited hash, and fails the round for good', async () => {
+    const { node, runner, coordinator, datasetId } = await wiredParticipant();
+    const round = await runner.handle(fakeTask());
+    node.database.db.prepare('UPDATE round_payloads SET bytes = zeroblob(length(bytes))').run();
+    node.consent.approve(round.contributionId ?? '', { by: 'ada' });
+    const after = await runner.advance(round.roundKey);
+    expect(after.state).toBe('failed');
+    expect(after.reason).toMatch(/no longer matches the audited hash; refusing to send/);
+    expect(coordinator.uploads()).toEqual([]);
+    // The approval's debit stands: ε is never refunded.
+    expect(node.ledger.entries(datasetId)).toHaveLength(1);
+  });
 });
