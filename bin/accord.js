@@ -4,7 +4,7 @@ const commands = {
   participant: async (argv) => {
     const [sub, ...rest] = argv;
     if (sub === 'serve') return (await import('../main/headless/cli.ts')).runParticipantServe(rest);
-    throw new Error(`unknown participant command "${sub ?? ''}" (try: serve)`);
+    process.exitCode = await (await import('../main/participant/cli/participant-cli.ts')).runParticipantCommand(argv);
   },
 };
 

@@ -1,8 +1,9 @@
 /** Electron entry: lifecycle only. Everything the app does lives in main/participant. */
 import { app, ipcMain, session } from 'electron';
 import { createParticipantApi } from '../participant/api/participant-api.ts';
+import { openParticipantNode } from '../participant/participant-node.ts';
 import { registerAppSchemeAsPrivileged, serveRendererOverAppProtocol } from './app-protocol.ts';
-import { registerIpcHandlers } from './ipc.ts';
+import { forwardEventsToWindow, registerIpcHandlers } from './ipc.ts';
 import { createMainWindow } from './window.ts';
 
 registerAppSchemeAsPrivileged();
@@ -19,7 +20,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     serveRendererOverAppProtocol();
-    registerIpcHandlers(ipcMain, createParticipantApi());
-    createMainWindow();
+    const node = openParticipantNode();
+    app.once('will-quit', () => node.close());
+    registerIpcHandlers(ipcMain, createParticipantApi(node));
+    forwardEventsToWindow(node.events, createMainWindow().webContents);
   });
 }

@@ -1,10 +1,13 @@
 /**
- * The ParticipantApi over a WebSocket: {id, method, payload} in, {id, ok, value | error} out.
+ * The ParticipantApi over a WebSocket: {id, method, payload} in, {id, ok, value | error} out; the
+ * participant's events are pushed as {event, data} frames (no id, so they never look like a reply).
  * The same dispatch as Electron's IPC, so both transports validate identically.
  */
 import type { WebSocket } from 'ws';
 import type { ParticipantApi } from '../../preload/contract.ts';
 import { dispatch } from '../participant/api/dispatch.ts';
+import { forwardEvents } from '../participant/api/event-forwarding.ts';
+import type { EventBus } from '../participant/events/event-bus.ts';
 
 const maxMessageBytes = 1024 * 1024;
 
@@ -24,7 +27,13 @@ function parseFrame(data: string): ApiRequestFrame | undefined {
   return undefined;
 }
 
-export function serveApiSocket(socket: WebSocket, api: ParticipantApi): void {
+export function serveApiSocket(socket: WebSocket, api: ParticipantApi, events?: EventBus): void {
+  if (events) {
+    const stop = forwardEvents(events, (event, data) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event, data }));
+    });
+    socket.on('close', stop);
+  }
   socket.on('message', (raw, isBinary) => {
     const text = raw.toString();
     const frame = !isBinary && text.length <= maxMessageBytes ? parseFrame(text) : undefined;

@@ -7,12 +7,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { ParticipantApi } from '../../preload/contract.ts';
+import type { EventBus } from '../participant/events/event-bus.ts';
 import { createAccessToken, isLoopbackHost, presentedToken, tokenCookie } from './access-token.ts';
 import { serveApiSocket } from './api-socket.ts';
 import { contentSecurityPolicy, rendererDistDir, resolveRendererAsset } from './renderer-assets.ts';
 
 export interface HeadlessServerOptions {
   api: ParticipantApi;
+  /** The participant's events, pushed to every connected socket. */
+  events?: EventBus;
   port?: number;
   token?: string;
   rendererDir?: string;
@@ -32,7 +35,7 @@ function refuse(response: ServerResponse, status: number, message: string): void
 function serveAsset(
   request: IncomingMessage,
   response: ServerResponse,
-  options: Required<HeadlessServerOptions>,
+  options: Required<Omit<HeadlessServerOptions, 'events'>>,
   port: number,
 ): void {
   if (!isLoopbackHost(request.headers.host, port)) return refuse(response, 421, 'unexpected Host header');
@@ -78,7 +81,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveApiSocket(ws, settings.api));
+    sockets.handleUpgrade(request, socket, head, (ws) => serveApiSocket(ws, settings.api, settings.events));
   });
   port = await listen(server, settings.port);
   return {

@@ -2,11 +2,14 @@
  * The one implementation of the ParticipantApi. Both transports (Electron IPC, headless WebSocket)
  * serve this object; typing it as ParticipantApi makes a missing method a compile error.
  */
-import type { ParticipantApi } from '../../../preload/contract.ts';
+import { methodNames, type ParticipantApi } from '../../../preload/contract.ts';
+import type { ParticipantNode } from '../participant-node.ts';
 import { readAppInfo } from './app-info.ts';
+import { createDomainMethods, unavailableDomainMethods } from './participant-methods.ts';
 
-export function createParticipantApi(): ParticipantApi {
+export function createParticipantApi(node?: ParticipantNode): ParticipantApi {
   return {
     'app.info': async () => readAppInfo(),
+    ...(node ? createDomainMethods(node) : unavailableDomainMethods(methodNames)),
   };
 }

@@ -45,3 +45,22 @@ describe('Electron IPC handlers', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 });
+
+describe('Electron event forwarding', () => {
+  it('sends each contract event on its own channel until the window is destroyed', async () => {
+    const { EventBus } = await import('../../../main/participant/events/event-bus.ts');
+    const { forwardEventsToWindow } = await import('../../../main/electron/ipc.ts');
+    const bus = new EventBus();
+    const sent: [string, unknown][] = [];
+    let onDestroyed = () => {};
+    forwardEventsToWindow(bus, {
+      send: (channel: string, data: unknown) => sent.push([channel, data]),
+      once: ((_name: string, listener: () => void) => (onDestroyed = listener)) as never,
+      isDestroyed: () => false,
+    });
+    bus.emit('approvals.waiting', { count: 1, contributionIds: ['c1'] });
+    onDestroyed();
+    bus.emit('approvals.waiting', { count: 2, contributionIds: ['c1', 'c2'] });
+    expect(sent).toEqual([['event:approvals.waiting', { count: 1, contributionIds: ['c1'] }]]);
+  });
+});

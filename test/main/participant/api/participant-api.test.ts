@@ -26,3 +26,48 @@ describe('ParticipantApi', () => {
     expect(reply).toEqual({ ok: false, error: { code: 'unknown_method', message: 'unknown method "app.delete"' } });
   });
 });
+
+describe('ParticipantApi over a participant node', () => {
+  it('registers a dataset, sets its budget and projects a round through the validated dispatch', async () => {
+    const { openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { tempDir, writeSentimentCsv } = await import('../../../support/participant-fixtures.ts');
+    const home = tempDir();
+    const node = openParticipantNode({ home });
+    const api = createParticipantApi(node);
+    const added = await dispatch(api, 'datasets.add', {
+      name: 'reviews',
+      path: writeSentimentCsv(home),
+      task: 'sentiment',
+      format: 'csv',
+      columns: { text: 'text', label: 'label' },
+    });
+    expect(added).toMatchObject({ ok: true, value: { name: 'reviews', status: 'ready' } });
+    const id = (added as { value: { id: string } }).value.id;
+    expect(await dispatch(api, 'budget.set', { datasetId: id, epsilon: 3, delta: 1e-5 })).toMatchObject({
+      ok: true,
+      value: { epsilon: 3, spent: 0, remaining: 3, entries: [] },
+    });
+    const projected = await dispatch(api, 'budget.project', {
+      datasetId: id,
+      noiseMultiplier: 1.5,
+      sampleRate: 0.04,
+      steps: 2250,
+    });
+    // Opacus's published value for σ = 1.5, q = 0.04, 2250 steps, δ = 1e-5 is ε = 7.329: over a budget of 3.
+    expect(projected).toMatchObject({ ok: true, value: { withinBudget: false } });
+    expect((projected as { value: { epsilonAfter: number } }).value.epsilonAfter).toBeCloseTo(7.32911117143, 6);
+    expect(await dispatch(api, 'budget.set', { datasetId: id, epsilon: -1, delta: 1e-5 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await dispatch(api, 'audit.verify', {})).toMatchObject({ ok: true, value: { ok: true, problems: [] } });
+    node.close();
+  });
+
+  it('without a node, domain methods say so instead of failing obscurely', async () => {
+    expect(await dispatch(createParticipantApi(), 'datasets.list', {})).toEqual({
+      ok: false,
+      error: { code: 'failed', message: 'datasets.list: the participant node is not open' },
+    });
+  });
+});

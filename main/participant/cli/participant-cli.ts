@@ -1,0 +1,46 @@
+/**
+ * `accord participant …` for servers: datasets, budgets, consent policies, pending approvals and the audit log,
+ * all against the participant database in ACCORD_HOME (or the OS application-data folder).
+ */
+import { openParticipantNode, type ParticipantNode } from '../participant-node.ts';
+import { runAuditCommand } from './audit-commands.ts';
+import { runApprovalCommand, runPolicyCommand } from './consent-commands.ts';
+import { runBudgetCommand, runDatasetCommand } from './dataset-commands.ts';
+import type { Output } from './command-args.ts';
+
+export type CommandHandler = (node: ParticipantNode, argv: string[], out: Output) => Promise<number>;
+
+const handlers: Record<string, CommandHandler> = {
+  datasets: runDatasetCommand,
+  budget: runBudgetCommand,
+  policy: runPolicyCommand,
+  pending: (node, argv, out) => runApprovalCommand(node, ['pending', ...argv], out),
+  approve: (node, argv, out) => runApprovalCommand(node, ['approve', ...argv], out),
+  decline: (node, argv, out) => runApprovalCommand(node, ['decline', ...argv], out),
+  audit: runAuditCommand,
+};
+
+export const participantUsage = `usage: accord participant <command>
+  serve [--port N]                                   the UI and API on 127.0.0.1
+  datasets add --name N --path FILE --task T --format csv|tsv|jsonl --column ROLE=COLUMN…
+  datasets list [--json] | remove ID | reconfirm ID
+  budget set DATASET --epsilon E --delta D | budget show DATASET [--json]
+  policy show FEDERATION | policy set FEDERATION --mode ask|auto [--max-epsilon E] [--max-norm N] [--dataset ID…] [--hours FROM-TO]
+  pending [--json] | approve ID [--comment TEXT] | decline ID [--comment TEXT]
+  audit verify | audit export [--json FILE] [--html FILE] | audit retain on|off | audit payload SHA256 --out FILE`;
+
+/** Runs one command; returns the process exit code (1 when the audit does not verify). */
+export async function runParticipantCommand(
+  argv: string[],
+  out: Output = (line) => process.stdout.write(`${line}\n`),
+): Promise<number> {
+  const [command, ...rest] = argv;
+  const handler = handlers[command ?? ''];
+  if (!handler) throw new Error(`unknown participant command "${command ?? ''}"\n${participantUsage}`);
+  const node = openParticipantNode();
+  try {
+    return await handler(node, rest, out);
+  } finally {
+    node.close();
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Pending contributions and their decisions. Approval is ONE transaction: the contribution is marked
+ * approved, the ε ledger is debited, the decision and the debit are audited, and listeners (the round
+ * runner) record the round as approved — all commit together or none does.
+ */
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { BudgetExceededError, type LedgerEntry, type PrivacyLedger } from '../privacy/privacy-ledger.ts';
+import type { SqliteDatabase } from '../store/participant-database.ts';
+import type { Contribution, ContributionSummary, Decider } from './contribution.ts';
+import { askEveryTime, policyObjections, validatePolicy, type ConsentPolicy } from './consent-policy.ts';
+
+interface ContributionRow extends Omit<Contribution, 'summary'> {
+  summary: string;
+}
+
+const columns = `id, round_key AS roundKey, summary, status, decided_by AS decidedBy, decided_at AS decidedAt,
+  comment, created_at AS createdAt`;
+
+export type DecisionListener = (contribution: Contribution, debit?: LedgerEntry) => void;
+
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
+
+export class ConsentDesk {
+  readonly db: SqliteDatabase;
+  readonly audit: AuditLog;
+  readonly ledger: PrivacyLedger;
+  /** Run inside the decision's transaction: throwing aborts the decision. */
+  readonly inDecision: DecisionListener[] = [];
+  /** Run after the decision committed. */
+  readonly afterDecision: DecisionListener[] = [];
+
+  constructor(db: SqliteDatabase, audit: AuditLog, ledger: PrivacyLedger) {
+    this.db = db;
+    this.audit = audit;
+    this.ledger = ledger;
+  }
+
+  policy(federationId: string): ConsentPolicy {
+    const row = this.db
+      .prepare('SELECT mode, limits FROM consent_policies WHERE federation_id = ?')
+      .get(federationId) as { mode: 'ask' | 'auto'; limits: string } | undefined;
+    return row ? { mode: row.mode, limits: JSON.parse(row.limits) as ConsentPolicy['limits'] } : askEveryTime;
+  }
+
+  setPolicy(federationId: string, policy: ConsentPolicy): void {
+    validatePolicy(policy);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO consent_policies (federation_id, mode, limits, updated_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT(federation_id) DO UPDATE SET mode = excluded.mode, limits = excluded.limits, updated_at = excluded.updated_at`,
+        )
+        .run(federationId, policy.mode, JSON.stringify(policy.limits), new Date().toISOString());
+      this.audit.append('policy', { federationId, mode: policy.mode, limits: policy.limits, by: currentUser() });
+    })();
+  }
+
+  /** Opens (once per round) the contribution a person or the policy will decide on. */
+  open(roundKey: string, summary: ContributionSummary): Contribution {
+    const existing = this.byRound(roundKey);
+    if (existing) return existing;
+    const id = randomUUID();
+    this.db
+      .prepare(`INSERT INTO contributions (id, round_key, summary, status, created_at) VALUES (?, ?, ?, 'pending', ?)`)
+      .run(id, roundKey, JSON.stringify(summary), new Date().toISOString());
+    return this.require(id);
+  }
+
+  /** Reasons the federation's policy will not approve this contribution by itself (empty = it will). */
+  objections(contribution: Contribution, now = new Date()): string[] {
+    const { federationId, epsilonRound, l2Norm, datasetId } = contribution.summary;
+    return policyObjections(this.policy(federationId), { epsilonRound, l2Norm, datasetId }, now);
+  }
+
+  get(id: string): Contribution | undefined {
+    const row = this.db.prepare(`SELECT ${columns} FROM contributions WHERE id = ?`).get(id) as
+      ContributionRow | undefined;
+    return row ? { ...row, summary: JSON.parse(row.summary) as ContributionSummary } : undefined;
+  }
+
+  byRound(roundKey: string): Contribution | undefined {
+    const row = this.db.prepare('SELECT id FROM contributions WHERE round_key = ?').get(roundKey) as
+      { id: string } | undefined;
+    return row ? this.get(row.id) : undefined;
+  }
+
+  require(id: string): Contribution {
+    const contribution = this.get(id);
+    if (!contribution) throw new Error(`no contribution with id ${id}`);
+    return contribution;
+  }
+
+  pending(now = new Date()): Contribution[] {
+    this.expireOverdue(now);
+    const rows = this.db.prepare("SELECT id FROM contributions WHERE status = 'pending' ORDER BY created_at").all() as {
+      id: string;
+    }[];
+    return rows.map((row) => this.require(row.id));
+  }
+
+  /** Approves: debit + decision + listeners in one transaction. A budget overrun declines instead. */
+  approve(id: string, decider: Decider = { by: currentUser() }, now = new Date()): Contribution {
+    const contribution = this.requirePending(id, now);
+    const { datasetId, dp } = contribution.summary;
+    try {
+      this.db.transaction(() => {
+        const debit = this.ledger.debit(datasetId, contribution.roundKey, id, dp);
+        this.setStatus(id, 'approved', decider, now);
+        this.audit.append('decision', {
+          contributionId: id,
+          roundKey: contribution.roundKey,
+          decision: 'approved',
+          by: decider.by,
+          comment: decider.comment,
+          approvedSha256: contribution.summary.sha256,
+          bytes: contribution.summary.bytes,
+        });
+        this.audit.append('ledger.debit', {
+          datasetId,
+          roundKey: contribution.roundKey,
+          ledgerSeq: debit.seq,
+          ...dp,
+          delta: debit.delta,
+          epsilonRound: debit.epsilonRound,
+          epsilonBefore: debit.epsilonBefore,
+          epsilonAfter: debit.epsilonAfter,
+        });
+        for (const listener of this.inDecision) listener(this.require(id), debit);
+      })();
+    } catch (error) {
+      if (!(error instanceof BudgetExceededError)) throw error;
+      this.decline(id, { by: 'budget', comment: error.message }, now);
+      throw error;
+    }
+    return this.notify(id);
+  }
+
+  decline(id: string, decider: Decider = { by: currentUser() }, now = new Date()): Contribution {
+    const contribution = this.requirePending(id, now);
+    this.db.transaction(() => {
+      this.setStatus(id, 'declined', decider, now);
+      this.audit.append('decision', {
+        contributionId: id,
+        roundKey: contribution.roundKey,
+        decision: 'declined',
+        by: decider.by,
+        comment: decider.comment,
+      });
+      for (const listener of this.inDecision) listener(this.require(id));
+    })();
+    return this.notify(id);
+  }
+
+  /** Pending contributions whose round deadline has passed become 'expired' (audited). */
+  expireOverdue(now = new Date()): Contribution[] {
+    const rows = this.db.prepare("SELECT id FROM contributions WHERE status = 'pending'").all() as { id: string }[];
+    const overdue = rows
+      .map((row) => this.require(row.id))
+      .filter((c) => Date.parse(c.summary.deadline) <= now.getTime());
+    for (const contribution of overdue) {
+      this.db.transaction(() => {
+        this.setStatus(contribution.id, 'expired', { by: 'deadline' }, now);
+        this.audit.append('decision', {
+          contributionId: contribution.id,
+          roundKey: contribution.roundKey,
+          decision: 'expired',
+          deadline: contribution.summary.deadline,
+        });
+        for (const listener of this.inDecision) listener(this.require(contribution.id));
+      })();
+      this.notify(contribution.id);
+    }
+    return overdue.map((c) => this.require(c.id));
+  }
+
+  private requirePending(id: string, now: Date): Contribution {
+    this.expireOverdue(now);
+    const contribution = this.require(id);
+    if (contribution.status !== 'pending') throw new Error(`contribution ${id} is ${contribution.status}, not pending`);
+    return contribution;
+  }
+
+  private setStatus(id: string, status: Contribution['status'], decider: Decider, now: Date): void {
+    this.db
+      .prepare('UPDATE contributions SET status = ?, decided_by = ?, decided_at = ?, comment = ? WHERE id = ?')
+      .run(status, decider.by, now.toISOString(), decider.comment ?? null, id);
+  }
+
+  private notify(id: string): Contribution {
+    const contribution = this.require(id);
+    for (const listener of this.afterDecision) listener(contribution);
+    return contribution;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * How the round runner trains: an injected LocalTrainer (the engine host provides the real one, running
+ * the engine in a worker thread). It trains on one dataset with the task's DP parameters and reports
+ * the DP steps it actually took, which is what the ledger debits.
+ */
+import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
+import type { Dataset } from '../datasets/dataset-registry.ts';
+import type { DpParameters, RoundTask } from '../federation/federation-link.ts';
+import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
+
+export interface TrainingProgress {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss?: number;
+}
+
+export interface TrainingRequest {
+  readonly task: RoundTask;
+  readonly dataset: Dataset;
+  readonly globalModel: ParameterSet;
+  readonly dp: DpParameters;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainingResult {
+  /** The clipped, noised update (model delta) to send. */
+  readonly update: ParameterSet;
+  readonly numExamples: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The DP-SGD steps actually taken (may be fewer than asked, e.g. when stopped early). */
+  readonly dpSteps: DpStepRecord;
+}
+
+export interface LocalTrainer {
+  train(request: TrainingRequest): Promise<TrainingResult>;
+}
+
+/** Turns an update into the exact bytes that will be approved and sent (engine/codec provides the real one). */
+export type UpdateEncoder = (update: ParameterSet) => Uint8Array;
+
+/** Secure aggregation: masks the approved bytes for this round; the masked bytes are what leaves. */
+export type UpdateMasker = (task: RoundTask, approvedBytes: Uint8Array) => Promise<Uint8Array>;

@@ -1,0 +1,128 @@
+/**
+ * The steps after approval. The approval record and the ε debit already committed together (ConsentDesk);
+ * here the approved bytes are (optionally) masked, the durable audit entry of what leaves is written and
+ * fsync'd, and only then are the bytes sent, under the upload id persisted with the approval.
+ */
+import { randomUUID } from 'node:crypto';
+import { retainPayload } from '../audit/payload-retention.ts';
+import type { Contribution } from '../consent/contribution.ts';
+import type { RoundContext } from './round-context.ts';
+import type { RoundRecord } from './round-store.ts';
+import { sha256Hex } from './update-payload.ts';
+
+/** A failure after approval that retrying cannot fix: the round fails (its ε stays spent). */
+export class PermanentRoundFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentRoundFailure';
+  }
+}
+
+/** Runs inside the decision's transaction: the round's state commits with the approval and the debit. */
+export function recordDecision(context: RoundContext, contribution: Contribution): void {
+  const round = context.store.get(contribution.roundKey);
+  if (round?.state !== 'awaiting_approval') return;
+  const who = contribution.decidedBy ?? 'unknown';
+  if (contribution.status === 'approved') {
+    context.store.setState(round.roundKey, 'approved', { upload_id: randomUUID(), reason: null });
+  } else if (contribution.status === 'declined') {
+    const comment = contribution.comment ? `: ${contribution.comment}` : '';
+    context.store.setState(round.roundKey, 'declined', { reason: `declined by ${who}${comment}` });
+  } else if (contribution.status === 'expired') {
+    context.store.setState(round.roundKey, 'expired', {
+      reason: `not approved before the round deadline ${contribution.summary.deadline}`,
+    });
+  }
+}
+
+/** approved → masked, when the federation uses secure aggregation. */
+export async function maskUpdate(context: RoundContext, round: RoundRecord): Promise<void> {
+  if (!context.mask)
+    throw new PermanentRoundFailure(
+      'this federation requires secure aggregation, which this participant cannot do yet',
+    );
+  const approved = requirePayload(context, round, 'approved');
+  const masked = await context.mask(round.task, approved.bytes);
+  const sha256 = sha256Hex(masked);
+  context.transition(round.roundKey, 'masked', {
+    changes: { sent_sha256: sha256 },
+    within: () => context.store.savePayload(round.roundKey, 'sent', sha256, masked),
+  });
+}
+
+/** approved|masked → uploading: the audit entry (approved hash + hash of the bytes to send) is synced first. */
+export function recordUploadIntent(context: RoundContext, round: RoundRecord): void {
+  const approved = requirePayload(context, round, 'approved');
+  const sent = round.task.secureAggregation ? requirePayload(context, round, 'sent') : approved;
+  context.transition(round.roundKey, 'uploading', {
+    changes: { sent_sha256: sent.sha256 },
+    durable: true,
+    audit: [
+      'upload.intent',
+      {
+        uploadId: round.uploadId,
+        approvedSha256: approved.sha256,
+        sentSha256: sent.sha256,
+        bytes: sent.bytes.byteLength,
+        coordinator: round.task.coordinator,
+        contributionId: round.contributionId,
+      },
+    ],
+  });
+}
+
+/** uploading → uploaded: sends (or, after a crash, re-sends under the same id) exactly the recorded bytes. */
+export async function upload(context: RoundContext, round: RoundRecord): Promise<void> {
+  const kind = round.task.secureAggregation ? 'sent' : 'approved';
+  const sent = requirePayload(context, round, kind);
+  if (sent.sha256 !== round.sentSha256 || sha256Hex(sent.bytes) !== sent.sha256) {
+    throw new PermanentRoundFailure(
+      `round ${round.roundKey}: the stored payload no longer matches the audited hash; refusing to send`,
+    );
+  }
+  if (!round.uploadId || !round.outcome)
+    throw new PermanentRoundFailure(`round ${round.roundKey} has no upload id or outcome`);
+  const receipt = await context.link.uploadUpdate(round.task, round.uploadId, sent.bytes, {
+    numExamples: round.outcome.numExamples,
+    metrics: round.outcome.metrics,
+  });
+  if (
+    receipt.sha256 !== sent.sha256 ||
+    receipt.bytes !== sent.bytes.byteLength ||
+    receipt.uploadId !== round.uploadId
+  ) {
+    throw new PermanentRoundFailure(
+      `the coordinator's receipt (${receipt.sha256}, ${receipt.bytes} bytes) does not match what was sent (${sent.sha256}, ${sent.bytes.byteLength} bytes)`,
+    );
+  }
+  context.transition(round.roundKey, 'uploaded', {
+    changes: { receipt: JSON.stringify(receipt) },
+    audit: [
+      'upload',
+      {
+        uploadId: round.uploadId,
+        approvedSha256: round.approvedSha256,
+        sentSha256: sent.sha256,
+        bytes: sent.bytes.byteLength,
+        receipt,
+      },
+    ],
+  });
+}
+
+/** uploaded → receipted: the receipt is kept, the payload dropped (or retained for inspection). */
+export function closeReceipted(context: RoundContext, round: RoundRecord): void {
+  const sent = context.store.payload(round.roundKey, round.task.secureAggregation ? 'sent' : 'approved');
+  context.transition(round.roundKey, 'receipted', {
+    within: () => {
+      if (context.retainPayloads && sent) retainPayload(context.db, sent.sha256, sent.bytes);
+      context.store.dropPayloads(round.roundKey);
+    },
+  });
+}
+
+function requirePayload(context: RoundContext, round: RoundRecord, kind: 'approved' | 'sent') {
+  const payload = context.store.payload(round.roundKey, kind);
+  if (!payload) throw new PermanentRoundFailure(`round ${round.roundKey} has no ${kind} payload`);
+  return payload;
+}

@@ -1,0 +1,129 @@
+/**
+ * The steps before approval: accept (a dataset for the task, the projected ε within budget), download and
+ * verify the global model, train, and keep the exact bytes to send. Nothing here leaves the machine.
+ */
+import type { Dataset } from '../datasets/dataset-registry.ts';
+import type { RoundTask } from '../federation/federation-link.ts';
+import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
+import type { RoundContext } from './round-context.ts';
+import type { RoundRecord } from './round-store.ts';
+import { l2Norm, sha256Hex } from './update-payload.ts';
+
+export class RoundRefusal extends Error {
+  readonly reason: 'budget_exhausted' | 'dataset_unavailable';
+  constructor(reason: 'budget_exhausted' | 'dataset_unavailable', message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+export function plannedSteps(task: RoundTask): DpStepRecord {
+  return { noiseMultiplier: task.dp.noiseMultiplier, sampleRate: task.dp.sampleRate, steps: task.dp.localSteps };
+}
+
+function chooseDataset(context: RoundContext, task: RoundTask): Dataset {
+  const allowed = context.consent.policy(task.federationId).limits.allowedDatasets;
+  const candidates = context.datasets
+    .list()
+    .filter((d) => d.task === task.taskName && (!allowed || allowed.includes(d.id)) && context.ledger.budget(d.id));
+  const ready = candidates.find((d) => d.status === 'ready');
+  if (!ready) {
+    const why = candidates.length
+      ? 'changed since it was confirmed (re-confirm it)'
+      : 'registered with a privacy budget';
+    throw new RoundRefusal('dataset_unavailable', `no dataset for task "${task.taskName}" is ${why}`);
+  }
+  return ready;
+}
+
+/** invited → accepted: refuses the round when the projected ε would overrun the dataset's budget. */
+export function acceptRound(context: RoundContext, round: RoundRecord): void {
+  const dataset = chooseDataset(context, round.task);
+  const projection = context.ledger.project(dataset.id, plannedSteps(round.task));
+  if (!projection.withinBudget) throw new RoundRefusal('budget_exhausted', projection.reason ?? 'budget exhausted');
+  context.transition(round.roundKey, 'accepted', {
+    changes: { dataset_id: dataset.id },
+    audit: [
+      'acceptance',
+      { by: `policy:${round.task.federationId}`, datasetId: dataset.id, datasetSha256: dataset.sha256, projection },
+    ],
+  });
+}
+
+/** accepted|downloaded|training → update_ready. After a crash the model is fetched again (same hash). */
+export async function prepareUpdate(context: RoundContext, round: RoundRecord): Promise<void> {
+  const { task, roundKey } = round;
+  const globalModel = await context.link.downloadModel(task);
+  if (round.state === 'accepted') {
+    context.transition(roundKey, 'downloaded', {
+      audit: ['download', { modelSha256: task.modelSha256, coordinator: task.coordinator }],
+    });
+  }
+  const dataset = await context.datasets.ensureUnchanged(round.datasetId ?? '');
+  if (round.state !== 'training') context.transition(roundKey, 'training');
+  const result = await context.trainer.train({
+    task,
+    dataset,
+    globalModel,
+    dp: task.dp,
+    onProgress: (progress) => context.events.emit('training.progress', { roundKey, ...progress }),
+  });
+  const bytes = context.encode(result.update);
+  const sha256 = sha256Hex(bytes);
+  const outcome = {
+    numExamples: result.numExamples,
+    metrics: result.metrics,
+    l2Norm: l2Norm(result.update),
+    dpSteps: result.dpSteps,
+  };
+  context.transition(roundKey, 'update_ready', {
+    changes: { result: JSON.stringify(outcome), approved_sha256: sha256 },
+    within: () => context.store.savePayload(roundKey, 'approved', sha256, bytes),
+    audit: [
+      'update',
+      {
+        sha256,
+        bytes: bytes.byteLength,
+        l2Norm: outcome.l2Norm,
+        numExamples: outcome.numExamples,
+        dpSteps: outcome.dpSteps,
+        datasetSha256: dataset.sha256,
+      },
+    ],
+  });
+}
+
+/** update_ready → awaiting_approval: the contribution holds the exact summary a person will see. */
+export function openApproval(context: RoundContext, round: RoundRecord): void {
+  const { task, roundKey, outcome } = round;
+  const payload = context.store.payload(roundKey, 'approved');
+  if (!outcome || !payload || !round.datasetId) throw new Error(`round ${roundKey} has no update to approve`);
+  const dataset = context.datasets.require(round.datasetId);
+  const projection = context.ledger.project(dataset.id, outcome.dpSteps);
+  if (!projection.withinBudget) throw new RoundRefusal('budget_exhausted', projection.reason ?? 'budget exhausted');
+  const summary = {
+    federationId: task.federationId,
+    coordinator: task.coordinator,
+    roundId: task.roundId,
+    roundNumber: task.roundNumber,
+    modelSha256: task.modelSha256,
+    datasetId: dataset.id,
+    datasetName: dataset.name,
+    bytes: payload.bytes.byteLength,
+    sha256: payload.sha256,
+    l2Norm: outcome.l2Norm,
+    epsilonRound: projection.epsilonRound,
+    epsilonBefore: projection.epsilonBefore,
+    epsilonAfter: projection.epsilonAfter,
+    epsilonBudget: projection.budget,
+    delta: projection.delta,
+    dp: outcome.dpSteps,
+    deadline: task.deadline,
+  };
+  context.transition(roundKey, 'awaiting_approval', {
+    within: () => {
+      const contribution = context.consent.open(roundKey, summary);
+      context.store.setState(roundKey, 'awaiting_approval', { contribution_id: contribution.id });
+    },
+  });
+}

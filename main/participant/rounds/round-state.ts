@@ -1,0 +1,37 @@
+/**
+ * The round states of DESIGN.md ("A round, seen from the participant"), plus 'uploading': the durable audit
+ * entry of what is about to leave has been written, and the bytes may be on their way.
+ */
+export const roundStates = [
+  'invited',
+  'accepted',
+  'downloaded',
+  'training',
+  'update_ready',
+  'awaiting_approval',
+  'approved',
+  'masked',
+  'uploading',
+  'uploaded',
+  'receipted',
+  'declined',
+  'expired',
+  'failed',
+] as const;
+
+export type RoundState = (typeof roundStates)[number];
+
+export const terminalStates: ReadonlySet<RoundState> = new Set(['receipted', 'declined', 'expired', 'failed']);
+
+/** States from which a crash must not re-run anything that already left or was debited. */
+export const approvedStates: ReadonlySet<RoundState> = new Set([
+  'approved',
+  'masked',
+  'uploading',
+  'uploaded',
+  'receipted',
+]);
+
+export function roundKeyOf(federationId: string, roundId: string): string {
+  return `${federationId}/${roundId}`;
+}

@@ -1,0 +1,51 @@
+/** The participant database's migrations, oldest first. Never edit a released one: add the next. */
+import type { Migration } from './migrations.ts';
+
+const immutable = (table: string) => `
+  CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+    BEGIN SELECT RAISE(ABORT, '${table} entries are immutable'); END;
+  CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+    BEGIN SELECT RAISE(ABORT, '${table} entries are immutable'); END;`;
+
+const initial = `
+  CREATE TABLE datasets (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL, task TEXT NOT NULL, format TEXT NOT NULL,
+    columns TEXT NOT NULL, sha256 TEXT NOT NULL, size_bytes INTEGER NOT NULL, stats TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ready', 'changed', 'removed')),
+    registered_at TEXT NOT NULL, confirmed_at TEXT NOT NULL);
+  CREATE TABLE budgets (
+    dataset_id TEXT PRIMARY KEY REFERENCES datasets(id),
+    epsilon REAL NOT NULL CHECK (epsilon > 0), delta REAL NOT NULL CHECK (delta > 0 AND delta < 1),
+    updated_at TEXT NOT NULL);
+  CREATE TABLE ledger (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, dataset_id TEXT NOT NULL REFERENCES datasets(id),
+    round_key TEXT NOT NULL, contribution_id TEXT NOT NULL, noise_multiplier REAL NOT NULL,
+    sample_rate REAL NOT NULL, steps INTEGER NOT NULL, delta REAL NOT NULL, epsilon_round REAL NOT NULL,
+    epsilon_before REAL NOT NULL, epsilon_after REAL NOT NULL, recorded_at TEXT NOT NULL,
+    UNIQUE (dataset_id, round_key));
+  ${immutable('ledger')}
+  CREATE TABLE consent_policies (
+    federation_id TEXT PRIMARY KEY, mode TEXT NOT NULL CHECK (mode IN ('ask', 'auto')),
+    limits TEXT NOT NULL, updated_at TEXT NOT NULL);
+  CREATE TABLE contributions (
+    id TEXT PRIMARY KEY, round_key TEXT NOT NULL UNIQUE, summary TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'declined', 'expired')),
+    decided_by TEXT, decided_at TEXT, comment TEXT, created_at TEXT NOT NULL);
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+  ${immutable('audit')}
+  CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+  CREATE TABLE retained_payloads (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL, retained_at TEXT NOT NULL);
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE rounds (
+    round_key TEXT PRIMARY KEY, federation_id TEXT NOT NULL, round_id TEXT NOT NULL, task TEXT NOT NULL,
+    state TEXT NOT NULL, reason TEXT, dataset_id TEXT REFERENCES datasets(id), contribution_id TEXT,
+    upload_id TEXT, approved_sha256 TEXT, sent_sha256 TEXT, receipt TEXT, result TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+  CREATE TABLE round_payloads (
+    round_key TEXT NOT NULL REFERENCES rounds(round_key), kind TEXT NOT NULL CHECK (kind IN ('approved', 'sent')),
+    sha256 TEXT NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (round_key, kind));
+`;
+
+export const participantMigrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

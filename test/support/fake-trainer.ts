@@ -1,0 +1,44 @@
+/**
+ * A LocalTrainer for the participant's tests (the engine host provides the real one): it "trains" by
+ * adding a fixed step to every parameter, reports progress, and returns the DP steps of the task.
+ * Also a dense float32 encoder, the same layout as engine/codec's raw encoding, for the bytes to send.
+ */
+import type { LocalTrainer, TrainingRequest, TrainingResult } from '../../main/participant/rounds/local-trainer.ts';
+import { flatten, tensor, type ParameterSet } from '../../engine/tensor/parameter-set.ts';
+
+export class FakeTrainer implements LocalTrainer {
+  calls = 0;
+  readonly delta: number;
+  /** Fraction of the task's steps actually taken (early stop). */
+  readonly stepFraction: number;
+  constructor(delta = 0.05, stepFraction = 1) {
+    this.delta = delta;
+    this.stepFraction = stepFraction;
+  }
+
+  async train(request: TrainingRequest): Promise<TrainingResult> {
+    this.calls += 1;
+    const update = new Map(
+      [...request.globalModel].map(([name, value]) => [
+        name,
+        tensor(
+          value.shape,
+          value.data.map(() => this.delta),
+        ),
+      ]),
+    );
+    const steps = Math.max(1, Math.round(request.dp.localSteps * this.stepFraction));
+    for (let step = 1; step <= 3; step++) request.onProgress?.({ step, totalSteps: 3, loss: 1 / step });
+    return {
+      update,
+      numExamples: request.dataset.stats.rows,
+      metrics: { loss: 0.5 },
+      dpSteps: { noiseMultiplier: request.dp.noiseMultiplier, sampleRate: request.dp.sampleRate, steps },
+    };
+  }
+}
+
+export function encodeDenseFloat32(update: ParameterSet): Uint8Array {
+  const flat = flatten(update);
+  return new Uint8Array(flat.buffer.slice(0));
+}
