@@ -159,3 +159,32 @@ describe('GPT-2 tokenizer (resources/tokenizers/gpt2)', () => {
     expect(gpt2.vocabSize).toBe(50257);
   });
 });
+
+describe('offsets on real sentences', () => {
+  const sentences = sampleSentences(1000);
+  const normalize = (text: string) =>
+    text
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{Mn}/gu, '');
+
+  it('BERT: every token sits, in order, on the characters it was made from', () => {
+    for (const sentence of sentences) {
+      const { tokens, offsets } = bert.tokenize(sentence);
+      let previousEnd = 0;
+      tokens.forEach((token, i) => {
+        const [start, end] = offsets[i]!;
+        expect(start).toBeGreaterThanOrEqual(previousEnd);
+        if (token !== '[UNK]') expect(normalize(sentence.slice(start, end))).toBe(token.replace(/^##/, ''));
+        previousEnd = end;
+      });
+    }
+  });
+
+  it('GPT-2: the token slices put together give back the sentence', () => {
+    for (const sentence of sentences) {
+      const { offsets } = gpt2.tokenize(sentence);
+      expect(offsets.map(([start, end]) => sentence.slice(start, end)).join('')).toBe(sentence);
+    }
+  });
+});
