@@ -43,6 +43,8 @@ function options(argv: string[]) {
       task: { type: 'string', default: 'classification' },
       map: { type: 'string', multiple: true, default: [] },
       format: { type: 'string' },
+      quoting: { type: 'string' },
+      columns: { type: 'string' },
       tokenizer: { type: 'string' },
       validation: { type: 'string', default: '0.1' },
       seed: { type: 'string', default: '0' },
@@ -69,10 +71,14 @@ export async function inspectDataset(argv: string[]): Promise<InspectResult> {
   const validationFraction = Number(values.validation);
   const split = { train: 0, validation: 0, validationFraction, seed: values.seed };
   const report = emptyReport(file);
+  if (values.quoting !== undefined && values.quoting !== 'rfc4180' && values.quoting !== 'none')
+    throw new Error(`--quoting takes rfc4180 or none, got "${values.quoting}"`);
   const readOptions = {
     mapping: parseMapping(values.map),
     maxIssues: Number(values['max-issues']),
     ...(format ? { format } : {}),
+    ...(values.quoting ? { quoting: values.quoting as 'rfc4180' | 'none' } : {}),
+    ...(values.columns ? { columns: values.columns.split(',') } : {}),
   };
   for await (const { example, index } of streamExamples(file, task.schema, readOptions, report)) {
     collector.add(example);

@@ -25,3 +25,21 @@ describe('accord data inspect', () => {
     await expect(inspectDataset(['x.csv', '--map', 'text'])).rejects.toThrow(/--map takes field=column/);
   });
 });
+
+describe('accord data inspect on GLUE-style TSV', () => {
+  it('reads quotes as text with --quoting none and names columns of a header-less file', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'accord-inspect-'));
+    const file = join(dir, 'sst.tsv');
+    writeFileSync(file, '"a quote that never closes\t1\nplain\t0\n');
+    try {
+      const result = await inspectDataset([file, '--quoting', 'none', '--columns', 'text,label']);
+      expect(result.report).toMatchObject({ examples: 2, issueCount: 0 });
+      await expect(inspectDataset([file, '--quoting', 'csv'])).rejects.toThrow(/--quoting takes rfc4180 or none/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
