@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { loadTokenizer } from '../../../engine/data/tokenizer.ts';
+import { loadTokenizer, tokenizerFromJson } from '../../../engine/data/tokenizer.ts';
 
 const bert = loadTokenizer('resources/tokenizers/bert-base-uncased');
 const gpt2 = loadTokenizer('resources/tokenizers/gpt2');
@@ -185,6 +185,18 @@ describe('offsets on real sentences', () => {
     for (const sentence of sentences) {
       const { offsets } = gpt2.tokenize(sentence);
       expect(offsets.map(([start, end]) => sentence.slice(start, end)).join('')).toBe(sentence);
+    }
+  });
+});
+
+describe('a tokenizer.json without its tokenizer_config.json', () => {
+  it('finds the special tokens by their usual names', () => {
+    for (const [name, expected] of [
+      ['bert-base-uncased', { pad: 0, unk: 100, cls: 101, sep: 102, mask: 103 }],
+      ['gpt2', { pad: 50256, eos: 50256, bos: 50256 }],
+    ] as const) {
+      const json = JSON.parse(readFileSync(`resources/tokenizers/${name}/tokenizer.json`, 'utf8'));
+      expect(tokenizerFromJson(json).specialTokenIds).toMatchObject(expected);
     }
   });
 });
