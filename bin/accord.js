@@ -6,6 +6,7 @@ const commands = {
     if (sub === 'serve') return (await import('../main/headless/cli.ts')).runParticipantServe(rest);
     process.exitCode = await (await import('../main/participant/cli/participant-cli.ts')).runParticipantCommand(argv);
   },
+  data: async (argv) => (await import('../engine/data/inspect-dataset.ts')).runDataCommand(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);
