@@ -27,7 +27,7 @@ import { assertThresholdFits, assertVectorLength } from './round-parameters.ts';
 import { type SharePair, openShares, sealShares } from './share-encryption.ts';
 import { splitSecret } from './secret-sharing.ts';
 
-type ParticipantStage = 'new' | 'advertised' | 'shared' | 'masked' | 'failed';
+type ParticipantStage = 'new' | 'advertised' | 'sharing' | 'shared' | 'masked' | 'failed';
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a).equals(Buffer.from(b));
@@ -167,6 +167,7 @@ export class SecAggParticipant {
         .sort((a, b) => (a.participantId < b.participantId ? -1 : 1))
         .map((e) => [e.participantId, e]),
     );
+    this.stage = 'sharing'; // while the shares are being split, no second share-keys request is taken
     return round;
   }
 

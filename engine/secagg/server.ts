@@ -19,7 +19,13 @@ import type {
   UnmaskRequest,
   UnmaskResponse,
 } from './messages.ts';
-import { buildNeighbourGraph, graphDegree, type NeighbourGraph, type NeighbourGraphSpec } from './neighbour-graph.ts';
+import {
+  buildNeighbourGraph,
+  componentsWithin,
+  graphDegree,
+  type NeighbourGraph,
+  type NeighbourGraphSpec,
+} from './neighbour-graph.ts';
 import { maxParticipants, type QuantizationConfig, validateQuantization } from './quantization.ts';
 import { assertThresholdFits, assertVectorLength, sortedUnique } from './round-parameters.ts';
 import { reconstructSum, type SecAggResult } from './server-unmask.ts';
@@ -125,6 +131,7 @@ export class SecAggServer {
     for (const id of survivors) this.surviving('unmask', id, survivors);
     const needed = this.droppedWithMaskInSum();
     for (const id of needed) this.surviving('unmask', id, survivors);
+    this.assertSurvivorsConnected();
     for (const participantId of sortedUnique(survivors)) {
       const around = this.neighbourhood(participantId);
       this.unmaskRequested.set(participantId, {
@@ -242,6 +249,20 @@ export class SecAggServer {
       );
     }
     return alive;
+  }
+
+  /** Before any share is asked for: survivors split into groups would reveal each group's sum. */
+  private assertSurvivorsConnected(): void {
+    const components = componentsWithin(this.graph, this.masked);
+    if (components.length > 1) {
+      const sizes = components.map((component) => component.length).join(' + ');
+      throw new SecAggAbortError(
+        'unmask',
+        `the survivors fall into ${components.length} unconnected groups (${sizes}) whose partial sums unmasking would reveal`,
+        this.masked.size,
+        this.config.threshold,
+      );
+    }
   }
 
   private enter(stage: SecAggStage): void {

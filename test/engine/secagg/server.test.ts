@@ -126,6 +126,32 @@ describe('a round below the threshold aborts cleanly', () => {
     });
   }
 
+  it('aborts before asking for any share when the survivors fall into unconnected groups', async () => {
+    // A ring (k = 2, t = 2): dropping two participants that are not adjacent cuts it into two arcs.
+    const round = makeRound({
+      n: 12,
+      threshold: 2,
+      graph: { kind: 'k-regular', degree: 2 },
+      vectorLength: 8,
+      dropsFor: (server, ids) => {
+        // Walk three steps along the ring from ids[0]: the two arcs left have 2 and 8 participants.
+        const right = server.graph.get(ids[0]!)![1]!;
+        const farther = server.graph.get(right!)!.find((id) => id !== ids[0])!;
+        const opposite = server.graph.get(farther)!.find((id) => id !== right)!;
+        return new Map([
+          [0, 'masked-input'],
+          [ids.indexOf(opposite), 'masked-input'],
+        ]);
+      },
+    });
+    await expect(round.run()).rejects.toThrow(/2 unconnected groups \((2 \+ 8|8 \+ 2)\)/);
+    expect(round.transport.delivered.some((request) => request.kind === 'unmask-request')).toBe(false);
+  });
+
+  it('on the same ring, one dropout leaves a path and the round completes', async () => {
+    await expectExactSum(12, 2, { kind: 'k-regular', degree: 2 }, new Map([[4, 'masked-input']]), 8);
+  });
+
   it('refuses to start a round whose participants could overflow 32 bits', () => {
     expect(() =>
       makeRound({
