@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SecAggAbortError, SecAggProtocolError } from './errors.ts';
-import { agreeKey, deriveKey, generateX25519KeyPair, type RawKeyPair } from './key-agreement.ts';
+import { agreeKey, commitToSeed, deriveKey, generateX25519KeyPair, type RawKeyPair } from './key-agreement.ts';
 import { applyMask, bytesOf } from './mask-prg.ts';
 import type {
   AdvertiseKeysRequest,
@@ -91,7 +91,13 @@ export class SecAggParticipant {
         return [{ peerId, sealed: sealShares(key, envelope, pair) }];
       });
       this.stage = 'shared';
-      return { kind: 'share-keys', roundId: round.roundId, participantId: this.participantId, sealedShares };
+      return {
+        kind: 'share-keys',
+        roundId: round.roundId,
+        participantId: this.participantId,
+        sealedShares,
+        selfMaskCommitment: commitToSeed(this.selfMaskSeed, round.roundId, this.participantId),
+      };
     } catch (error) {
       this.stage = 'failed';
       throw error;

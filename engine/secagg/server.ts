@@ -13,9 +13,9 @@ import type {
   AdvertiseKeysRequest,
   MaskedInputRequest,
   PublicKeyEntry,
-  SealedShare,
   SecAggResponse,
   ShareKeysRequest,
+  ShareKeysResponse,
   UnmaskRequest,
   UnmaskResponse,
 } from './messages.ts';
@@ -49,7 +49,7 @@ export class SecAggServer {
   readonly degree: number;
   private stageIndex = -1;
   private readonly keys = new Map<string, PublicKeyEntry>();
-  private readonly sealed = new Map<string, readonly SealedShare[]>();
+  private readonly sealed = new Map<string, ShareKeysResponse>();
   private readonly maskedSum: Uint32Array;
   private readonly masked = new Set<string>();
   private readonly unmaskRequested = new Map<string, UnmaskRequest>();
@@ -114,7 +114,7 @@ export class SecAggServer {
       const senders = this.surviving('masked-input', participantId, survivors).filter((id) => id !== participantId);
       const sealedShares = senders.map((senderId) => ({
         peerId: senderId,
-        sealed: this.sealed.get(senderId)!.find((entry) => entry.peerId === participantId)!.sealed,
+        sealed: this.sealed.get(senderId)!.sealedShares.find((entry) => entry.peerId === participantId)!.sealed,
       }));
       return { kind: 'masked-input-request', roundId: this.config.roundId, participantId, sealedShares };
     });
@@ -153,6 +153,7 @@ export class SecAggServer {
       config: this.config,
       neighbourhood: (id) => this.neighbourhood(id),
       maskKeys: new Map([...this.keys].map(([id, entry]) => [id, entry.maskKey])),
+      commitments: new Map([...this.sealed].map(([id, entry]) => [id, entry.selfMaskCommitment])),
       maskedSum: this.maskedSum,
       survivors: sortedUnique(this.masked),
       droppedWithMask: sortedUnique(this.droppedWithMaskInSum()),
@@ -176,7 +177,7 @@ export class SecAggServer {
       );
     }
     if (response.kind === 'advertise-keys') this.keys.set(participantId, response);
-    else if (response.kind === 'share-keys') this.acceptSealed(participantId, response.sealedShares);
+    else if (response.kind === 'share-keys') this.acceptSealed(participantId, response);
     else if (response.kind === 'masked-input') this.acceptMasked(participantId, response.maskedInput);
     else this.acceptUnmask(response);
   }
@@ -194,7 +195,8 @@ export class SecAggServer {
     }
   }
 
-  private acceptSealed(senderId: string, sealedShares: readonly SealedShare[]): void {
+  private acceptSealed(senderId: string, response: ShareKeysResponse): void {
+    const { sealedShares } = response;
     const expected = this.neighbourhood(senderId).filter((id) => id !== senderId && this.keys.has(id));
     const got = sortedUnique(sealedShares.map((entry) => entry.peerId));
     if (got.length !== sealedShares.length || got.join('\0') !== expected.join('\0')) {
@@ -202,7 +204,12 @@ export class SecAggServer {
         `share-keys from ${senderId} must seal one share for each of [${expected.join(', ')}], got [${got.join(', ')}]`,
       );
     }
-    this.sealed.set(senderId, sealedShares);
+    if (response.selfMaskCommitment.byteLength !== 32) {
+      throw new SecAggProtocolError(
+        `share-keys from ${senderId} carries a ${response.selfMaskCommitment.byteLength}-byte commitment, expected 32`,
+      );
+    }
+    this.sealed.set(senderId, response);
   }
 
   private acceptMasked(participantId: string, maskedInput: Uint8Array): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SecAggAbortError, type SecAggStage } from '../../../engine/secagg/errors.ts';
-import type { UnmaskRequest } from '../../../engine/secagg/messages.ts';
+import type { UnmaskRequest, UnmaskResponse } from '../../../engine/secagg/messages.ts';
 import type { NeighbourGraphSpec } from '../../../engine/secagg/neighbour-graph.ts';
 import { quantizationStep } from '../../../engine/secagg/quantization.ts';
 import { makeRound, maxAbsDifference, participantId, plaintextSum, type RoundSetup } from './round-fixture.ts';
@@ -218,5 +218,43 @@ describe('the server asks only for the shares it needs', () => {
       expect(request.maskKeySharesOf).toEqual([]);
       expect(request.selfMaskSharesOf).toEqual(round.ids);
     }
+  });
+});
+
+describe('the server verifies what it reconstructs', () => {
+  /** Runs a round by hand, flipping one byte of the first share of `field` in the first unmask answer. */
+  async function corruptOneShare(field: 'selfMaskShares' | 'maskKeyShares') {
+    const round = makeRound({
+      n: 5,
+      threshold: 3,
+      graph: { kind: 'complete' },
+      vectorLength: 8,
+      drops: dropsOf([4], 'masked-input'),
+    });
+    const { server, transport } = round;
+    for (const [stage, requests] of [
+      ['advertise-keys', () => server.advertiseKeysRequests()],
+      ['share-keys', () => server.shareKeysRequests()],
+      ['masked-input', () => server.maskedInputRequests()],
+    ] as const) {
+      for (const answer of await transport.exchange(stage, requests())) server.receive(answer);
+    }
+    const answers = await transport.exchange('unmask', server.unmaskRequests());
+    const first = answers[0] as UnmaskResponse;
+    const share = first[field][0]!.share;
+    share[0] = share[0]! ^ 0x40;
+    for (const answer of answers) server.receive(answer);
+    return { round, owner: first[field][0]!.peerId, finish: () => server.finish() };
+  }
+
+  it('refuses a self-mask seed that does not match its owner’s commitment', async () => {
+    const { owner, finish } = await corruptOneShare('selfMaskShares');
+    await expect(finish()).rejects.toThrow(new RegExp(`self-mask seed of ${owner} does not match its commitment`));
+  });
+
+  it('refuses a mask key that does not match its owner’s advertised public key', async () => {
+    const { owner, finish } = await corruptOneShare('maskKeyShares');
+    expect(owner).toBe(participantId(4));
+    await expect(finish()).rejects.toThrow(/mask key of site-004 does not match its advertised key/);
   });
 });
