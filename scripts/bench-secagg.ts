@@ -3,6 +3,9 @@
  * n = 10 uses classic SecAgg (complete graph); n = 50 and 100 use SecAgg+ with a k = 16 regular graph
  * (Bell et al. 2020 need k = O(log n)); t is the smallest majority of a neighbourhood. Every message
  * goes through its byte encoding, and the bytes counted are those encodings.
+ * client_ms: mean per participant of its time in all four stages (message decoding and encoding included);
+ * server_ms: all of the server's work in the round; bytes_ratio: mean bytes a participant sends over the
+ * bytes of a plain float32 upload of the same update (4 per parameter).
  * Usage: npm run bench:secagg [-- params]   (default 1 000 000 parameters)
  */
 import { performance } from 'node:perf_hooks';
