@@ -23,7 +23,7 @@ import type {
 } from './messages.ts';
 import { openUnmaskRequest } from './participant-unmask.ts';
 import { quantize, validateQuantization } from './quantization.ts';
-import { assertThresholdFits, assertVectorLength } from './round-parameters.ts';
+import { assertParticipantId, assertThresholdFits, assertVectorLength } from './round-parameters.ts';
 import { type SharePair, openShares, sealShares } from './share-encryption.ts';
 import { splitSecret } from './secret-sharing.ts';
 
@@ -47,6 +47,7 @@ export class SecAggParticipant {
   private readonly revealedMaskKey = new Set<string>();
 
   constructor(participantId: string) {
+    assertParticipantId(participantId);
     this.participantId = participantId;
   }
 

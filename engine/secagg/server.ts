@@ -27,7 +27,7 @@ import {
   type NeighbourGraphSpec,
 } from './neighbour-graph.ts';
 import { maxParticipants, type QuantizationConfig, validateQuantization } from './quantization.ts';
-import { assertThresholdFits, assertVectorLength, sortedUnique } from './round-parameters.ts';
+import { assertParticipantId, assertThresholdFits, assertVectorLength, sortedUnique } from './round-parameters.ts';
 import { reconstructSum, type SecAggResult } from './server-unmask.ts';
 
 export interface SecAggServerConfig {
@@ -58,6 +58,7 @@ export class SecAggServer {
   constructor(config: SecAggServerConfig) {
     validateQuantization(config.quantization);
     assertVectorLength(config.vectorLength);
+    config.participantIds.forEach(assertParticipantId);
     const n = config.participantIds.length;
     const limit = maxParticipants(config.quantization);
     if (n > limit) {
