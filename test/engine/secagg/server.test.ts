@@ -88,6 +88,14 @@ describe('a secure-aggregation round recovers the plaintext sum within the quant
   });
 
   for (const stage of stages) {
+    it(`n = 50, classic SecAgg, t = 26: all n − t = 24 dropouts at ${stage}`, async () => {
+      const drops = dropsOf(
+        Array.from({ length: 24 }, (_, i) => 2 * i + 1),
+        stage,
+      );
+      await expectExactSum(50, 26, { kind: 'complete' }, drops, 16);
+    });
+
     it(`n = 50, SecAgg+ with k = 10, t = 6: five dropouts (k + 1 − t) at ${stage}`, async () => {
       await expectExactSum(50, 6, { kind: 'k-regular', degree: 10 }, dropsOf([3, 11, 19, 27, 42], stage), 16);
     });
