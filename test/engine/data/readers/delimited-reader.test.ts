@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readDelimited } from '../../../../engine/data/readers/delimited-reader.ts';
+import type { ReadItem } from '../../../../engine/data/readers/source-row.ts';
+
+const fixtures = 'test/fixtures/data';
+const temp = mkdtempSync(join(tmpdir(), 'accord-delimited-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+async function collect(items: AsyncIterable<ReadItem>): Promise<ReadItem[]> {
+  const all: ReadItem[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+describe('readDelimited', () => {
+  it('reads a TSV with quoted multi-line fields and names the line where each record starts', async () => {
+    const items = await collect(readDelimited(`${fixtures}/reviews-with-errors.tsv`, { delimiter: '\t' }));
+    const rows = items.flatMap((item) => (item.kind === 'row' ? [item.row] : []));
+    // Lines: 1 header, 2 "The food…", 3–4 quoted two-line review, 5 "missing a label", 6 empty,
+    // 7 unquoted field with quotes inside, 8 empty text, 9 empty label.
+    expect(rows.map((row) => [row.location.line, row.record.text])).toEqual([
+      [2, 'The food was great.'],
+      [3, 'A "quoted" review\nover two lines'],
+      [7, 'Service was slow; the waiter said "wait".'],
+      [8, ''],
+      [9, 'Fine value.'],
+    ]);
+    const issues = items.flatMap((item) => (item.kind === 'issue' ? [item.issue] : []));
+    expect(issues).toEqual([
+      { location: { file: `${fixtures}/reviews-with-errors.tsv`, line: 5 }, message: 'has 1 fields; the header has 2' },
+    ]);
+  });
+
+  it('reads a CSV with CRLF line ends and GLUE columns', async () => {
+    const items = await collect(readDelimited(`${fixtures}/mrpc-sample.csv`, { delimiter: ',' }));
+    expect(items).toHaveLength(2);
+    const first = items[0]!;
+    expect(first.kind === 'row' && first.row.record).toMatchObject({
+      sentence1: 'Amrozi accused his brother, whom he called "the witness", of distorting evidence.',
+      label: '1',
+    });
+  });
+
+  it('counts lines across CRLF multi-line fields, blank lines and multi-byte characters', async () => {
+    const file = join(temp, 'crlf.csv');
+    writeFileSync(file, 'a,b\r\n1,2\r\n"x\r\ny",3\r\n\r\n\r\n"é\r\n",4\r\n5,6');
+    const items = await collect(readDelimited(file, { delimiter: ',' }));
+    expect(items.map((item) => item.kind === 'row' && item.row.location.line)).toEqual([2, 3, 7, 9]);
+  });
+
+  it('reports an unclosed quote with its line and keeps the rows before it', async () => {
+    const file = join(temp, 'unclosed.tsv');
+    writeFileSync(file, 'text\tlabel\nok\t1\n"never closed\t0\n');
+    const items = await collect(readDelimited(file, { delimiter: '\t' }));
+    expect(items[0]).toMatchObject({ kind: 'row', row: { record: { text: 'ok' } } });
+    expect(items[1]).toMatchObject({ kind: 'issue', issue: { location: { line: 3 }, message: /Quote Not Closed/ } });
+  });
+
+  it('treats quotes as text when quoting is none (GLUE TSV files)', async () => {
+    const file = join(temp, 'glue.tsv');
+    writeFileSync(file, 'sentence\tlabel\n"a quote at the start\t1\n');
+    const items = await collect(readDelimited(file, { delimiter: '\t', quoting: 'none' }));
+    expect(items).toMatchObject([{ kind: 'row', row: { record: { sentence: '"a quote at the start' } } }]);
+  });
+
+  it('uses given column names for a file without a header, and refuses a header with a repeated name', async () => {
+    const file = join(temp, 'no-header.csv');
+    writeFileSync(file, 'good,1\nbad,0\n');
+    const items = await collect(readDelimited(file, { delimiter: ',', columns: ['text', 'label'] }));
+    expect(items.map((item) => item.kind === 'row' && item.row.record)).toEqual([
+      { text: 'good', label: '1' },
+      { text: 'bad', label: '0' },
+    ]);
+    const repeated = join(temp, 'repeated.csv');
+    writeFileSync(repeated, 'text,text\na,b\n');
+    await expect(collect(readDelimited(repeated, { delimiter: ',' }))).rejects.toThrow(
+      /repeated.csv:1: column name "text" appears twice/,
+    );
+  });
+});
