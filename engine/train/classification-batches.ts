@@ -68,25 +68,3 @@ export function* evaluationBatches(
     yield fillBatch(examples, rows, shape);
   }
 }
-
-/** A seeded split into training and held-out examples; the held-out share is taken from each class. */
-export function splitExamples<T extends { label: number }>(
-  examples: readonly T[],
-  heldOutFraction: number,
-  seed: number,
-): { train: T[]; heldOut: T[] } {
-  if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
-    throw new Error(`held-out fraction must be between 0 and 1, got ${heldOutFraction}`);
-  }
-  const train: T[] = [];
-  const heldOut: T[] = [];
-  const labels = [...new Set(examples.map((example) => example.label))].sort((a, b) => a - b);
-  for (const label of labels) {
-    const members = examples.filter((example) => example.label === label);
-    const order = shuffledIndices(members.length, seededRandom((seed * 31 + label * 977 + 1) >>> 0));
-    const cut = Math.round(members.length * heldOutFraction);
-    order.forEach((index, rank) => (rank < cut ? heldOut : train).push(members[index]!));
-  }
-  const shuffle = (list: T[]) => shuffledIndices(list.length, seededRandom(seed ^ 0x5bd1e995)).map((i) => list[i]!);
-  return { train: shuffle(train), heldOut: shuffle(heldOut) };
-}

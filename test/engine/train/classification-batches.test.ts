@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluationBatches, splitExamples, trainingBatches } from '../../../engine/train/classification-batches.ts';
+import { evaluationBatches, trainingBatches } from '../../../engine/train/classification-batches.ts';
 
 const examples = Array.from({ length: 10 }, (_, i) => ({
   ids: Array.from({ length: i + 1 }, (_, j) => 10 + j),
@@ -31,15 +31,5 @@ describe('classification batches', () => {
     expect(labelsOf(1, 0)).toHaveLength(2);
     expect(labelsOf(1, 0)).toEqual(labelsOf(1, 0));
     expect([labelsOf(1, 1), labelsOf(2, 0)]).not.toEqual([labelsOf(1, 0), labelsOf(1, 0)]);
-  });
-
-  it('splits each class by the held-out fraction, disjointly and reproducibly', () => {
-    const many = Array.from({ length: 100 }, (_, i) => ({ id: i, label: i < 60 ? 0 : 1 }));
-    const { train, heldOut } = splitExamples(many, 0.2, 5);
-    expect(heldOut.filter((example) => example.label === 0)).toHaveLength(12);
-    expect(heldOut.filter((example) => example.label === 1)).toHaveLength(8);
-    expect(new Set([...train, ...heldOut].map((example) => example.id)).size).toBe(100);
-    expect(splitExamples(many, 0.2, 5)).toEqual({ train, heldOut });
-    expect(() => splitExamples(many, 1, 5)).toThrow('held-out fraction must be between 0 and 1, got 1');
   });
 });
