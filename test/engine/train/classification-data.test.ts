@@ -44,7 +44,9 @@ describe('classification data', () => {
       validationFraction: 0.5,
       seed: 1,
     };
-    await expect(prepareClassificationData({ ...base, files: [bad] })).rejects.toThrow(/bad\.csv:3 field "review": is empty/);
+    await expect(prepareClassificationData({ ...base, files: [bad] })).rejects.toThrow(
+      /bad\.csv:3 field "review": is empty/,
+    );
     const single = join(dir, 'single.csv');
     writeFileSync(single, 'review,stars\ngreat,5\nfine,5\n');
     await expect(prepareClassificationData({ ...base, files: [single] })).rejects.toThrow(
