@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:engine`: times one training step (forward + backward + AdamW) of the transformer classifier
+ * (batch 32, seq 128, d_model 256, 4 heads, ff 1024, vocab 8000) with 1 and 4 layers and of a 2-hidden-layer
+ * MLP 1024 wide, and, when /usr/bin/python3 has torch, the same models in PyTorch on the same thread count.
+ * Time inside onnxruntime is measured around OnnxSession.run; the rest of a step is TypeScript (batching,
+ * feeds, embedding scatter, optimizer): host_share. Last line: one JSON object.
+ * Env: ACCORD_BENCH_THREADS (default: all cores), ACCORD_BENCH_STEPS (default 10).
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { AdamW } from '../engine/optim/adam.ts';
+import { OnnxSession } from '../engine/runtime/session.ts';
+import type { ParameterSet } from '../engine/tensor/parameter-set.ts';
+import type { TrainingStep } from '../engine/train/training-loop.ts';
+import { createMlpStep, mlpParameters } from './bench/mlp-step.ts';
+import type { MlpBatch } from './bench/mlp-step.ts';
+import { createTransformerBench } from './bench/transformer-step.ts';
+import type { TransformerConfig } from './bench/transformer-step.ts';
+
+const threads = Number(process.env.ACCORD_BENCH_THREADS ?? availableParallelism());
+const steps = Number(process.env.ACCORD_BENCH_STEPS ?? 10);
+const warmup = 2;
+const transformer: Omit<TransformerConfig, 'layers'> = {
+  vocab: 8000,
+  d_model: 256,
+  heads: 4,
+  ff: 1024,
+  seq_len: 128,
+  batch: 32,
+  classes: 2,
+};
+const mlp = { inputs: 1024, width: 1024, classes: 2, batch: 256 };
+
+let graphMs = 0;
+const originalRun = OnnxSession.prototype.run;
+OnnxSession.prototype.run = async function timedRun(this: OnnxSession, ...args: Parameters<OnnxSession['run']>) {
+  const start = performance.now();
+  try {
+    return await originalRun.apply(this, args);
+  } finally {
+    graphMs += performance.now() - start;
+  }
+};
+
+interface Timing {
+  medianMs: number;
+  hostShare: number;
+  optimizerMs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function timeSteps<B>(step: TrainingStep<B>, parameters: ParameterSet, makeBatch: () => B): Promise<Timing> {
+  const optimizer = new AdamW({ weightDecay: 0.01 });
+  const totals: number[] = [];
+  const graphs: number[] = [];
+  const optimizerTimes: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    graphMs = 0;
+    const start = performance.now();
+    const { gradients } = await step.run(parameters, makeBatch());
+    const optimizerStart = performance.now();
+    optimizer.step(parameters, gradients, 1e-4);
+    const end = performance.now();
+    if (i < warmup) continue;
+    totals.push(end - start);
+    graphs.push(graphMs);
+    optimizerTimes.push(end - optimizerStart);
+  }
+  const total = totals.reduce((a, b) => a + b, 0);
+  const graph = graphs.reduce((a, b) => a + b, 0);
+  return { medianMs: median(totals), hostShare: 1 - graph / total, optimizerMs: median(optimizerTimes) };
+}
+
+function torchReference(): Record<string, number> | null {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    process.stderr.write('PyTorch not available at /usr/bin/python3: no reference ratios\n');
+    return null;
+  }
+  const script = fileURLToPath(new URL('./bench-engine-torch.py', import.meta.url));
+  const config = JSON.stringify({ threads, steps, warmup, transformer, mlp });
+  const run = spawnSync('/usr/bin/python3', [script, config], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) throw new Error(`PyTorch reference failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+function mlpBatch(): MlpBatch {
+  const x = Float32Array.from({ length: mlp.batch * mlp.inputs }, (_, i) => Math.sin(i));
+  return { x, labels: BigInt64Array.from({ length: mlp.batch }, (_, i) => BigInt(i % mlp.classes)) };
+}
+
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+const ratio = (ours: number, theirs: number | undefined): number | null =>
+  theirs === undefined ? null : round(ours / theirs, 3);
+
+async function main(): Promise<void> {
+  process.stderr.write(`engine benchmark: ${threads} threads, median of ${steps} steps after ${warmup} warm-up\n`);
+  const results: Record<string, Timing> = {};
+  for (const layers of [1, 4]) {
+    const bench = await createTransformerBench({ ...transformer, layers }, threads);
+    results[`transformer${layers}`] = await timeSteps(bench.step, bench.parameters, bench.makeBatch);
+  }
+  results.mlp = await timeSteps(await createMlpStep(mlp, threads), mlpParameters(mlp, 1), mlpBatch);
+  for (const [name, timing] of Object.entries(results)) {
+    process.stderr.write(
+      `${name}: ${timing.medianMs.toFixed(1)} ms/step, host ${(timing.hostShare * 100).toFixed(1)} %, optimizer ${timing.optimizerMs.toFixed(1)} ms\n`,
+    );
+  }
+  const torch = torchReference();
+  if (torch) process.stderr.write(`PyTorch ${threads} threads: ${JSON.stringify(torch)}\n`);
+  const t4 = results.transformer4!;
+  const summary = {
+    transformer1_ms: round(results.transformer1!.medianMs),
+    torch_transformer1_ms: torch ? round(torch.transformer1_ms!) : null,
+    transformer4_ms: round(t4.medianMs),
+    torch_transformer4_ms: torch ? round(torch.transformer4_ms!) : null,
+    ratio_vs_torch: ratio(t4.medianMs, torch?.transformer4_ms),
+    host_share: round(t4.hostShare, 3),
+    mlp_ms: round(results.mlp!.medianMs),
+    torch_mlp_ms: torch ? round(torch.mlp_ms!) : null,
+    ratio_mlp_vs_torch: ratio(results.mlp!.medianMs, torch?.mlp_ms),
+    threads,
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+await main();
