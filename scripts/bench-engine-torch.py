@@ -17,14 +17,15 @@ class Block(nn.Module):
     def __init__(self, d, heads, ff):
         super().__init__()
         self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
-        self.qkv, self.out = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.q, self.k, self.v, self.out = (nn.Linear(d, d) for _ in range(4))
         self.up, self.down = nn.Linear(d, ff), nn.Linear(ff, d)
         self.heads = heads
 
     def forward(self, x, bias):
         b, t, d = x.shape
         h = self.heads
-        q, k, v = self.qkv(self.ln1(x)).split(d, dim=-1)
+        h_in = self.ln1(x)
+        q, k, v = self.q(h_in), self.k(h_in), self.v(h_in)
         q, k, v = (z.view(b, t, h, d // h).transpose(1, 2) for z in (q, k, v))
         scores = q @ k.transpose(-1, -2) / math.sqrt(d // h) + bias
         attended = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, t, d)

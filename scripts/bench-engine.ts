@@ -4,7 +4,8 @@
  * MLP 1024 wide, and, when /usr/bin/python3 has torch, the same models in PyTorch on the same thread count.
  * Time inside onnxruntime is measured around OnnxSession.run; the rest of a step is TypeScript (batching,
  * feeds, embedding scatter, optimizer): host_share. Last line: one JSON object.
- * Env: ACCORD_BENCH_THREADS (default: all cores), ACCORD_BENCH_STEPS (default 10).
+ * Threads: all cores (onnxruntime's intra-op threads as the engine sets them; torch.set_num_threads the same).
+ * Env: ACCORD_BENCH_STEPS (default 10).
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -18,7 +19,7 @@ import type { MlpBatch } from './bench/mlp-step.ts';
 import { createTransformerBench } from './bench/transformer-step.ts';
 import type { TransformerConfig } from './bench/transformer-step.ts';
 
-const threads = Number(process.env.ACCORD_BENCH_THREADS ?? availableParallelism());
+const threads = availableParallelism();
 const steps = Number(process.env.ACCORD_BENCH_STEPS ?? 10);
 const warmup = 2;
 const transformer: Omit<TransformerConfig, 'layers'> = {
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
   process.stderr.write(`engine benchmark: ${threads} threads, median of ${steps} steps after ${warmup} warm-up\n`);
   const results: Record<string, Timing> = {};
   for (const layers of [1, 4]) {
-    const bench = await createTransformerBench({ ...transformer, layers }, threads);
+    const bench = await createTransformerBench({ ...transformer, layers });
     results[`transformer${layers}`] = await timeSteps(bench.step, bench.parameters, bench.makeBatch);
   }
   results.mlp = await timeSteps(await createMlpStep(mlp, threads), mlpParameters(mlp, 1), mlpBatch);

@@ -3,6 +3,7 @@
  * through engine/data with the user's column names, splits train / held-out by a seeded content hash, tokenizes,
  * and maps token ids onto a compact vocabulary built from the training split only.
  */
+import { existsSync, statSync } from 'node:fs';
 import { classificationTask, labelSet } from '../data/tasks/classification.ts';
 import { assertNoIssues, readExamples } from '../data/tasks/read-examples.ts';
 import type { LocatedExample } from '../data/tasks/read-examples.ts';
@@ -34,6 +35,8 @@ async function readAll(options: ClassificationDataOptions): Promise<LocatedExamp
   if (options.files.length === 0) throw new Error('no data file given');
   const all: LocatedExample<TextExample>[] = [];
   for (const file of options.files) {
+    // Checked here: a missing file would otherwise surface as a stream error outside the reader's promise.
+    if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`${file}: no such data file`);
     const mapping = { text: options.textColumn, label: options.labelColumn };
     const { examples, report } = await readExamples(file, classificationTask, { mapping });
     assertNoIssues(report);

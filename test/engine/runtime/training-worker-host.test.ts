@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { startTrainingJob } from '../../../engine/runtime/training-worker-host.ts';
 import type { TrainingProgress } from '../../../engine/train/training-loop.ts';
+import { defaultClassificationSpec } from '../../../engine/train/classification-job.ts';
+import type { ClassificationJobResult, ClassificationJobSpec } from '../../../engine/train/classification-job.ts';
 import type { LogisticJobSpec } from './logistic-job.ts';
+
+const classificationJob = new URL('../../../engine/train/classification-job.ts', import.meta.url);
+const amazon = new URL('../../../resources/datasets/sentiment/amazon.tsv', import.meta.url).pathname;
 
 const job = new URL('./logistic-job.ts', import.meta.url);
 
@@ -77,5 +82,30 @@ describe('training worker host', () => {
   it('a job module without runJob is reported, naming the module', async () => {
     const handle = startTrainingJob(new URL('../train/logistic-step.ts', import.meta.url), {});
     await expect(handle.result).rejects.toThrow(/logistic-step.ts exports no runJob function/);
+  });
+
+  it('runs the real classification job in a worker: progress, then held-out metrics', async () => {
+    const spec: ClassificationJobSpec = {
+      ...defaultClassificationSpec,
+      dataFiles: [amazon],
+      textColumn: 'text',
+      labelColumn: 'label',
+      epochs: 1,
+      seqLen: 16,
+      model: { layers: 1, dModel: 16, heads: 2, ff: 32, dropout: 0 },
+    };
+    const steps: number[] = [];
+    const handle = startTrainingJob<ClassificationJobSpec, ClassificationJobResult>(classificationJob, spec, {
+      onProgress: (event) => steps.push(event.step),
+    });
+    const result = await handle.result;
+    expect(steps).toEqual(Array.from({ length: result.steps }, (_, i) => i + 1));
+    expect(result.heldOut!.examples).toBe(result.heldOutExamples);
+  });
+
+  it('a classification job with a missing file fails with the file named', async () => {
+    const spec = { ...defaultClassificationSpec, dataFiles: ['/nowhere/data.csv'], textColumn: 't', labelColumn: 'l' };
+    const handle = startTrainingJob(classificationJob, spec);
+    await expect(handle.result).rejects.toThrow('/nowhere/data.csv: no such data file');
   });
 });
