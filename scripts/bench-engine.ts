@@ -91,9 +91,11 @@ function torchReference(): Record<string, number> | null {
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
+const mlpSource = Float32Array.from({ length: mlp.batch * mlp.inputs }, (_, i) => Math.sin(i));
+
+/** Batching copies the examples' features, as a trainer does; the values are made once. */
 function mlpBatch(): MlpBatch {
-  const x = Float32Array.from({ length: mlp.batch * mlp.inputs }, (_, i) => Math.sin(i));
-  return { x, labels: BigInt64Array.from({ length: mlp.batch }, (_, i) => BigInt(i % mlp.classes)) };
+  return { x: mlpSource.slice(), labels: BigInt64Array.from({ length: mlp.batch }, (_, i) => BigInt(i % mlp.classes)) };
 }
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
