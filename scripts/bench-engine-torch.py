@@ -1,6 +1,6 @@
 """PyTorch reference for `npm run bench:engine`: the same models and step (forward, backward, AdamW) on
-the CPU with the same thread count. Usage: bench-engine-torch.py '<json config>'; prints one JSON line
-{"transformer1_ms", "transformer4_ms", "mlp_ms"}: the median step time of each model."""
+the CPU with the same thread count. Usage: bench-engine-torch.py '<json config>' transformer1|transformer4|mlp;
+prints one JSON line {"model", "ms"}: the median step time."""
 import json
 import math
 import statistics
@@ -68,23 +68,24 @@ def time_step(model, inputs, labels, steps, warmup):
 
 def main():
     config = json.loads(sys.argv[1])
+    which = sys.argv[2]
     torch.set_num_threads(config["threads"])
     torch.manual_seed(0)
-    t = config["transformer"]
-    ids = torch.randint(0, t["vocab"], (t["batch"], t["seq_len"]))
-    mask = torch.ones(t["batch"], t["seq_len"])
-    labels = torch.randint(0, t["classes"], (t["batch"],))
-    result = {}
-    for layers in (1, 4):
-        model = Classifier({**t, "layers": layers})
-        result[f"transformer{layers}_ms"] = time_step(model, (ids, mask), labels, config["steps"], config["warmup"])
-    m = config["mlp"]
-    mlp = nn.Sequential(nn.Linear(m["inputs"], m["width"]), nn.GELU(), nn.Linear(m["width"], m["width"]), nn.GELU(),
-                        nn.Linear(m["width"], m["classes"]))
-    x = torch.randn(m["batch"], m["inputs"])
-    y = torch.randint(0, m["classes"], (m["batch"],))
-    result["mlp_ms"] = time_step(mlp, (x,), y, config["steps"], config["warmup"])
-    print(json.dumps(result))
+    if which.startswith("transformer"):
+        t = config["transformer"]
+        ids = torch.randint(0, t["vocab"], (t["batch"], t["seq_len"]))
+        mask = torch.ones(t["batch"], t["seq_len"])
+        labels = torch.randint(0, t["classes"], (t["batch"],))
+        model = Classifier({**t, "layers": int(which[len("transformer"):])})
+        ms = time_step(model, (ids, mask), labels, config["steps"], config["warmup"])
+    else:
+        m = config["mlp"]
+        model = nn.Sequential(nn.Linear(m["inputs"], m["width"]), nn.GELU(), nn.Linear(m["width"], m["width"]),
+                              nn.GELU(), nn.Linear(m["width"], m["classes"]))
+        x = torch.randn(m["batch"], m["inputs"])
+        y = torch.randint(0, m["classes"], (m["batch"],))
+        ms = time_step(model, (x,), y, config["steps"], config["warmup"])
+    print(json.dumps({"model": which, "ms": ms}))
 
 
 if __name__ == "__main__":

@@ -78,17 +78,16 @@ async function timeSteps<B>(step: TrainingStep<B>, parameters: ParameterSet, mak
   return { medianMs: median(totals), hostShare: 1 - graph / total, optimizerMs: median(optimizerTimes) };
 }
 
-function torchReference(): Record<string, number> | null {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    process.stderr.write('PyTorch not available at /usr/bin/python3: no reference ratios\n');
-    return null;
-  }
+const torchAvailable = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+
+/** The same model in PyTorch, run right after ours so that both see the same machine load. */
+function torchMs(model: string): number | undefined {
+  if (!torchAvailable) return undefined;
   const script = fileURLToPath(new URL('./bench-engine-torch.py', import.meta.url));
   const config = JSON.stringify({ threads, steps, warmup, transformer, mlp });
-  const run = spawnSync('/usr/bin/python3', [script, config], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (run.status !== 0) throw new Error(`PyTorch reference failed: ${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  const run = spawnSync('/usr/bin/python3', [script, config, model], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) throw new Error(`PyTorch reference for ${model} failed: ${run.stderr}`);
+  return (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms;
 }
 
 const mlpSource = Float32Array.from({ length: mlp.batch * mlp.inputs }, (_, i) => Math.sin(i));
@@ -102,32 +101,48 @@ const round = (value: number, digits = 2): number => Number(value.toFixed(digits
 const ratio = (ours: number, theirs: number | undefined): number | null =>
   theirs === undefined ? null : round(ours / theirs, 3);
 
-async function main(): Promise<void> {
-  process.stderr.write(`engine benchmark: ${threads} threads, median of ${steps} steps after ${warmup} warm-up\n`);
-  const results: Record<string, Timing> = {};
+interface Measured extends Timing {
+  torchMs: number | undefined;
+}
+
+function report(name: string, timing: Measured): void {
+  const torch = timing.torchMs === undefined ? 'no PyTorch' : `PyTorch ${timing.torchMs.toFixed(1)} ms`;
+  process.stderr.write(
+    `${name}: ${timing.medianMs.toFixed(1)} ms/step (${torch}), host ${(timing.hostShare * 100).toFixed(1)} %, optimizer ${timing.optimizerMs.toFixed(1)} ms\n`,
+  );
+}
+
+async function measure(): Promise<Record<string, Measured>> {
+  const results: Record<string, Measured> = {};
   for (const layers of [1, 4]) {
     const bench = await createTransformerBench({ ...transformer, layers });
-    results[`transformer${layers}`] = await timeSteps(bench.step, bench.parameters, bench.makeBatch);
+    const timing = await timeSteps(bench.step, bench.parameters, bench.makeBatch);
+    results[`transformer${layers}`] = { ...timing, torchMs: torchMs(`transformer${layers}`) };
+    report(`transformer${layers}`, results[`transformer${layers}`]!);
   }
-  results.mlp = await timeSteps(await createMlpStep(mlp, threads), mlpParameters(mlp, 1), mlpBatch);
-  for (const [name, timing] of Object.entries(results)) {
-    process.stderr.write(
-      `${name}: ${timing.medianMs.toFixed(1)} ms/step, host ${(timing.hostShare * 100).toFixed(1)} %, optimizer ${timing.optimizerMs.toFixed(1)} ms\n`,
-    );
-  }
-  const torch = torchReference();
-  if (torch) process.stderr.write(`PyTorch ${threads} threads: ${JSON.stringify(torch)}\n`);
-  const t4 = results.transformer4!;
+  const timing = await timeSteps(await createMlpStep(mlp, threads), mlpParameters(mlp, 1), mlpBatch);
+  results.mlp = { ...timing, torchMs: torchMs('mlp') };
+  report('mlp', results.mlp);
+  return results;
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(`engine benchmark: ${threads} threads, median of ${steps} steps after ${warmup} warm-up\n`);
+  if (!torchAvailable) process.stderr.write('PyTorch not available at /usr/bin/python3: no reference ratios\n');
+  const results = await measure();
+  const [t1, t4, m] = [results.transformer1!, results.transformer4!, results.mlp!];
+  const orNull = (value: number | undefined) => (value === undefined ? null : round(value));
   const summary = {
-    transformer1_ms: round(results.transformer1!.medianMs),
-    torch_transformer1_ms: torch ? round(torch.transformer1_ms!) : null,
+    transformer1_ms: round(t1.medianMs),
+    torch_transformer1_ms: orNull(t1.torchMs),
     transformer4_ms: round(t4.medianMs),
-    torch_transformer4_ms: torch ? round(torch.transformer4_ms!) : null,
-    ratio_vs_torch: ratio(t4.medianMs, torch?.transformer4_ms),
+    torch_transformer4_ms: orNull(t4.torchMs),
+    ratio_vs_torch: ratio(t4.medianMs, t4.torchMs),
     host_share: round(t4.hostShare, 3),
-    mlp_ms: round(results.mlp!.medianMs),
-    torch_mlp_ms: torch ? round(torch.mlp_ms!) : null,
-    ratio_mlp_vs_torch: ratio(results.mlp!.medianMs, torch?.mlp_ms),
+    mlp_ms: round(m.medianMs),
+    torch_mlp_ms: orNull(m.torchMs),
+    ratio_mlp_vs_torch: ratio(m.medianMs, m.torchMs),
+    mlp_host_share: round(m.hostShare, 3),
     threads,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
