@@ -7,6 +7,7 @@ const commands = {
     process.exitCode = await (await import('../main/participant/cli/participant-cli.ts')).runParticipantCommand(argv);
   },
   data: async (argv) => (await import('../engine/data/inspect-dataset.ts')).runDataCommand(argv),
+  train: async (argv) => (await import('../engine/train/cli.ts')).runTrainCommand(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);
