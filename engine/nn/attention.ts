@@ -49,7 +49,7 @@ export function multiHeadAttention(
   if (width % shape.heads !== 0)
     throw new Error(`${name}: model width ${width} is not divisible by ${shape.heads} heads`);
   const headWidth = width / shape.heads;
-  const query = op.mul(linear(scope, `${name}.query`, x, width), 1 / Math.sqrt(headWidth));
+  const query = linear(scope, `${name}.query`, x, width, 1 / Math.sqrt(headWidth));
   const key = linear(scope, `${name}.key`, x, width);
   const value = linear(scope, `${name}.value`, x, width);
   const scores = op.matMul(splitHeads(query, shape), op.transpose(splitHeads(key, shape), [0, 1, 3, 2]));
