@@ -9,10 +9,16 @@ import type { Value } from '../../graph/ir.ts';
 import * as op from '../../graph/ops/index.ts';
 import { asSequence } from './per-example-norms.ts';
 
-/** G with example i scaled by c_i: outputGrad [B, …], factors [B]. */
+/** G with example i scaled by c_i: outputGrad [B, …] or rows [B·T, …] grouped by example, factors [B]. */
 export function scalePerExample(outputGrad: Value, factors: Value): Value {
-  const shape = [factors.shape[0] as number, ...outputGrad.shape.slice(1).map(() => 1)];
-  return op.mul(outputGrad, op.reshape(factors, shape));
+  const examples = factors.shape[0] as number;
+  const rows = outputGrad.shape[0] as number;
+  if (rows === examples) {
+    return op.mul(outputGrad, op.reshape(factors, [examples, ...outputGrad.shape.slice(1).map(() => 1)]));
+  }
+  const grouped = op.reshape(outputGrad, [examples, rows / examples, ...outputGrad.shape.slice(1)]);
+  const scaled = op.mul(grouped, op.reshape(factors, [examples, ...grouped.shape.slice(1).map(() => 1)]));
+  return op.reshape(scaled, outputGrad.shape);
 }
 
 /** Σ_i c_i Σ_t a_t g_tᵀ = Aᵀ·(c ⊙ G) with examples and positions flattened: [d_in, d_out]. */
@@ -26,12 +32,12 @@ export function clippedLinearWeightGrad(input: Value, scaledGrad: Value): Value 
 
 /** Σ_i c_i Σ_t g_t: [d]. */
 export function clippedBiasGrad(scaledGrad: Value): Value {
-  return op.reduceSum(asSequence(scaledGrad), [0, 1]);
+  return op.reduceSum(asSequence(scaledGrad, 1), [0, 1]);
 }
 
 /** Σ_i c_i Σ_t x̂_t ⊙ g_t: [d]. */
 export function clippedLayerNormScaleGrad(normalized: Value, scaledGrad: Value): Value {
-  return op.reduceSum(asSequence(op.mul(normalized, scaledGrad)), [0, 1]);
+  return op.reduceSum(asSequence(op.mul(normalized, scaledGrad), 1), [0, 1]);
 }
 
 /**

@@ -47,25 +47,64 @@ export interface DpGradients {
   readonly clipFactors: Value;
 }
 
-/** Axes (other than 0) along which a parameter of `shape` is broadcast to `output` [B, …]. */
-function broadcastAxes(use: ParameterUse, output: Value): number[] {
-  const rank = output.shape.length;
-  const aligned = [...Array<number>(rank - use.parameter.shape.length).fill(1), ...use.parameter.shape];
+/** [B, …] stays; rows [B·T, …] grouped by example become [B, T, …]. */
+function byExample(x: Value, examples: number): Value {
+  const rows = x.shape[0] as number;
+  if (rows === examples) return x;
+  if (rows % examples !== 0) {
+    throw new Error(`per-example clipping: "${x.name}" ${formatShape(x.shape)} has no axis of ${examples} examples`);
+  }
+  return op.reshape(x, [examples, rows / examples, ...x.shape.slice(1)]);
+}
+
+/** Axes (other than 0) of `grouped` [B, …] along which a tensor of `shape` is broadcast. */
+function broadcastAxes(parameter: Value, shape: readonly number[], grouped: Value): number[] {
+  const rank = grouped.shape.length;
+  const aligned = [...Array<number>(Math.max(0, rank - shape.length)).fill(1), ...shape];
   if (aligned.length !== rank || aligned[0] !== 1) {
     throw new Error(
-      `per-example clipping: parameter "${use.parameter.name}" ${formatShape(use.parameter.shape)} must broadcast over the examples of ${formatShape(output.shape)}`,
+      `per-example clipping: parameter "${parameter.name}" ${formatShape(shape)} must broadcast over the examples of ${formatShape(grouped.shape)}`,
     );
   }
-  return aligned.flatMap((dim, axis) => (axis > 0 && dim === 1 && output.shape[axis] !== 1 ? [axis] : []));
+  return aligned.flatMap((dim, axis) => (axis > 0 && dim === 1 && grouped.shape[axis] !== 1 ? [axis] : []));
+}
+
+type BroadcastUse = Extract<ParameterUse, { kind: 'broadcast' }>;
+type LinearUse = Extract<ParameterUse, { kind: 'linear' }>;
+
+/** Per-example gradients of a broadcast parameter (the part it uses), [B, …used shape]. */
+function broadcastPerExample(use: BroadcastUse, grad: Value, examples: number, keepExamples: boolean): Value {
+  const grouped = byExample(use.contribution(grad), examples);
+  const axes = broadcastAxes(use.parameter, use.used.shape, grouped);
+  return op.reduceSum(grouped, keepExamples ? axes : [0, ...axes], true);
+}
+
+/** The clipped gradient of the used part, padded with zero rows back to the parameter's shape. */
+function restoreSlice(use: BroadcastUse, summed: Value): Value {
+  const used = op.reshape(summed, use.used.shape);
+  if (use.used === use.parameter) return used;
+  const rank = used.shape.length;
+  const after = (use.parameter.shape[0] as number) - use.start - (used.shape[0] as number);
+  const pads = [use.start, ...Array<number>(rank - 1).fill(0), after, ...Array<number>(rank - 1).fill(0)];
+  return op.pad(used, pads);
+}
+
+function clippedLinear(use: LinearUse, scaledGrad: Value): Value {
+  const a = op.reshape(use.activation, [-1, use.activation.shape.at(-1) as number]);
+  const g = op.reshape(scaledGrad, [-1, scaledGrad.shape.at(-1) as number]);
+  const options = { transA: true, alpha: use.scale };
+  return use.transposed ? op.gemm(g, a, undefined, options) : op.gemm(a, g, undefined, options);
 }
 
 class GradientBook {
   private readonly grams = new Map<string, Value>();
   private readonly scaled = new Map<string, Value>();
   private readonly grads: ReadonlyMap<string, Value>;
+  private readonly examples: number;
 
-  constructor(grads: ReadonlyMap<string, Value>) {
+  constructor(grads: ReadonlyMap<string, Value>, examples: number) {
     this.grads = grads;
+    this.examples = examples;
   }
 
   grad(value: Value): Value {
@@ -82,20 +121,24 @@ class GradientBook {
 
   normSquared(use: ParameterUse): Value {
     const g = this.grad(use.output);
-    if (use.kind === 'embedding') return embeddingNormSquared(use.ids, g);
+    if (use.kind === 'embedding') return embeddingNormSquared(use.ids, g, this.examples);
     if (use.kind === 'broadcast') {
-      const perExample = op.reduceSum(use.contribution(g), broadcastAxes(use, use.output), true);
+      const perExample = broadcastPerExample(use, g, this.examples, true);
       return sumPerExample(op.mul(perExample, perExample));
     }
-    const a = asSequence(use.activation);
+    const a = asSequence(use.activation, this.examples);
     const [, positions, inputWidth] = a.shape as [number, number, number];
     const outputWidth = g.shape[g.shape.length - 1] as number;
+    let inputGram: Value | undefined;
     if (positions > 1 && useGhostNorm(positions, inputWidth, outputWidth)) {
-      const inputGram = this.grams.get(use.activation.name) ?? gram(a);
+      inputGram = this.grams.get(use.activation.name) ?? gram(a);
       this.grams.set(use.activation.name, inputGram);
-      return linearWeightNormSquared(use.activation, g, { inputGram });
     }
-    return linearWeightNormSquared(use.activation, g);
+    const squared = linearWeightNormSquared(use.activation, g, {
+      examples: this.examples,
+      ...(inputGram ? { inputGram } : {}),
+    });
+    return use.scale === 1 ? squared : op.mul(squared, use.scale * use.scale);
   }
 
   clipped(use: ParameterUse, factors: Value): Value | RowGradient {
@@ -103,13 +146,8 @@ class GradientBook {
     if (use.kind === 'embedding') {
       return { kind: 'rows', indices: op.reshape(use.ids, [-1]), rows: clippedEmbeddingRows(g) };
     }
-    if (use.kind === 'broadcast') {
-      const summed = op.reduceSum(use.contribution(g), [0, ...broadcastAxes(use, use.output)], true);
-      return op.reshape(summed, use.parameter.shape);
-    }
-    const a = op.reshape(use.activation, [-1, use.activation.shape.at(-1) as number]);
-    const g2 = op.reshape(g, [-1, g.shape.at(-1) as number]);
-    return use.transposed ? op.gemm(g2, a, undefined, { transA: true }) : op.gemm(a, g2, undefined, { transA: true });
+    if (use.kind === 'broadcast') return restoreSlice(use, broadcastPerExample(use, g, this.examples, false));
+    return clippedLinear(use, g);
   }
 }
 
@@ -125,7 +163,7 @@ export function buildDpGradients(request: DpGradientRequest): DpGradients {
   const uses = parameters.map(parameterUse);
   const outputs = [...new Map(uses.map((use) => [use.output.name, use.output])).values()];
   const backward = buildBackward({ loss: perExampleLoss, ...(mask ? { seed: mask } : {}), wrt: outputs });
-  const book = new GradientBook(backward.dense);
+  const book = new GradientBook(backward.dense, perExampleLoss.shape[0] as number);
   const normSquared = uses.map((use) => book.normSquared(use)).reduce((sum, part) => op.add(sum, part));
   const factors = clipFactors(normSquared, clipNorm, mask);
   const dense = new Map<string, Value>();

@@ -16,15 +16,20 @@
  *   ‖∇E_i‖² = Σ_{t,t'} [id_t = id_t'] (g_t·g_t')   — the ghost norm with one-hot inputs.
  * Biases and LayerNorm's scale and shift: the per-example gradient is a sum over positions, small enough
  * to form directly ([B, d]).
+ *
+ * `examples` is B. Activations may be [B, …, d] or rows [B·T, d] grouped by example (row b·T + t).
  */
 import type { Value } from '../../graph/ir.ts';
 import * as op from '../../graph/ops/index.ts';
 
-/** [B, ...positions, d] → [B, T, d] with every non-example, non-feature axis folded into T. */
-export function asSequence(x: Value): Value {
-  const batch = x.shape[0] as number;
+/** [B, …, d] or [B·T, d] → [B, T, d], every axis but the example and the feature folded into T. */
+export function asSequence(x: Value, examples: number): Value {
   const width = x.shape[x.shape.length - 1] as number;
-  return op.reshape(x, [batch, -1, width]);
+  const rows = x.shape.slice(0, -1).reduce((n, d) => n * d, 1);
+  if (x.shape.length < 2 || rows % examples !== 0) {
+    throw new Error(`per-example clipping: "${x.name}" [${x.shape.join(', ')}] has no axis of ${examples} examples`);
+  }
+  return op.reshape(x, [examples, rows / examples, width]);
 }
 
 /** Σ over every axis but 0: [B, …] → [B]. */
@@ -41,6 +46,8 @@ export function gram(sequence: Value): Value {
 }
 
 export interface LinearNormOptions {
+  /** B (default: the input's first axis). */
+  readonly examples?: number;
   /** A Gram matrix of the same activations already built for another layer (Q, K and V share one). */
   readonly inputGram?: Value;
 }
@@ -51,8 +58,9 @@ export function useGhostNorm(positions: number, inputWidth: number, outputWidth:
 
 /** ‖∇W_i‖² for y = a·W: input [B, …, d_in], outputGrad [B, …, d_out] → [B]. */
 export function linearWeightNormSquared(input: Value, outputGrad: Value, options: LinearNormOptions = {}): Value {
-  const a = asSequence(input);
-  const g = asSequence(outputGrad);
+  const examples = options.examples ?? (input.shape[0] as number);
+  const a = asSequence(input, examples);
+  const g = asSequence(outputGrad, examples);
   const [, positions, inputWidth] = a.shape as [number, number, number];
   const outputWidth = g.shape[2] as number;
   if (positions === 1) {
@@ -66,23 +74,26 @@ export function linearWeightNormSquared(input: Value, outputGrad: Value, options
 }
 
 /** ‖∇b_i‖² for y = … + b: outputGrad [B, …, d] → [B]. */
-export function biasNormSquared(outputGrad: Value): Value {
-  const perExample = op.reduceSum(asSequence(outputGrad), [1]);
+export function biasNormSquared(outputGrad: Value, examples = outputGrad.shape[0] as number): Value {
+  const perExample = op.reduceSum(asSequence(outputGrad, examples), [1]);
   return sumPerExample(op.mul(perExample, perExample));
 }
 
 /** ‖∇γ_i‖² for y = x̂·γ + β: normalized input x̂ and outputGrad, both [B, …, d] → [B]. */
-export function layerNormScaleNormSquared(normalized: Value, outputGrad: Value): Value {
-  const perExample = op.reduceSum(asSequence(op.mul(normalized, outputGrad)), [1]);
+export function layerNormScaleNormSquared(
+  normalized: Value,
+  outputGrad: Value,
+  examples = outputGrad.shape[0] as number,
+): Value {
+  const perExample = op.reduceSum(asSequence(op.mul(normalized, outputGrad), examples), [1]);
   return sumPerExample(op.mul(perExample, perExample));
 }
 
 /** ‖∇E_i‖² for rows gathered from E by int64 ids [B, …] with outputGrad [B, …, d] → [B]. */
-export function embeddingNormSquared(ids: Value, outputGrad: Value): Value {
-  const batch = ids.shape[0] as number;
-  const flatIds = op.reshape(ids, [batch, -1]);
+export function embeddingNormSquared(ids: Value, outputGrad: Value, examples = ids.shape[0] as number): Value {
+  const flatIds = op.reshape(ids, [examples, -1]);
   const same = op.cast(op.equal(op.unsqueeze(flatIds, [2]), op.unsqueeze(flatIds, [1])), outputGrad.dtype);
-  return sumPerExample(op.mul(same, gram(asSequence(outputGrad))));
+  return sumPerExample(op.mul(same, gram(asSequence(outputGrad, examples))));
 }
 
 /**

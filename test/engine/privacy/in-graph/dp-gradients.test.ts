@@ -2,8 +2,8 @@
  * The in-graph DP-SGD gradient against a reference computed example by example: the plain (non-private)
  * training step is run once per example with batch 1, each example's gradient is clipped in TypeScript
  * (clipAndSum), and the clipped sum is compared with the DP graph's, along with the per-example norms.
- * The model is the engine benchmark's transformer classifier at a small size; T = 6 makes the attention
- * output projection take the explicit per-example path and the QKV projection the ghost-norm path.
+ * The model uses 3-D activations and MatMul layers (matmul-transformer.ts); T = 6 makes the attention output
+ * projection take the explicit per-example path and the fused QKV projection the ghost-norm path.
  */
 import { describe, expect, it } from 'vitest';
 import { buildBackward } from '../../../../engine/autodiff/backward.ts';
@@ -19,8 +19,8 @@ import { buildDpGradients } from '../../../../engine/privacy/in-graph/dp-gradien
 import { parameterUse } from '../../../../engine/privacy/in-graph/parameter-uses.ts';
 import { tensor } from '../../../../engine/tensor/parameter-set.ts';
 import type { Float32Tensor } from '../../../../engine/tensor/parameter-set.ts';
-import { buildClassifier } from '../../../../scripts/dp-transformer-classifier.ts';
-import type { ClassifierConfig } from '../../../../scripts/dp-transformer-classifier.ts';
+import { buildClassifier } from './matmul-transformer.ts';
+import type { ClassifierConfig } from './matmul-transformer.ts';
 import { seededRandomSource } from '../seeded-random-source.ts';
 
 const config: ClassifierConfig = { batch: 4, seqLen: 6, dModel: 8, heads: 2, ff: 16, vocab: 11, classes: 3, layers: 1 };

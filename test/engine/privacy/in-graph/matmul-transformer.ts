@@ -1,12 +1,12 @@
 /**
- * The engine benchmark's transformer classifier (scripts/bench-engine-torch.py's Classifier) as an IR graph,
- * for the DP-SGD benchmark and tests: token and position embeddings, pre-LN blocks (fused QKV, GELU MLP),
- * a final LayerNorm, masked mean pooling and a linear head. Parameters are graph inputs; the graph ends in
- * one cross-entropy loss per example.
+ * A transformer classifier written with 3-D activations, MatMul + Add layers and a fused QKV projection
+ * (the layout of scripts/bench-engine-torch.py's Classifier) — unlike engine/nn, which uses 2-D rows and
+ * Gemm — so that the per-example clipping is tested on both layouts. Parameters are graph inputs; the graph
+ * ends in one cross-entropy loss per example.
  */
-import { Graph } from '../engine/graph/ir.ts';
-import type { Value } from '../engine/graph/ir.ts';
-import * as op from '../engine/graph/ops/index.ts';
+import { Graph } from '../../../../engine/graph/ir.ts';
+import type { Value } from '../../../../engine/graph/ir.ts';
+import * as op from '../../../../engine/graph/ops/index.ts';
 
 export interface ClassifierConfig {
   readonly batch: number;
