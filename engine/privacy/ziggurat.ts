@@ -61,29 +61,35 @@ function tail(sign: number, uniforms: UniformPool): number {
   }
 }
 
-/** One sample from a word, or undefined when the word is rejected (about 1 % of words). */
-function fromWord(word: number, uniforms: UniformPool): number | undefined {
-  const layer = word & (LAYERS - 1);
-  const position = ((word >>> 7) - 16_777_216) * POSITION_SCALE; // [−1, 1)
-  const x = position * (edges[layer] as number);
-  if (Math.abs(x) < (edges[layer + 1] as number)) return x;
-  if (layer === 0) return tail(position < 0 ? -1 : 1, uniforms);
+/** The rare cases: the base layer's tail, or a wedge test; NaN when the word is rejected. */
+function slowPath(layer: number, x: number, uniforms: UniformPool): number {
+  if (layer === 0) return tail(x < 0 ? -1 : 1, uniforms);
   const low = heights[layer] as number;
   const y = low + uniforms.take() * ((heights[layer + 1] as number) - low);
-  return y < density(x) ? x : undefined;
+  return y < density(x) ? x : Number.NaN;
 }
 
 /** Fills `target` with independent N(0, 1) samples drawn from `source`. */
 export function fillStandardNormal(target: Float64Array, source: RandomSource): void {
   const uniforms = new UniformPool(source);
   const words = new Uint32Array(Math.min(target.length + 64, 1 << 16));
+  const bytes = new Uint8Array(words.buffer);
   let next = words.length;
-  for (let i = 0; i < target.length;) {
-    if (next >= words.length) {
-      source.fillBytes(new Uint8Array(words.buffer));
+  let i = 0;
+  while (i < target.length) {
+    if (next === words.length) {
+      source.fillBytes(bytes);
       next = 0;
     }
-    const sample = fromWord(words[next++] as number, uniforms);
-    if (sample !== undefined) target[i++] = sample;
+    const word = words[next++] as number;
+    const layer = word & (LAYERS - 1);
+    // 25 bits above the layer bits give a signed position in [−1, 1) across the layer's width.
+    const x = ((word >>> 7) - 16_777_216) * POSITION_SCALE * (edges[layer] as number);
+    if (Math.abs(x) < (edges[layer + 1] as number)) {
+      target[i++] = x; // inside the part of the layer under the curve: about 99 % of words
+    } else {
+      const sample = slowPath(layer, x, uniforms);
+      if (sample === sample) target[i++] = sample;
+    }
   }
 }
