@@ -143,4 +143,12 @@ describe('classifier training step', () => {
     }
     expect((await step.run(params, batch)).loss).toBeCloseTo(total / 2, 5);
   });
+
+  it('a batch whose labels are all ignored has loss 0 and zero gradients (an empty Poisson sample)', async () => {
+    const params = initializeClassifierParameters(tiny, 5);
+    const step = await createClassifierStep(tiny, batchSize, seqLen);
+    const result = await step.run(params, { ...batch, labels: BigInt64Array.from([-100n, -100n, -100n]) });
+    expect(result.loss === 0).toBe(true); // ±0: the sum of no terms may carry a sign
+    for (const gradient of result.gradients.values()) expect(gradient.every((v) => v === 0)).toBe(true);
+  });
 });
