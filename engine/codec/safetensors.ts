@@ -167,3 +167,27 @@ export class SafetensorsWriter {
     }
   }
 }
+
+/** Checks a file's tensor names, shapes and dtype against a spec from its header alone (no data read). */
+export async function assertSafetensorsMatchSpec(path: string, specs: readonly TensorSpec[]): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    const layout = await readSafetensorsLayout(file, path);
+    const byName = new Map(layout.entries.map((entry) => [entry.name, entry]));
+    if (layout.entries.length !== specs.length) {
+      throw new Error(`${path}: holds ${layout.entries.length} tensors, the model spec has ${specs.length}`);
+    }
+    for (const spec of specs) {
+      const entry = byName.get(spec.name);
+      if (!entry) throw new Error(`${path}: missing tensor "${spec.name}"`);
+      if (entry.shape.join(',') !== spec.shape.join(',')) {
+        throw new Error(`${path}: tensor "${spec.name}" has shape [${entry.shape}], expected [${spec.shape}]`);
+      }
+    }
+    const { size } = await file.stat();
+    const last = layout.entries.at(-1);
+    if (last && last.fileOffset + last.byteLength > size) throw new Error(`${path}: the file is truncated`);
+  } finally {
+    await file.close();
+  }
+}
