@@ -4,6 +4,8 @@
  */
 import { webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
+// @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata polyfill.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as never);

@@ -3,7 +3,7 @@
  * generated descriptors. Both sides turn this into a grpc-js service definition; nothing here imports
  * gRPC, so the engine layer stays transport-free.
  */
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { FederationService } from './gen/accord/v1/federation_pb.js';
 
@@ -40,7 +40,8 @@ export function methodNamed(name: FederationMethodName): FederationMethod {
 }
 
 export function encodeMessage(schema: DescMessage, message: unknown): Buffer {
-  const bytes = toBinary(schema, message as MessageShape<DescMessage>);
+  // create() fills defaults, so plain objects of the right shape encode as well as messages.
+  const bytes = toBinary(schema, create(schema, message as MessageShape<DescMessage>));
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
