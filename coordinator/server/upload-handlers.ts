@@ -91,7 +91,13 @@ export async function beginUpload(context: CoordinatorContext, request: Incoming
   checkBegin(context, message);
   checkAcceptingRound(context, message.roundId, participantId);
   const other = context.store.uploadFor(message.roundId, participantId);
-  if (other) throw alreadyExists(`this participant already has upload "${other.uploadId}" for the round`);
+  if (other?.receipt)
+    throw alreadyExists(`this participant already committed upload "${other.uploadId}" for the round`);
+  if (other) {
+    // An unfinished upload under another id (the participant lost its journal) is superseded.
+    context.store.deleteUpload(other.uploadId);
+    await rm(other.path, { force: true });
+  }
   const path = join(context.uploadsDir, `${message.uploadId}.part`);
   await (await open(path, 'w')).close();
   context.store.insertUpload({
@@ -142,6 +148,9 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
   if (upload.receivedBytes !== upload.totalBytes)
     throw failedPrecondition(`the upload holds ${upload.receivedBytes} of ${upload.totalBytes} bytes`);
   checkAcceptingRound(context, upload.roundId, request.participantId);
+  const committed = context.store.uploadFor(upload.roundId, upload.participantId);
+  if (committed?.receipt)
+    throw alreadyExists(`this participant already committed upload "${committed.uploadId}" for the round`);
   try {
     await validateStoredUpdate(upload, context.config.model.spec, context.config.limits.chunkBytes);
   } catch (error) {

@@ -130,8 +130,9 @@ export class CoordinatorStore {
   }
 
   uploadFor(roundId: string, participantId: string): UploadRow | undefined {
-    return this.db.prepare(`${uploadSelect} WHERE round_id = ? AND participant_id = ?`).get(roundId, participantId) as
-      UploadRow | undefined;
+    return this.db
+      .prepare(`${uploadSelect} WHERE round_id = ? AND participant_id = ? ORDER BY receipt IS NULL LIMIT 1`)
+      .get(roundId, participantId) as UploadRow | undefined;
   }
 
   committedUploads(roundId: string): UploadRow[] {

@@ -44,9 +44,9 @@ CREATE TABLE IF NOT EXISTS uploads (
   num_examples INTEGER NOT NULL,
   metrics TEXT NOT NULL,
   path TEXT NOT NULL,
-  receipt TEXT,
-  UNIQUE (round_id, participant_id)
+  receipt TEXT
 );
+CREATE INDEX IF NOT EXISTS uploads_by_round ON uploads (round_id, participant_id);
 CREATE TABLE IF NOT EXISTS checkpoints (
   round_number INTEGER PRIMARY KEY,
   round_id TEXT,

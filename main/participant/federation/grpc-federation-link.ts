@@ -5,6 +5,7 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { assertFinite, float32UpdateBytes, littleEndianFloat32 } from '../../../engine/codec/float32-update.ts';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { protocolVersion, defaultChunkBytes } from '../../../engine/protocol/federation-methods.ts';
 import { ed25519PublicKeyFromRaw, ed25519PublicKeyToRaw } from '../../../engine/protocol/request-signature.ts';
@@ -110,12 +111,20 @@ export class GrpcFederationLink implements FederationLink {
     return readSafetensorsFile(await this.downloadModelFile(task, onProgress), task.modelSpec);
   }
 
-  uploadUpdate(
+  async uploadUpdate(
     task: RoundTask,
     uploadId: string,
     payload: Uint8Array,
     metadata: UploadMetadata,
   ): Promise<UploadReceipt> {
+    // Checked here too, so a bad update fails before any byte leaves.
+    const expected = float32UpdateBytes(task.modelSpec);
+    if (payload.length !== expected) {
+      throw new Error(
+        `the update has ${payload.length} bytes, round ${task.roundNumber}'s model spec needs ${expected}`,
+      );
+    }
+    assertFinite(littleEndianFloat32(payload), task.modelSpec);
     return this.uploadFrom(task.roundId, uploadId, memorySource(payload), metadata);
   }
 
