@@ -14,6 +14,7 @@ import { federationHandlers } from './server/federation-handlers.ts';
 import { maxMessageBytes } from './server/enrolment-handlers.ts';
 import { federationService } from './server/grpc-server.ts';
 import { federationPaths, initFederation, loadSigningKey } from './setup/federation-files.ts';
+import { assertUsableWithSecureAggregation, createStrategy } from './strategies/create-strategy.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import { CoordinatorStore } from './store/coordinator-store.ts';
 
@@ -29,7 +30,12 @@ export class Coordinator {
     this.#server.addService(definition, implementation);
   }
 
-  static async open(config: CoordinatorConfig, strategy: Strategy): Promise<Coordinator> {
+  /** Opens the store and builds the configured strategy (or the one given, for tests). */
+  static async open(
+    config: CoordinatorConfig,
+    strategy: Strategy = createStrategy(config.strategy),
+  ): Promise<Coordinator> {
+    assertUsableWithSecureAggregation(strategy, config.secureAggregation);
     const { federationId } = initFederation(config);
     const paths = federationPaths(config.dataDir);
     const store = new CoordinatorStore(paths.database);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { strategyConfigSchema } from '../strategies/create-strategy.ts';
 
 const tensorSpecSchema = z.object({
   name: z.string().min(1),
@@ -22,10 +23,9 @@ export const coordinatorConfigSchema = z
       initialWeights: z.string().min(1),
     }),
     task: z.string().min(1),
-    strategy: z.object({
-      name: z.string().min(1),
-      options: z.record(z.string(), z.unknown()).default({}),
-    }),
+    strategy: strategyConfigSchema,
+    /** "accord-update-v1": the codec's format (dense, int8, top-k); "float32-le": raw float32, streamed. */
+    updateEncoding: z.enum(['accord-update-v1', 'float32-le']).default('accord-update-v1'),
     rounds: z.number().int().positive(),
     participantsPerRound: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }),
     roundDeadlineSeconds: z.number().positive(),

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSafetensorsFile, writeSafetensorsFile } from '../../engine/codec/safetensors.ts';
-import type { TensorSpec } from '../../engine/tensor/parameter-set.ts';
+import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { clientResultFromUpload } from '../serde/update-serde.ts';
 import type { CheckpointRow, RoundRow, UploadRow } from '../store/rows.ts';
@@ -22,13 +22,13 @@ export async function fileSha256(path: string): Promise<string> {
 export async function aggregateRound(
   round: RoundRow,
   uploads: readonly UploadRow[],
-  spec: readonly TensorSpec[],
+  config: CoordinatorConfig,
   strategy: Strategy,
   checkpointsDir: string,
 ): Promise<CheckpointRow> {
-  const global = await readSafetensorsFile(round.modelPath, spec);
+  const global = await readSafetensorsFile(round.modelPath, config.model.spec);
   const results = [];
-  for (const upload of uploads) results.push(await clientResultFromUpload(upload, spec));
+  for (const upload of uploads) results.push(await clientResultFromUpload(upload, config));
   const next = strategy.aggregate(global, results, round.number);
   const path = join(checkpointsDir, `round-${round.number}.safetensors`);
   const partial = `${path}.tmp`;

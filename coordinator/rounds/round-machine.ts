@@ -168,7 +168,7 @@ export class RoundMachine {
     store.setRoundState(round.id, 'aggregating');
     log.event(round.number, round.id, 'aggregating', { updates: uploads.length });
     const started = performance.now();
-    const checkpoint = await aggregateRound(round, uploads, config.model.spec, strategy, checkpointsDir);
+    const checkpoint = await aggregateRound(round, uploads, config, strategy, checkpointsDir);
     const next = round.number < config.rounds ? this.#newRound.bind(this) : undefined;
     store.db.transaction(() => {
       store.finishRound(round.id, checkpoint, JSON.stringify(strategy.saveState() ?? null), undefined);

@@ -4,7 +4,8 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { readFile } from 'node:fs/promises';
-import { decodeFloat32Update, float32UpdateEncoding } from '../../engine/codec/float32-update.ts';
+import { createUpdateDecoder } from '../../engine/codec/decode-update.ts';
+import { decodeFloat32Update } from '../../engine/codec/float32-update.ts';
 import { JoinRoundTaskSchema, SettingValueSchema } from '../../engine/protocol/gen/accord/v1/tasks_pb.js';
 import type { JoinRoundTask, SettingValue } from '../../engine/protocol/gen/accord/v1/tasks_pb.js';
 import { ReceiptSchema } from '../../engine/protocol/gen/accord/v1/transfer_pb.js';
@@ -15,12 +16,25 @@ import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { ClientResult } from '../strategies/strategy.ts';
 import type { RoundRow, UploadRow } from '../store/rows.ts';
 
-export async function clientResultFromUpload(upload: UploadRow, spec: readonly TensorSpec[]): Promise<ClientResult> {
+export type UpdateEncodingName = CoordinatorConfig['updateEncoding'];
+
+/** Decodes an update in the federation's encoding, validating names, shapes, sizes and finiteness. */
+export function decodeUpload(
+  bytes: Uint8Array,
+  spec: readonly TensorSpec[],
+  encoding: UpdateEncodingName,
+  maxBytes: number,
+) {
+  return encoding === 'float32-le' ? decodeFloat32Update(bytes, spec) : createUpdateDecoder({ maxBytes })(bytes, spec);
+}
+
+export async function clientResultFromUpload(upload: UploadRow, config: CoordinatorConfig): Promise<ClientResult> {
   const bytes = await readFile(upload.path);
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     participantId: upload.participantId,
     numExamples: upload.numExamples,
-    update: decodeFloat32Update(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), spec),
+    update: decodeUpload(view, config.model.spec, config.updateEncoding, config.limits.maxUpdateBytes),
   };
 }
 
@@ -43,7 +57,7 @@ export function roundTaskToProto(round: RoundRow, config: CoordinatorConfig, fed
     taskName: config.task,
     secureAggregation: config.secureAggregation,
     training: Object.fromEntries(Object.entries(config.training).map(([key, value]) => [key, settingToProto(value)])),
-    updateEncoding: float32UpdateEncoding,
+    updateEncoding: config.updateEncoding,
   });
 }
 

@@ -72,7 +72,7 @@ function checkBegin(context: CoordinatorContext, message: BeginUploadRequest): v
     );
   }
   const expected = float32UpdateBytes(context.config.model.spec);
-  if (message.totalBytes !== BigInt(expected))
+  if (context.config.updateEncoding === 'float32-le' && message.totalBytes !== BigInt(expected))
     throw invalidArgument(`the update has ${message.totalBytes} bytes, the model spec needs ${expected} (float32-le)`);
   if (message.numExamples === 0n || message.numExamples > 1_000_000_000n)
     throw invalidArgument('num_examples must be between 1 and 1e9');
@@ -152,7 +152,7 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
   if (committed?.receipt)
     throw alreadyExists(`this participant already committed upload "${committed.uploadId}" for the round`);
   try {
-    await validateStoredUpdate(upload, context.config.model.spec, context.config.limits.chunkBytes);
+    await validateStoredUpdate(upload, context.config);
   } catch (error) {
     context.store.deleteUpload(uploadId);
     await rm(upload.path, { force: true });

@@ -1,4 +1,6 @@
 /** The participant's one serde module: accord.v1 wire types ↔ the FederationLink's engine-side types. */
+import { decodeUpdate } from '../../../engine/codec/decode-update.ts';
+import { assertFinite, float32UpdateBytes, littleEndianFloat32 } from '../../../engine/codec/float32-update.ts';
 import { DeclineReason } from '../../../engine/protocol/gen/accord/v1/federation_pb.js';
 import type { JoinRoundTask } from '../../../engine/protocol/gen/accord/v1/tasks_pb.js';
 import type { Receipt } from '../../../engine/protocol/gen/accord/v1/transfer_pb.js';
@@ -55,4 +57,23 @@ const declineReasons: Record<LinkDeclineReason, DeclineReason> = {
 
 export function declineReasonToProto(reason: LinkDeclineReason): DeclineReason {
   return declineReasons[reason];
+}
+
+/** Refuses, before sending, an update that does not decode against the round's model spec. */
+export function checkUpdate(payload: Uint8Array, task: RoundTask, encoding: string): void {
+  if (encoding === 'float32-le') {
+    const expected = float32UpdateBytes(task.modelSpec);
+    if (payload.length !== expected) {
+      throw new Error(
+        `the update has ${payload.length} bytes, round ${task.roundNumber}'s model spec needs ${expected}`,
+      );
+    }
+    assertFinite(littleEndianFloat32(payload), task.modelSpec);
+  } else if (encoding === 'accord-update-v1') {
+    decodeUpdate(payload, task.modelSpec);
+  } else {
+    throw new Error(
+      `round ${task.roundNumber} asks for update encoding "${encoding}", which this participant does not write`,
+    );
+  }
 }

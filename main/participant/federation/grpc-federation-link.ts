@@ -5,14 +5,13 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { assertFinite, float32UpdateBytes, littleEndianFloat32 } from '../../../engine/codec/float32-update.ts';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { protocolVersion, defaultChunkBytes } from '../../../engine/protocol/federation-methods.ts';
 import { ed25519PublicKeyFromRaw, ed25519PublicKeyToRaw } from '../../../engine/protocol/request-signature.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import { memorySource } from './byte-source.ts';
 import type { ByteSource } from './byte-source.ts';
-import { declineReasonToProto, roundTaskFromProto } from './federation-serde.ts';
+import { checkUpdate, declineReasonToProto, roundTaskFromProto } from './federation-serde.ts';
 import type { DeclineReason, FederationLink, RoundTask, UploadMetadata, UploadReceipt } from './federation-link.ts';
 import { GrpcTransport } from './grpc-transport.ts';
 import type { Signer, TransportOptions } from './grpc-transport.ts';
@@ -38,6 +37,8 @@ export class GrpcFederationLink implements FederationLink {
   readonly #privateKey: KeyObject;
   #participantId: string | undefined;
   #coordinatorKey: KeyObject | undefined;
+  /** Each polled round's update encoding (RoundTask leaves the wire format to the link). */
+  readonly #encodings = new Map<string, string>();
 
   constructor(options: GrpcFederationLinkOptions) {
     this.#options = options;
@@ -93,6 +94,7 @@ export class GrpcFederationLink implements FederationLink {
     const wait = this.#options.pollWaitSeconds ?? 30;
     const response = await this.transport.call('pollTask', { waitSeconds: wait } as never, this.#signer(), wait * 1000);
     if (signal?.aborted || response.task.case !== 'joinRound') return undefined;
+    this.#encodings.set(response.task.value.roundId, response.task.value.updateEncoding);
     return roundTaskFromProto(response.task.value, this.#options.address);
   }
 
@@ -118,13 +120,7 @@ export class GrpcFederationLink implements FederationLink {
     metadata: UploadMetadata,
   ): Promise<UploadReceipt> {
     // Checked here too, so a bad update fails before any byte leaves.
-    const expected = float32UpdateBytes(task.modelSpec);
-    if (payload.length !== expected) {
-      throw new Error(
-        `the update has ${payload.length} bytes, round ${task.roundNumber}'s model spec needs ${expected}`,
-      );
-    }
-    assertFinite(littleEndianFloat32(payload), task.modelSpec);
+    checkUpdate(payload, task, this.#encodings.get(task.roundId) ?? 'accord-update-v1');
     return this.uploadFrom(task.roundId, uploadId, memorySource(payload), metadata);
   }
 

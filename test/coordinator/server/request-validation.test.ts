@@ -24,6 +24,7 @@ let task: RoundTask;
 
 beforeAll(async () => {
   config = await writeTestFederation({
+    updateEncoding: 'float32-le',
     participantsPerRound: { min: 1, max: 3 },
     limits: { chunkBytes: 16 * 1024, maxUpdateBytes: 1024 },
   });

@@ -2,7 +2,8 @@
  * A participant whose "training" is a small deterministic computation: it pulls every weight halfway
  * towards its own target value c, i.e. update = 0.5·(c − w), and reports n examples.
  */
-import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
+import { encodeUpdate } from '../../../engine/codec/encode-update.ts';
+import { denseFloat32 } from '../../../engine/codec/update-codec.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
@@ -32,7 +33,7 @@ export async function runRounds(
     const task = await link.pollTask();
     if (!task) continue;
     const global = await link.downloadModel(task);
-    const payload = encodeFloat32Update(pullTowards(global, target), task.modelSpec);
+    const payload = encodeUpdate(pullTowards(global, target), denseFloat32).bytes;
     receipts.push(
       await link.uploadUpdate(task, `${name}-${task.roundId}`, payload, {
         numExamples: examples,
@@ -43,7 +44,7 @@ export async function runRounds(
   return receipts;
 }
 
-/** The expected global weights after `rounds` rounds of the example-weighted mean, in float64. */
+/** The expected global weights after `rounds` rounds of FedAvg (example-weighted mean of deltas), in float64. */
 export function referenceWeights(
   initial: ParameterSet,
   participants: readonly { target: number; examples: number }[],

@@ -17,7 +17,6 @@ import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
 import { FileUploadJournal } from '../../../main/participant/federation/upload-journal.ts';
-import { exampleWeightedMean } from './example-weighted-mean.ts';
 
 export const testWeights: ParameterSet = new Map([
   ['layer.weight', tensor([2, 3], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6])],
@@ -53,7 +52,7 @@ export async function writeTestFederation(overrides: Record<string, unknown> = {
 export async function startCoordinator(
   config: CoordinatorConfig,
 ): Promise<{ coordinator: Coordinator; address: string }> {
-  const coordinator = await Coordinator.open(config, exampleWeightedMean());
+  const coordinator = await Coordinator.open(config);
   const port = await coordinator.start();
   return { coordinator, address: `127.0.0.1:${port}` };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../../../coordinator/coordinator.ts';
 import { federationPaths } from '../../../../coordinator/setup/federation-files.ts';
-import { encodeFloat32Update } from '../../../../engine/codec/float32-update.ts';
+import { encodeUpdate } from '../../../../engine/codec/encode-update.ts';
+import { denseFloat32 } from '../../../../engine/codec/update-codec.ts';
 import { verifyReceipt } from '../../../../engine/protocol/receipt.ts';
 import { ed25519PublicKeyToRaw } from '../../../../engine/protocol/request-signature.ts';
 import { flatten, tensor } from '../../../../engine/tensor/parameter-set.ts';
@@ -47,7 +48,7 @@ describe('GrpcFederationLink over TLS on loopback', () => {
         ),
       ]),
     );
-    const payload = encodeFloat32Update(update, task!.modelSpec);
+    const payload = encodeUpdate(update, denseFloat32).bytes;
     const receipt = await link.uploadUpdate(task!, 'upload-0001', payload, { numExamples: 12, metrics: { loss: 0.5 } });
     expect(receipt).toMatchObject({
       uploadId: 'upload-0001',
