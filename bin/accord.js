@@ -6,6 +6,7 @@ const commands = {
     if (sub === 'serve') return (await import('../main/headless/cli.ts')).runParticipantServe(rest);
     throw new Error(`unknown participant command "${sub ?? ''}" (try: serve)`);
   },
+  coordinator: async (argv) => (await import('../coordinator/cli.ts')).runCoordinatorCommand(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);
