@@ -1,6 +1,6 @@
 /** A real coordinator on 127.0.0.1 with TLS, its own CA, and enrolled participants, in a temp folder. */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCoordinatorConfig } from '../../../coordinator/config/coordinator-config.ts';
@@ -23,14 +23,25 @@ export const testWeights: ParameterSet = new Map([
   ['layer.bias', tensor([2], [0.01, -0.02])],
 ]);
 
-export async function writeTestFederation(overrides: Record<string, unknown> = {}): Promise<CoordinatorConfig> {
+export async function writeTestFederation(
+  overrides: Record<string, unknown> = {},
+  weights: ParameterSet = testWeights,
+): Promise<CoordinatorConfig> {
+  return (await writeTestFederationFile(overrides, weights)).config;
+}
+
+/** Also writes the config as coordinator.json, for a coordinator run as a child process. */
+export async function writeTestFederationFile(
+  overrides: Record<string, unknown> = {},
+  weights: ParameterSet = testWeights,
+): Promise<{ config: CoordinatorConfig; configPath: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'accord-federation-'));
-  await writeSafetensorsFile(join(dir, 'initial.safetensors'), testWeights);
+  await writeSafetensorsFile(join(dir, 'initial.safetensors'), weights);
   const raw = {
     federation: { name: 'Test consortium' },
     listen: { host: '127.0.0.1', port: 0 },
     model: {
-      spec: [...testWeights].map(([name, value]) => ({ name, shape: value.shape })),
+      spec: [...weights].map(([name, value]) => ({ name, shape: value.shape })),
       initialWeights: 'initial.safetensors',
     },
     task: 'sentiment',
@@ -46,7 +57,9 @@ export async function writeTestFederation(overrides: Record<string, unknown> = {
   const config = parseCoordinatorConfig(raw, dir);
   initFederation(config);
   await writeCertificates(config, ['127.0.0.1', 'localhost']);
-  return config;
+  const configPath = join(dir, 'coordinator.json');
+  writeFileSync(configPath, JSON.stringify(raw));
+  return { config, configPath };
 }
 
 export async function startCoordinator(
@@ -62,6 +75,7 @@ export interface ParticipantOptions {
   readonly privateKeyPem?: string;
   readonly participantId?: string;
   readonly uploadChunkBytes?: number;
+  readonly onUploadChunk?: (confirmedBytes: number) => Promise<void>;
 }
 
 export function participantLink(
@@ -82,6 +96,7 @@ export function participantLink(
     modelDir: join(home, 'models'),
     pollWaitSeconds: 5,
     uploadChunkBytes: options.uploadChunkBytes,
+    onUploadChunk: options.onUploadChunk,
     retry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 500 },
   });
 }
@@ -90,8 +105,9 @@ export async function enrolledParticipant(
   config: CoordinatorConfig,
   address: string,
   name: string,
+  privateKeyPem?: string,
 ): Promise<GrpcFederationLink> {
-  const link = participantLink(config, address, { name });
+  const link = participantLink(config, address, { name, privateKeyPem });
   await link.enrol(createInvitation(config, 7, name), name);
   return link;
 }
