@@ -13,6 +13,7 @@ import type { CoordinatorContext } from './server/coordinator-context.ts';
 import { federationHandlers } from './server/federation-handlers.ts';
 import { maxMessageBytes } from './server/enrolment-handlers.ts';
 import { federationService } from './server/grpc-server.ts';
+import { ModelFiles } from './server/model-files.ts';
 import { federationPaths, initFederation, loadSigningKey } from './setup/federation-files.ts';
 import { assertUsableWithSecureAggregation, createStrategy } from './strategies/create-strategy.ts';
 import type { Strategy } from './strategies/strategy.ts';
@@ -56,6 +57,7 @@ export class Coordinator {
       publicKeyRaw,
       rounds,
       uploadsDir: paths.uploads,
+      modelFiles: new ModelFiles(),
     });
   }
 
@@ -92,6 +94,7 @@ export class Coordinator {
     this.context.rounds.stop();
     await new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
     await this.context.rounds.idle();
+    await this.context.modelFiles.closeAll();
     this.context.store.close();
   }
 }

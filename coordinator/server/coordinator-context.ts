@@ -1,6 +1,7 @@
 /** What every request handler of the coordinator reaches: config, store, keys, rounds and the log. */
 import type { KeyObject } from 'node:crypto';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
+import type { ModelFiles } from './model-files.ts';
 import type { RoundMachine } from '../rounds/round-machine.ts';
 import type { CoordinatorStore } from '../store/coordinator-store.ts';
 
@@ -13,6 +14,7 @@ export interface CoordinatorContext {
   readonly publicKeyRaw: Uint8Array;
   readonly rounds: RoundMachine;
   readonly uploadsDir: string;
+  readonly modelFiles: ModelFiles;
 }
 
 /** A decoded request with the sha256 of its bytes as they arrived (what the participant signed). */

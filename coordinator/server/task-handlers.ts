@@ -1,6 +1,5 @@
 /** PollTask (long-poll), DownloadModel (offset chunks), Decline and ReportMetrics. */
 import { create } from '@bufbuild/protobuf';
-import { open } from 'node:fs/promises';
 import {
   DeclineReason,
   DeclineResponseSchema,
@@ -46,13 +45,9 @@ export async function downloadModel(context: CoordinatorContext, request: Incomi
     context.config.limits.chunkBytes,
     round.modelBytes - Number(offset),
   );
-  const data = Buffer.alloc(length);
-  const file = await open(round.modelPath, 'r');
-  try {
-    await file.read(data, 0, length, Number(offset));
-  } finally {
-    await file.close();
-  }
+  const data = Buffer.allocUnsafe(length);
+  const { bytesRead } = await (await context.modelFiles.handle(round.modelPath)).read(data, 0, length, Number(offset));
+  if (bytesRead !== length) throw new Error(`model file ${round.modelPath} is shorter than recorded`);
   return create(DownloadModelResponseSchema, {
     offset,
     data,

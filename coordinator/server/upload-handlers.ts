@@ -131,7 +131,6 @@ export async function putUploadChunk(context: CoordinatorContext, request: Incom
   const file = await open(upload.path, 'r+');
   try {
     await file.write(data, 0, data.length, start);
-    await file.datasync();
   } finally {
     await file.close();
   }
@@ -152,6 +151,7 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
   if (committed?.receipt)
     throw alreadyExists(`this participant already committed upload "${committed.uploadId}" for the round`);
   try {
+    await syncFile(upload.path);
     await validateStoredUpdate(upload, context.config);
   } catch (error) {
     context.store.deleteUpload(uploadId);
@@ -170,4 +170,13 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
   context.store.commitUpload(upload, receiptToJson(fields, signature));
   context.rounds.settle(upload.roundId);
   return create(CommitUploadResponseSchema, { receipt: receiptToProto(fields, signature) });
+}
+
+async function syncFile(path: string): Promise<void> {
+  const file = await open(path, 'r+');
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }
