@@ -219,4 +219,31 @@ describe('the coordinator refuses bad requests with a precise status and stores 
     expect(readdirSync(coordinator.context.uploadsDir).filter((name) => name.startsWith('upload-nan-2'))).toEqual([]);
     expect(existsSync(coordinator.context.uploadsDir)).toBe(true);
   });
+
+  it('answers the secure-aggregation stages it does not serve yet with UNIMPLEMENTED', async () => {
+    expect(await send('advertiseKeys', { roundId: task.roundId })).toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+  });
+
+  it('records a decline, after which the participant can no longer upload for the round', async () => {
+    await link.decline(task, 'consent_refused', 'the data protection officer said no');
+    const assignment = coordinator.context.store
+      .assignments(task.roundId)
+      .find((row) => row.participantId === link.participantId);
+    expect(assignment).toMatchObject({
+      status: 'declined',
+      reason: 'consent_refused: the data protection officer said no',
+    });
+    const bytes = encodeFloat32Update(update(0.1), task.modelSpec);
+    const begin = {
+      uploadId: 'upload-after-decline',
+      roundId: task.roundId,
+      totalBytes: BigInt(bytes.length),
+      sha256: sha256Hex(bytes),
+      numExamples: 1n,
+    };
+    expect(await send('beginUpload', begin)).toMatchObject({
+      code: grpc.status.FAILED_PRECONDITION,
+      details: expect.stringMatching(/declined round 1/),
+    });
+  });
 });
