@@ -9,6 +9,7 @@ const commands = {
   data: async (argv) => (await import('../engine/data/inspect-dataset.ts')).runDataCommand(argv),
   train: async (argv) => (await import('../engine/train/cli.ts')).runTrainCommand(argv),
   privacy: async (argv) => (await import('../engine/privacy/cli.ts')).runPrivacyCommand(argv),
+  coordinator: async (argv) => (await import('../coordinator/cli.ts')).runCoordinatorCommand(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);
