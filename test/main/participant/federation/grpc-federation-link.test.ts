@@ -104,6 +104,12 @@ describe('GrpcFederationLink over TLS on loopback', () => {
     writeFileSync(partPath, Buffer.alloc(40, 7));
     await expect(link.downloadModelFile(task)).rejects.toThrow(/hashes to .* it was discarded/);
     expect(existsSync(partPath)).toBe(false);
+
+    // An 80 KB update goes up in the coordinator's 16 KiB chunks (learnt from Hello), not the client's 1 MiB default.
+    const payload = encodeUpdate(new Map([['embedding', tensor([100, 200])]]), denseFloat32).bytes;
+    const receipt = await link.uploadUpdate(task, 'upload-chunked', payload, { numExamples: 1, metrics: {} });
+    expect(receipt.bytes).toBe(payload.length);
+    expect(payload.length).toBeGreaterThan(4 * 16 * 1024);
     link.close();
   });
 });
