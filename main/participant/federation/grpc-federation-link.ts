@@ -37,6 +37,8 @@ export class GrpcFederationLink implements FederationLink {
   readonly #privateKey: KeyObject;
   #participantId: string | undefined;
   #coordinatorKey: KeyObject | undefined;
+  /** The coordinator's chunk size, learnt from Hello; uploads never exceed it. */
+  #serverChunkBytes: number | undefined;
   /** Each polled round's update encoding (RoundTask leaves the wire format to the link). */
   readonly #encodings = new Map<string, string>();
 
@@ -64,17 +66,18 @@ export class GrpcFederationLink implements FederationLink {
       supportedVersions: [protocolVersion],
       clientName: 'accord-participant',
       maxMessageBytes: 2 * defaultChunkBytes,
-    } as never);
+    });
     if (response.version !== protocolVersion)
       throw new Error(`the coordinator chose protocol ${response.version}, this participant speaks ${protocolVersion}`);
     this.#coordinatorKey = ed25519PublicKeyFromRaw(response.coordinatorPublicKey);
+    this.#serverChunkBytes = response.chunkBytes;
     return response;
   }
 
   /** Enrols with an invitation token; returns the participant id to keep beside the key. */
   async enrol(invitationToken: string, displayName: string): Promise<string> {
     const publicKey = ed25519PublicKeyToRaw(createPublicKey(this.#privateKey));
-    const response = await this.transport.call('enrol', { invitationToken, publicKey, displayName } as never);
+    const response = await this.transport.call('enrol', { invitationToken, publicKey, displayName });
     this.#participantId = response.participantId;
     this.#coordinatorKey = ed25519PublicKeyFromRaw(response.coordinatorPublicKey);
     return response.participantId;
@@ -86,13 +89,13 @@ export class GrpcFederationLink implements FederationLink {
   }
 
   async #coordinatorPublicKey(): Promise<KeyObject> {
-    if (!this.#coordinatorKey) await this.hello();
+    if (!this.#coordinatorKey || this.#serverChunkBytes === undefined) await this.hello();
     return this.#coordinatorKey!;
   }
 
   async pollTask(signal?: AbortSignal): Promise<RoundTask | undefined> {
     const wait = this.#options.pollWaitSeconds ?? 30;
-    const response = await this.transport.call('pollTask', { waitSeconds: wait } as never, this.#signer(), wait * 1000);
+    const response = await this.transport.call('pollTask', { waitSeconds: wait }, this.#signer(), wait * 1000);
     if (signal?.aborted || response.task.case !== 'joinRound') return undefined;
     this.#encodings.set(response.task.value.roundId, response.task.value.updateEncoding);
     return roundTaskFromProto(response.task.value, this.#options.address);
@@ -136,7 +139,11 @@ export class GrpcFederationLink implements FederationLink {
       source,
       metadata,
       coordinatorPublicKey: await this.#coordinatorPublicKey(),
-      chunkBytes: this.#options.uploadChunkBytes,
+      chunkBytes: Math.min(
+        this.#options.uploadChunkBytes ?? Infinity,
+        this.#serverChunkBytes ?? Infinity,
+        defaultChunkBytes,
+      ),
       onChunk: this.#options.onUploadChunk,
     };
     return uploadUpdate(this.transport, this.#signer(), this.#options.journal, request);
@@ -145,12 +152,12 @@ export class GrpcFederationLink implements FederationLink {
   async decline(task: RoundTask, reason: DeclineReason, detail: string): Promise<void> {
     await this.transport.call(
       'decline',
-      { roundId: task.roundId, reason: declineReasonToProto(reason), detail } as never,
+      { roundId: task.roundId, reason: declineReasonToProto(reason), detail },
       this.#signer(),
     );
   }
 
   async reportMetrics(task: RoundTask, metrics: Record<string, number>): Promise<void> {
-    await this.transport.call('reportMetrics', { roundId: task.roundId, metrics } as never, this.#signer());
+    await this.transport.call('reportMetrics', { roundId: task.roundId, metrics }, this.#signer());
   }
 }
