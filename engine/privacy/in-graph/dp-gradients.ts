@@ -13,7 +13,7 @@ import type { RowGradient } from '../../autodiff/gradient-rule.ts';
 import type { Value } from '../../graph/ir.ts';
 import * as op from '../../graph/ops/index.ts';
 import { formatShape } from '../../graph/ir.ts';
-import { clippedEmbeddingRows, scalePerExample } from './clipped-gradients.ts';
+import { clippedEmbeddingRows, clippedLinearWeightGrad, scalePerExample } from './clipped-gradients.ts';
 import {
   asSequence,
   clipFactors,
@@ -70,7 +70,6 @@ function broadcastAxes(parameter: Value, shape: readonly number[], grouped: Valu
 }
 
 type BroadcastUse = Extract<ParameterUse, { kind: 'broadcast' }>;
-type LinearUse = Extract<ParameterUse, { kind: 'linear' }>;
 
 /** Per-example gradients of a broadcast parameter (the part it uses), [B, …used shape]. */
 function broadcastPerExample(use: BroadcastUse, grad: Value, examples: number, keepExamples: boolean): Value {
@@ -87,13 +86,6 @@ function restoreSlice(use: BroadcastUse, summed: Value): Value {
   const after = (use.parameter.shape[0] as number) - use.start - (used.shape[0] as number);
   const pads = [use.start, ...Array<number>(rank - 1).fill(0), after, ...Array<number>(rank - 1).fill(0)];
   return op.pad(used, pads);
-}
-
-function clippedLinear(use: LinearUse, scaledGrad: Value): Value {
-  const a = op.reshape(use.activation, [-1, use.activation.shape.at(-1) as number]);
-  const g = op.reshape(scaledGrad, [-1, scaledGrad.shape.at(-1) as number]);
-  const options = { transA: true, alpha: use.scale };
-  return use.transposed ? op.gemm(g, a, undefined, options) : op.gemm(a, g, undefined, options);
 }
 
 class GradientBook {
@@ -147,7 +139,7 @@ class GradientBook {
       return { kind: 'rows', indices: op.reshape(use.ids, [-1]), rows: clippedEmbeddingRows(g) };
     }
     if (use.kind === 'broadcast') return restoreSlice(use, broadcastPerExample(use, g, this.examples, false));
-    return clippedLinear(use, g);
+    return clippedLinearWeightGrad(use.activation, g, { scale: use.scale, transposed: use.transposed });
   }
 }
 
