@@ -26,7 +26,8 @@ export const logSoftmaxRule: GradientRule = (c) => {
  * LayerNormalization over the last axis, with x̂ = (x − μ)·r from the saved mean μ and r = 1/σ:
  * ∂x = r·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂)) with ĝ = g ⊙ γ;  ∂γ = Σ g ⊙ x̂;  ∂β = Σ g (sums over all but the last axis).
  * The row means are matrix-vector products with γ/d (mean(ĝ) = g·γ/d, mean(ĝ ⊙ x̂) = (g ⊙ x̂)·γ/d), which read
- * the big tensors once and write nothing of their size: measured 30 % faster than element-wise products + means.
+ * the big tensors once and write nothing of their size (measured faster than element-wise products and means);
+ * ∂γ and ∂β are Gemms with a row of ones (sumLeadingAxes), much faster than ReduceSum over leading axes.
  */
 export const layerNormalizationRule: GradientRule = (c) => {
   const [x, scale, g] = [inputAt(c, 0), inputAt(c, 1), gradOutput(c)];
@@ -34,7 +35,7 @@ export const layerNormalizationRule: GradientRule = (c) => {
   const invStdDev = op.cast(outputAt(c, 2), x.dtype);
   const normalized = op.mul(op.sub(x, op.cast(outputAt(c, 1), x.dtype)), invStdDev);
   const gradTimesNormalized = op.mul(g, normalized);
-  const leading = x.shape.slice(0, -1).map((_, axis) => axis);
+  const leading = x.shape.length - 1;
   const gradX = () => {
     const scaleColumn = op.reshape(op.div(scale, width), [width, 1]);
     const meanScaled = op.matMul(g, scaleColumn);
@@ -44,8 +45,8 @@ export const layerNormalizationRule: GradientRule = (c) => {
   };
   return [
     when(c, 0, gradX),
-    when(c, 1, () => op.reduceSum(gradTimesNormalized, leading)),
-    when(c, 2, () => op.reduceSum(g, leading)),
+    when(c, 1, () => op.sumLeadingAxes(gradTimesNormalized, leading)),
+    when(c, 2, () => op.sumLeadingAxes(g, leading)),
   ];
 };
 
