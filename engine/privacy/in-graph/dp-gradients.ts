@@ -71,11 +71,28 @@ function broadcastAxes(parameter: Value, shape: readonly number[], grouped: Valu
 
 type BroadcastUse = Extract<ParameterUse, { kind: 'broadcast' }>;
 
-/** Per-example gradients of a broadcast parameter (the part it uses), [B, …used shape]. */
+/**
+ * Σ over `axes` of `x`, keeping them as 1s. The common cases avoid onnxruntime's slow ReduceSum over
+ * leading or middle axes: a prefix of axes is one Gemm with a row of ones (op.sumLeadingAxes), and the
+ * position axis of [B, T, d] is one batched MatMul by a [1, T] row of ones.
+ */
+function sumAxes(x: Value, axes: readonly number[]): Value {
+  const keptShape = x.shape.map((dim, axis) => (axes.includes(axis) ? 1 : dim));
+  if (axes.length > 0 && axes.every((axis, i) => axis === i)) {
+    return op.reshape(op.sumLeadingAxes(x, axes.length), keptShape);
+  }
+  if (x.shape.length === 3 && axes.length === 1 && axes[0] === 1) {
+    const positions = x.shape[1] as number;
+    return op.matMul(x.graph.constant(x.dtype, [1, positions], new Float32Array(positions).fill(1), 'ones'), x);
+  }
+  return op.reduceSum(x, axes, true);
+}
+
+/** Per-example gradients of a broadcast parameter (the part it uses), [B, …used shape], or their sum. */
 function broadcastPerExample(use: BroadcastUse, grad: Value, examples: number, keepExamples: boolean): Value {
   const grouped = byExample(use.contribution(grad), examples);
   const axes = broadcastAxes(use.parameter, use.used.shape, grouped);
-  return op.reduceSum(grouped, keepExamples ? axes : [0, ...axes], true);
+  return sumAxes(grouped, keepExamples ? axes : [0, ...axes]);
 }
 
 /** The clipped gradient of the used part, padded with zero rows back to the parameter's shape. */
