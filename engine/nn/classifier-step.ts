@@ -1,13 +1,14 @@
 /**
- * Training step and evaluation for the sequence classifier, each one cached onnxruntime session per
- * (config, batch size, sequence length). Parameters are graph inputs, so every step reuses the session.
+ * Training step and evaluation for the sequence classifier, each one onnxruntime session (cached by model hash)
+ * per config, batch size and sequence length. Parameters are graph inputs, so every step reuses the session.
  *
  *   createClassifierStep(config: TransformerClassifierConfig, batchSize: number, seqLen: number)
  *     → Promise<ClassifierStep>
  *   step.run(params: ParameterSet, batch: ClassifierBatch, dropoutSeed = 0)
  *     → Promise<{ loss: number; gradients: Map<string, Float32Array> }>
- *     loss: mean softmax cross-entropy over labels ≠ ignoreIndex (-100), 0 if all are ignored; gradients: one dense Float32Array per
- *     parameter, in the order of step.parameterSpecs (the embedding's row gradients already scattered on the host).
+ *     loss: mean softmax cross-entropy over labels ≠ ignoreIndex (-100), 0 if all are ignored;
+ *     gradients: one dense Float32Array per parameter, in the order of step.parameterSpecs (the token
+ *     embedding's row gradients already scattered on the host).
  *     dropoutSeed picks the dropout masks when config.dropout > 0 (use a different seed per step).
  *   createClassifierEval(config, batchSize, seqLen) → Promise<ClassifierEval>
  *   eval.run(params, { inputIds, attentionMask }) → Promise<Float32Array>   logits [batchSize · numClasses]

@@ -22,9 +22,12 @@ export function poissonSample(
     throw new RangeError(`datasetSize must be a non-negative integer (got ${datasetSize})`);
   }
   if (!(sampleRate > 0 && sampleRate <= 1)) throw new RangeError(`sampleRate must be in (0, 1] (got ${sampleRate})`);
-  const draws = uniformDoubles(datasetSize, source);
   const chosen: number[] = [];
-  for (let i = 0; i < datasetSize; i += 1) if ((draws[i] ?? 1) < sampleRate) chosen.push(i);
+  const chunk = 1 << 16; // bounded memory for datasets of millions of records
+  for (let offset = 0; offset < datasetSize; offset += chunk) {
+    const draws = uniformDoubles(Math.min(chunk, datasetSize - offset), source);
+    for (let i = 0; i < draws.length; i += 1) if ((draws[i] as number) < sampleRate) chosen.push(offset + i);
+  }
   return Int32Array.from(chosen);
 }
 

@@ -7,7 +7,6 @@
  */
 import type { Value } from '../../graph/ir.ts';
 import * as op from '../../graph/ops/index.ts';
-import { asSequence } from './per-example-norms.ts';
 
 /** G with example i scaled by c_i: outputGrad [B, …] or rows [B·T, …] grouped by example, factors [B]. */
 export function scalePerExample(outputGrad: Value, factors: Value): Value {
@@ -21,51 +20,27 @@ export function scalePerExample(outputGrad: Value, factors: Value): Value {
   return op.reshape(scaled, outputGrad.shape);
 }
 
-/** Σ_i c_i Σ_t a_t g_tᵀ = Aᵀ·(c ⊙ G) with examples and positions flattened: [d_in, d_out]. */
-export function clippedLinearWeightGrad(input: Value, scaledGrad: Value): Value {
-  const inputWidth = input.shape[input.shape.length - 1] as number;
-  const outputWidth = scaledGrad.shape[scaledGrad.shape.length - 1] as number;
-  const a = op.reshape(input, [-1, inputWidth]);
-  const g = op.reshape(scaledGrad, [-1, outputWidth]);
-  return op.gemm(a, g, undefined, { transA: true });
+export interface LinearGradOptions {
+  /** Gemm's α: y = α·a·W. */
+  readonly scale?: number;
+  /** W is used transposed (stored [d_out, d_in]). */
+  readonly transposed?: boolean;
 }
 
-/** Σ_i c_i Σ_t g_t: [d]. */
-export function clippedBiasGrad(scaledGrad: Value): Value {
-  return op.reduceSum(asSequence(scaledGrad, 1), [0, 1]);
-}
-
-/** Σ_i c_i Σ_t x̂_t ⊙ g_t: [d]. */
-export function clippedLayerNormScaleGrad(normalized: Value, scaledGrad: Value): Value {
-  return op.reduceSum(asSequence(op.mul(normalized, scaledGrad), 1), [0, 1]);
+/** Σ_i c_i Σ_t α·a_t g_tᵀ = α·Aᵀ·(c ⊙ G) with examples and positions flattened: [d_in, d_out] (or its transpose). */
+export function clippedLinearWeightGrad(input: Value, scaledGrad: Value, options: LinearGradOptions = {}): Value {
+  const a = op.reshape(input, [-1, input.shape.at(-1) as number]);
+  const g = op.reshape(scaledGrad, [-1, scaledGrad.shape.at(-1) as number]);
+  const gemmOptions = { transA: true, alpha: options.scale ?? 1 };
+  return options.transposed ? op.gemm(g, a, undefined, gemmOptions) : op.gemm(a, g, undefined, gemmOptions);
 }
 
 /**
  * The embedding's clipped gradient as rows [B·T, d], one per looked-up id; they are added into the
- * table in TypeScript (scatterRows), because onnxruntime's ScatterND with reduction=add is wrong with
+ * table in TypeScript (autodiff's scatterAddRows), because onnxruntime's ScatterND with reduction=add is wrong with
  * more than one thread (onnxruntime issue 18048, DESIGN.md).
  */
 export function clippedEmbeddingRows(scaledGrad: Value): Value {
   const width = scaledGrad.shape[scaledGrad.shape.length - 1] as number;
   return op.reshape(scaledGrad, [-1, width]);
-}
-
-/** table[ids[r]] += rows[r] for every row r: the TS half of the embedding gradient. */
-export function scatterRows(
-  table: Float32Array,
-  width: number,
-  ids: ArrayLike<number | bigint>,
-  rows: Float32Array,
-): void {
-  if (rows.length !== ids.length * width) {
-    throw new Error(`scatterRows: ${ids.length} ids need ${ids.length * width} row values, got ${rows.length}`);
-  }
-  const tableRows = table.length / width;
-  for (let r = 0; r < ids.length; r += 1) {
-    const id = Number(ids[r]);
-    if (!Number.isInteger(id) || id < 0 || id >= tableRows)
-      throw new RangeError(`scatterRows: id ${id} at row ${r} is outside the table (${tableRows} rows)`);
-    const base = id * width;
-    for (let j = 0; j < width; j += 1) table[base + j] = (table[base + j] ?? 0) + (rows[r * width + j] ?? 0);
-  }
 }

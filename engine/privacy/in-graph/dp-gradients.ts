@@ -13,7 +13,7 @@ import type { RowGradient } from '../../autodiff/gradient-rule.ts';
 import type { Value } from '../../graph/ir.ts';
 import * as op from '../../graph/ops/index.ts';
 import { formatShape } from '../../graph/ir.ts';
-import { clippedEmbeddingRows, scalePerExample } from './clipped-gradients.ts';
+import { clippedEmbeddingRows, clippedLinearWeightGrad, scalePerExample } from './clipped-gradients.ts';
 import {
   asSequence,
   clipFactors,
@@ -70,13 +70,29 @@ function broadcastAxes(parameter: Value, shape: readonly number[], grouped: Valu
 }
 
 type BroadcastUse = Extract<ParameterUse, { kind: 'broadcast' }>;
-type LinearUse = Extract<ParameterUse, { kind: 'linear' }>;
 
-/** Per-example gradients of a broadcast parameter (the part it uses), [B, …used shape]. */
+/**
+ * Σ over `axes` of `x`, keeping them as 1s. The common cases avoid onnxruntime's slow ReduceSum over
+ * leading or middle axes: a prefix of axes is one Gemm with a row of ones (op.sumLeadingAxes), and the
+ * position axis of [B, T, d] is one batched MatMul by a [1, T] row of ones.
+ */
+function sumAxes(x: Value, axes: readonly number[]): Value {
+  const keptShape = x.shape.map((dim, axis) => (axes.includes(axis) ? 1 : dim));
+  if (axes.length > 0 && axes.every((axis, i) => axis === i)) {
+    return op.reshape(op.sumLeadingAxes(x, axes.length), keptShape);
+  }
+  if (x.shape.length === 3 && axes.length === 1 && axes[0] === 1) {
+    const positions = x.shape[1] as number;
+    return op.matMul(x.graph.constant(x.dtype, [1, positions], new Float32Array(positions).fill(1), 'ones'), x);
+  }
+  return op.reduceSum(x, axes, true);
+}
+
+/** Per-example gradients of a broadcast parameter (the part it uses), [B, …used shape], or their sum. */
 function broadcastPerExample(use: BroadcastUse, grad: Value, examples: number, keepExamples: boolean): Value {
   const grouped = byExample(use.contribution(grad), examples);
   const axes = broadcastAxes(use.parameter, use.used.shape, grouped);
-  return op.reduceSum(grouped, keepExamples ? axes : [0, ...axes], true);
+  return sumAxes(grouped, keepExamples ? axes : [0, ...axes]);
 }
 
 /** The clipped gradient of the used part, padded with zero rows back to the parameter's shape. */
@@ -87,13 +103,6 @@ function restoreSlice(use: BroadcastUse, summed: Value): Value {
   const after = (use.parameter.shape[0] as number) - use.start - (used.shape[0] as number);
   const pads = [use.start, ...Array<number>(rank - 1).fill(0), after, ...Array<number>(rank - 1).fill(0)];
   return op.pad(used, pads);
-}
-
-function clippedLinear(use: LinearUse, scaledGrad: Value): Value {
-  const a = op.reshape(use.activation, [-1, use.activation.shape.at(-1) as number]);
-  const g = op.reshape(scaledGrad, [-1, scaledGrad.shape.at(-1) as number]);
-  const options = { transA: true, alpha: use.scale };
-  return use.transposed ? op.gemm(g, a, undefined, options) : op.gemm(a, g, undefined, options);
 }
 
 class GradientBook {
@@ -147,7 +156,7 @@ class GradientBook {
       return { kind: 'rows', indices: op.reshape(use.ids, [-1]), rows: clippedEmbeddingRows(g) };
     }
     if (use.kind === 'broadcast') return restoreSlice(use, broadcastPerExample(use, g, this.examples, false));
-    return clippedLinear(use, g);
+    return clippedLinearWeightGrad(use.activation, g, { scale: use.scale, transposed: use.transposed });
   }
 }
 

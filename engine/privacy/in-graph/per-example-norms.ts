@@ -14,8 +14,8 @@
  *     Opacus's fast gradient clipping do).
  * Embedding table E (rows picked by ids):  ∇E_i = Σ_t e_{id_t} g_tᵀ, so
  *   ‖∇E_i‖² = Σ_{t,t'} [id_t = id_t'] (g_t·g_t')   — the ghost norm with one-hot inputs.
- * Biases and LayerNorm's scale and shift: the per-example gradient is a sum over positions, small enough
- * to form directly ([B, d]).
+ * Biases, LayerNorm's scale and shift and position tables: the per-example gradient is a sum over
+ * positions, small enough to form directly ([B, d]) — see broadcastPerExample in dp-gradients.ts.
  *
  * `examples` is B. Activations may be [B, …, d] or rows [B·T, d] grouped by example (row b·T + t).
  */
@@ -70,22 +70,6 @@ export function linearWeightNormSquared(input: Value, outputGrad: Value, options
     return sumPerExample(op.mul(options.inputGram ?? gram(a), gram(g)));
   }
   const perExample = op.matMul(op.transpose(a, [0, 2, 1]), g); // [B, d_in, d_out]
-  return sumPerExample(op.mul(perExample, perExample));
-}
-
-/** ‖∇b_i‖² for y = … + b: outputGrad [B, …, d] → [B]. */
-export function biasNormSquared(outputGrad: Value, examples = outputGrad.shape[0] as number): Value {
-  const perExample = op.reduceSum(asSequence(outputGrad, examples), [1]);
-  return sumPerExample(op.mul(perExample, perExample));
-}
-
-/** ‖∇γ_i‖² for y = x̂·γ + β: normalized input x̂ and outputGrad, both [B, …, d] → [B]. */
-export function layerNormScaleNormSquared(
-  normalized: Value,
-  outputGrad: Value,
-  examples = outputGrad.shape[0] as number,
-): Value {
-  const perExample = op.reduceSum(asSequence(op.mul(normalized, outputGrad), examples), [1]);
   return sumPerExample(op.mul(perExample, perExample));
 }
 

@@ -151,4 +151,25 @@ describe('classifier training step', () => {
     expect(result.loss === 0).toBe(true); // ±0: the sum of no terms may carry a sign
     for (const gradient of result.gradients.values()) expect(gradient.every((v) => v === 0)).toBe(true);
   });
+
+  it('is one standard-opset ONNX graph without ScatterND, with parameters as inputs, not initializers', async () => {
+    const { decodeModel, opsetVersion } = await import('../../../engine/graph/serialize.ts');
+    const { model } = buildClassifierStepGraph(tiny, batchSize, seqLen);
+    const decoded = decodeModel(serializeGraph(model.graph)) as {
+      graph: {
+        node: { op_type: string; domain?: string }[];
+        input: { name: string }[];
+        initializer: { name: string }[];
+      };
+    };
+    expect(opsetVersion).toBeGreaterThanOrEqual(17);
+    expect(decoded.graph.node.every((node) => !node.domain)).toBe(true);
+    expect(decoded.graph.node.some((node) => node.op_type.startsWith('Scatter'))).toBe(false);
+    const inputs = new Set(decoded.graph.input.map((input) => input.name));
+    const initializers = new Set(decoded.graph.initializer.map((initializer) => initializer.name));
+    for (const spec of model.scope.parameters) {
+      expect(inputs.has(spec.name)).toBe(true);
+      expect(initializers.has(spec.name)).toBe(false);
+    }
+  });
 });

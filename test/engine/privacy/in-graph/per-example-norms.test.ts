@@ -1,30 +1,26 @@
 /**
  * In-graph per-example norms and clipped sums, run in onnxruntime, against a naive reference that forms
- * every example's gradient explicitly (∇W_i = Σ_t a_t g_tᵀ, ∇E_i[id] += g_t, …) in float64.
+ * every example's gradient explicitly (∇W_i = Σ_t a_t g_tᵀ, ∇E_i[id_t] += g_t) in float64.
  */
 import { describe, expect, it } from 'vitest';
+import { scatterAddRows } from '../../../../engine/autodiff/scatter-add-rows.ts';
 import { Graph } from '../../../../engine/graph/ir.ts';
-import * as op from '../../../../engine/graph/ops/index.ts';
 import { serializeGraph } from '../../../../engine/graph/serialize.ts';
 import { OnnxSession } from '../../../../engine/runtime/session.ts';
 import type { HostTensor } from '../../../../engine/runtime/session.ts';
 import {
-  biasNormSquared,
   clipFactors,
   embeddingNormSquared,
-  layerNormScaleNormSquared,
   linearWeightNormSquared,
   useGhostNorm,
 } from '../../../../engine/privacy/in-graph/per-example-norms.ts';
 import {
-  clippedBiasGrad,
+  clippedEmbeddingRows,
   clippedLinearWeightGrad,
-  clippedLayerNormScaleGrad,
   scalePerExample,
-  scatterRows,
 } from '../../../../engine/privacy/in-graph/clipped-gradients.ts';
-import { seededRandomSource } from '../seeded-random-source.ts';
 import { gaussianSamples } from '../../../../engine/privacy/gaussian-noise.ts';
+import { seededRandomSource } from '../seeded-random-source.ts';
 
 const random = (count: number, seed: number) => Float32Array.from(gaussianSamples(count, 1, seededRandomSource(seed)));
 
@@ -47,6 +43,8 @@ function naiveLinearGrads(a: Float32Array, g: Float32Array, b: number, t: number
 }
 
 const squaredNorm = (v: ArrayLike<number>) => Array.from(v).reduce((sum, x) => sum + x * x, 0);
+const weightedSum = (vectors: ArrayLike<number>[], weights: ArrayLike<number>) =>
+  Array.from(vectors[0] ?? [], (_, j) => vectors.reduce((sum, v, i) => sum + weights[i]! * v[j]!, 0));
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-4) {
   expect(actual.length).toBe(expected.length);
@@ -55,71 +53,59 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 describe.each([
-  { name: 'ghost norm (2T² < d_in·d_out)', t: 2, din: 4, dout: 6 },
-  { name: 'explicit per-example gradient (2T² ≥ d_in·d_out)', t: 5, din: 4, dout: 6 },
-  { name: 'no sequence axis (‖a‖²‖g‖²)', t: 1, din: 3, dout: 5 },
-])('linear layer: $name', ({ t, din, dout }) => {
+  { name: 'ghost norm (2T² < d_in·d_out), rows [B·T, d]', t: 2, din: 4, dout: 6, rows: true },
+  { name: 'explicit per-example gradient (2T² ≥ d_in·d_out), [B, T, d]', t: 5, din: 4, dout: 6, rows: false },
+  { name: 'no sequence axis (‖a‖²‖g‖²)', t: 1, din: 3, dout: 5, rows: false },
+])('linear layer: $name', ({ t, din, dout, rows }) => {
   const b = 3;
-  it('per-example weight and bias norms and the clipped sums match the example-by-example reference', async () => {
+  it('per-example weight norms, clip factors and the clipped sum match the example-by-example reference', async () => {
     const g = new Graph('linear');
-    const shapeA = t === 1 ? [b, din] : [b, t, din];
-    const shapeG = t === 1 ? [b, dout] : [b, t, dout];
+    const shapeA = rows ? [b * t, din] : t === 1 ? [b, din] : [b, t, din];
+    const shapeG = rows ? [b * t, dout] : t === 1 ? [b, dout] : [b, t, dout];
     const a = g.input('a', 'float32', shapeA);
     const grad = g.input('g', 'float32', shapeG);
-    const weightNorm = linearWeightNormSquared(a, grad);
-    const biasNorm = biasNormSquared(grad);
-    const factors = clipFactors(op.add(weightNorm, biasNorm), 0.9);
-    const scaled = scalePerExample(grad, factors);
+    const weightNorm = linearWeightNormSquared(a, grad, { examples: b });
+    const factors = clipFactors(weightNorm, 0.9);
     g.output(weightNorm, 'weight_norm');
-    g.output(biasNorm, 'bias_norm');
     g.output(factors, 'factors');
-    g.output(clippedLinearWeightGrad(a, scaled), 'clipped_w');
-    g.output(clippedBiasGrad(scaled), 'clipped_b');
+    g.output(clippedLinearWeightGrad(a, scalePerExample(grad, factors)), 'clipped_w');
+    g.output(
+      clippedLinearWeightGrad(a, scalePerExample(grad, factors), { scale: 0.5, transposed: true }),
+      'clipped_wt',
+    );
     const aData = random(b * t * din, 1);
     const gData = random(b * t * dout, 2);
     const out = await evaluate(g, { a: { data: aData, shape: shapeA }, g: { data: gData, shape: shapeG } });
 
     const perW = naiveLinearGrads(aData, gData, b, t, din, dout);
-    const perB = Array.from({ length: b }, (_, i) => {
-      const sum = new Float64Array(dout);
-      for (let s = 0; s < t; s += 1) for (let k = 0; k < dout; k += 1) sum[k]! += gData[(i * t + s) * dout + k]!;
-      return sum;
-    });
     expectClose(out.get('weight_norm')!, perW.map(squaredNorm));
-    expectClose(out.get('bias_norm')!, perB.map(squaredNorm));
-    const c = perW.map((w, i) => Math.min(1, 0.9 / Math.sqrt(squaredNorm(w) + squaredNorm(perB[i]!))));
+    const c = perW.map((w) => Math.min(1, 0.9 / Math.sqrt(squaredNorm(w))));
     expectClose(out.get('factors')!, c);
-    expectClose(
-      out.get('clipped_w')!,
-      perW[0]!.map((_, j) => perW.reduce((sum, w, i) => sum + c[i]! * w[j]!, 0)),
+    const clipped = weightedSum(perW, c);
+    expectClose(out.get('clipped_w')!, clipped);
+    const transposed = Array.from(
+      { length: din * dout },
+      (_, r) => 0.5 * clipped[(r % din) * dout + Math.floor(r / din)]!,
     );
-    expectClose(
-      out.get('clipped_b')!,
-      perB[0]!.map((_, k) => perB.reduce((sum, v, i) => sum + c[i]! * v[k]!, 0)),
-    );
+    expectClose(out.get('clipped_wt')!, transposed);
   });
 });
 
-describe('embedding and LayerNorm parameters', () => {
-  it('embedding ghost norm counts repeated ids together; LayerNorm scale norm and clipped sums match', async () => {
+describe('embedding tables', () => {
+  it('the ghost norm counts repeated ids together; clipped rows scatter to the clipped sum', async () => {
     const [b, t, d, vocab] = [2, 4, 3, 5];
     const idsData = BigInt64Array.from([1, 3, 1, 1, 0, 4, 2, 4].map(BigInt)); // repeats inside each example
     const g = new Graph('embedding');
     const ids = g.input('ids', 'int64', [b, t]);
     const grad = g.input('g', 'float32', [b, t, d]);
-    const xhat = g.input('xhat', 'float32', [b, t, d]);
     const factors = g.input('c', 'float32', [b]);
     g.output(embeddingNormSquared(ids, grad), 'embedding_norm');
-    g.output(layerNormScaleNormSquared(xhat, grad), 'scale_norm');
-    g.output(clippedLayerNormScaleGrad(xhat, scalePerExample(grad, factors)), 'clipped_scale');
-    g.output(scalePerExample(grad, factors), 'rows');
+    g.output(clippedEmbeddingRows(scalePerExample(grad, factors)), 'rows');
     const gData = random(b * t * d, 3);
-    const xData = random(b * t * d, 4);
     const cData = Float32Array.of(0.25, 1);
     const out = await evaluate(g, {
       ids: { data: idsData, shape: [b, t] },
       g: { data: gData, shape: [b, t, d] },
-      xhat: { data: xData, shape: [b, t, d] },
       c: { data: cData, shape: [b] },
     });
     const perE = Array.from({ length: b }, (_, i) => {
@@ -128,27 +114,13 @@ describe('embedding and LayerNorm parameters', () => {
         for (let j = 0; j < d; j += 1) table[Number(idsData[i * t + s]) * d + j]! += gData[(i * t + s) * d + j]!;
       return table;
     });
-    const perScale = Array.from({ length: b }, (_, i) => {
-      const v = new Float64Array(d);
-      for (let s = 0; s < t; s += 1)
-        for (let j = 0; j < d; j += 1) v[j]! += gData[(i * t + s) * d + j]! * xData[(i * t + s) * d + j]!;
-      return v;
-    });
     expectClose(out.get('embedding_norm')!, perE.map(squaredNorm));
-    expectClose(out.get('scale_norm')!, perScale.map(squaredNorm));
-    expectClose(
-      out.get('clipped_scale')!,
-      perScale[0]!.map((_, j) => perScale.reduce((s, v, i) => s + cData[i]! * v[j]!, 0)),
-    );
-    const table = new Float32Array(vocab * d);
-    scatterRows(table, d, idsData, out.get('rows')!);
-    expectClose(
-      table,
-      perE[0]!.map((_, j) => perE.reduce((s, v, i) => s + cData[i]! * v[j]!, 0)),
-    );
+    expectClose(scatterAddRows(idsData, out.get('rows')!, vocab, d), weightedSum(perE, cData));
   });
+});
 
-  it('clip factors are min(1, C/‖g‖), zero for masked rows, and 1 for a zero gradient', async () => {
+describe('clip factors', () => {
+  it('are min(1, C/‖g‖), zero for masked rows, and 1 for a zero gradient', async () => {
     const g = new Graph('factors');
     const norms = g.input('n', 'float32', [4]);
     const mask = g.input('m', 'float32', [4]);
@@ -160,9 +132,8 @@ describe('embedding and LayerNorm parameters', () => {
     expectClose(out.get('c')!, [1, 1, 0.5, 0], 1e-7);
   });
 
-  it('picks the ghost norm only where it is cheaper', () => {
+  it('the ghost norm is chosen only where it is cheaper', () => {
     expect(useGhostNorm(128, 256, 1024)).toBe(true);
     expect(useGhostNorm(128, 64, 64)).toBe(false);
-    expect(() => scatterRows(new Float32Array(6), 3, [2], Float32Array.of(1, 2, 3))).toThrow(/outside the table/);
   });
 });
