@@ -264,4 +264,31 @@ describe('RoundRunner', () => {
     // The approval's debit stands: ε is never refunded.
     expect(node.ledger.entries(datasetId)).toHaveLength(1);
   });
+
+  it('picks up a decision taken in another process (the CLI) on the same database', async () => {
+    const { openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { node, runner, coordinator, home, datasetId } = await wiredParticipant({ decisionPollMs: 20 });
+    const receipted = new Promise((resolve) =>
+      node.events.on('round.state', (e) => e.state === 'receipted' && resolve(e)),
+    );
+    const declined = new Promise((resolve) =>
+      node.events.on('round.state', (e) => e.state === 'declined' && resolve(e)),
+    );
+    const first = await runner.handle(fakeTask({ roundId: 'elsewhere-1' }));
+    const second = await runner.handle(fakeTask({ roundId: 'elsewhere-2', roundNumber: 2 }));
+    const cli = openParticipantNode({ home });
+    cli.consent.approve(first.contributionId ?? '', { by: 'ada' });
+    // The other process's approval moved the round in the same transaction as its debit.
+    expect(cli.rounds.get(first.roundKey)?.state).toBe('approved');
+    expect(cli.ledger.entries(datasetId)).toHaveLength(1);
+    cli.consent.decline(second.contributionId ?? '', { by: 'grace', comment: 'no' });
+    cli.close();
+    await Promise.all([receipted, declined]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(coordinator.uploads().map((u) => u.roundId)).toEqual(['elsewhere-1']);
+    expect(coordinator.declines()).toEqual([
+      expect.objectContaining({ round_id: 'elsewhere-2', reason: 'consent_refused' }),
+    ]);
+    runner.stop();
+  });
 });
