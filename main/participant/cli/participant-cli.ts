@@ -18,6 +18,12 @@ const handlers: Record<string, CommandHandler> = {
   approve: (node, argv, out) => runApprovalCommand(node, ['approve', ...argv], out),
   decline: (node, argv, out) => runApprovalCommand(node, ['decline', ...argv], out),
   audit: runAuditCommand,
+  backup: async (node, argv, out) => {
+    if (!argv[0]) throw new Error('usage: accord participant backup FILE');
+    await node.database.backup(argv[0]);
+    out(`backed up ${node.database.file} to ${argv[0]}`);
+    return 0;
+  },
 };
 
 export const participantUsage = `usage: accord participant <command>
@@ -27,6 +33,7 @@ export const participantUsage = `usage: accord participant <command>
   budget set DATASET --epsilon E --delta D | budget show DATASET [--json]
   policy show FEDERATION | policy set FEDERATION --mode ask|auto [--max-epsilon E] [--max-norm N] [--dataset ID…] [--hours FROM-TO]
   pending [--json] | approve ID [--comment TEXT] | decline ID [--comment TEXT]
+  backup FILE                                        an online copy of the participant database
   audit verify | audit export [--json FILE] [--html FILE] | audit retain on|off | audit payload SHA256 --out FILE`;
 
 /** Runs one command; returns the process exit code (1 when the audit does not verify). */

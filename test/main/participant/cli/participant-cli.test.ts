@@ -160,4 +160,23 @@ describe('accord participant (CLI)', () => {
     expect(result.stdout).toContain('audit log FAILED verification');
     expect(result.stdout).toMatch(expected);
   });
+
+  it('writes a consent policy, refuses a malformed one, and backs the database up', async () => {
+    const home = tempDir();
+    const set = await cli(home, 'policy', 'set', 'fed-a', '--mode', 'auto', '--max-epsilon', '0.5', '--hours', '8-18');
+    expect(JSON.parse(set.stdout)).toEqual({
+      mode: 'auto',
+      limits: { maxEpsilonRound: 0.5, hours: { from: 8, to: 18 } },
+    });
+    expect((await cli(home, 'policy', 'set', 'fed-a', '--mode', 'auto', '--hours', 'daytime')).stderr).toContain(
+      '--hours expects FROM-TO in whole hours (e.g. 8-18), got "daytime"',
+    );
+    const copy = join(home, 'copy.sqlite');
+    expect((await cli(home, 'backup', copy)).code).toBe(0);
+    const db = new Database(copy, { readonly: true });
+    expect(db.prepare("SELECT mode FROM consent_policies WHERE federation_id = 'fed-a'").get()).toEqual({
+      mode: 'auto',
+    });
+    db.close();
+  });
 });
