@@ -179,13 +179,19 @@ export class RoundRunner {
 
   private onDecided(round: RoundRecord): void {
     this.emitState(round);
-    if (round.state === 'declined') void this.tellCoordinator(round, 'consent_refused', round.reason ?? 'declined');
+    if (round.state === 'declined') {
+      const reason = round.reason?.startsWith('declined by budget') ? 'budget_exhausted' : 'consent_refused';
+      void this.tellCoordinator(round, reason, round.reason ?? 'declined');
+    }
     if (round.state === 'expired') void this.tellCoordinator(round, 'expired', round.reason ?? 'expired');
     if (round.state === 'approved') void this.advance(round.roundKey).catch(() => undefined);
   }
 
   /** Before approval a failure ends the round; after it, the round stays resumable (ε is spent either way). */
-  private async fail(round: RoundRecord, error: unknown): Promise<void> {
+  private async fail(stale: RoundRecord, error: unknown): Promise<void> {
+    const round = this.context.store.require(stale.roundKey);
+    // Already closed by the step that failed (a budget overrun at approval declines the contribution).
+    if (terminalStates.has(round.state)) return;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof RoundRefusal) return this.close(round, 'declined', error.reason, message);
     const retryable = !(error instanceof PermanentRoundFailure);

@@ -291,4 +291,26 @@ describe('RoundRunner', () => {
     ]);
     runner.stop();
   });
+
+  it('declines for the budget when another round spent it while this one waited for approval', async () => {
+    const { node, runner, coordinator, datasetId } = await wiredParticipant();
+    const first = await runner.handle(fakeTask({ roundId: 'wait-1' }));
+    const second = await runner.handle(fakeTask({ roundId: 'wait-2', roundNumber: 2 }));
+    // Room for exactly one of the two rounds.
+    node.ledger.setBudget(
+      datasetId,
+      first.outcome ? node.ledger.project(datasetId, first.outcome.dpSteps).epsilonAfter * 1.01 : 1,
+      1e-5,
+    );
+    node.consent.setPolicy('fed-a', { mode: 'auto', limits: {} });
+    expect((await runner.advance(first.roundKey)).state).toBe('receipted');
+    const refused = await runner.advance(second.roundKey);
+    expect(refused.state).toBe('declined');
+    expect(refused.reason).toMatch(/declined by budget: .*would be exceeded/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(coordinator.declines()).toEqual([
+      expect.objectContaining({ round_id: 'wait-2', reason: 'budget_exhausted' }),
+    ]);
+    expect(node.ledger.entries(datasetId)).toHaveLength(1);
+  });
 });
