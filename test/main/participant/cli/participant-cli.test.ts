@@ -107,6 +107,9 @@ describe('accord participant (CLI)', () => {
 
   it('shows what is pending and records an approval by the OS user', async () => {
     const { home, pendingId, datasetId } = await homeWithRounds();
+    const rounds = await cli(home, 'rounds');
+    expect(rounds.stdout).toMatch(/fed-a\/round-1 {2}receipted/);
+    expect(rounds.stdout).toMatch(/fed-a\/round-2 {2}awaiting_approval/);
     const pending = await cli(home, 'pending');
     expect(pending.stdout).toContain(pendingId);
     expect(pending.stdout).toMatch(/bytes, sha256 [0-9a-f]{64}, L2 norm/);
