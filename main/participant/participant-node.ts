@@ -12,6 +12,7 @@ import { EventBus } from './events/event-bus.ts';
 import { PrivacyLedger, type EpsilonFor } from './privacy/privacy-ledger.ts';
 import type { RoundRunnerDependencies } from './rounds/round-context.ts';
 import { RoundRunner } from './rounds/round-runner.ts';
+import { recordDecision } from './rounds/round-decision.ts';
 import { RoundStore } from './rounds/round-store.ts';
 import { openParticipantDatabase, type ParticipantDatabase } from './store/participant-database.ts';
 
@@ -31,6 +32,8 @@ export interface ParticipantNode {
   readonly events: EventBus;
   readonly rounds: RoundStore;
   verifyAudit(): AuditVerification;
+  /** Run before the database closes (the round runner stops its timers). */
+  readonly beforeClose: (() => void)[];
   close(): void;
 }
 
@@ -39,22 +42,31 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
   const { db } = database;
   const audit = new AuditLog(db);
   const ledger = new PrivacyLedger(db, options.epsilonFor);
+  const consent = new ConsentDesk(db, audit, ledger);
+  const rounds = new RoundStore(db);
+  // Any process that decides (UI, CLI) moves the round in the decision's own transaction.
+  consent.inDecision.push((contribution) => recordDecision(rounds, contribution));
+  const beforeClose: (() => void)[] = [];
   return {
     database,
     audit,
     datasets: new DatasetRegistry(db, audit),
     ledger,
-    consent: new ConsentDesk(db, audit, ledger),
+    consent,
     events: new EventBus(),
-    rounds: new RoundStore(db),
+    rounds,
     verifyAudit: () => verifyAuditEntries(audit.entries(), audit.head()),
-    close: () => database.close(),
+    beforeClose,
+    close: () => {
+      for (const stop of beforeClose.splice(0)) stop();
+      database.close();
+    },
   };
 }
 
 export type RoundRunnerParts = Pick<
   RoundRunnerDependencies,
-  'link' | 'trainer' | 'encode' | 'mask' | 'retainPayloads' | 'now'
+  'link' | 'trainer' | 'encode' | 'mask' | 'retainPayloads' | 'now' | 'decisionPollMs'
 >;
 
 const nodesWithRunner = new WeakSet<ParticipantNode>();
@@ -65,5 +77,16 @@ export function attachRoundRunner(node: ParticipantNode, parts: RoundRunnerParts
   nodesWithRunner.add(node);
   const { audit, datasets, ledger, consent, events } = node;
   const retainPayloads = parts.retainPayloads ?? payloadRetentionEnabled(node.database.db);
-  return new RoundRunner({ db: node.database.db, audit, datasets, ledger, consent, events, ...parts, retainPayloads });
+  const runner = new RoundRunner({
+    db: node.database.db,
+    audit,
+    datasets,
+    ledger,
+    consent,
+    events,
+    ...parts,
+    retainPayloads,
+  });
+  node.beforeClose.push(() => runner.stop());
+  return runner;
 }

@@ -34,13 +34,18 @@ export interface WiredParticipant {
 
 /** A node with one registered sentiment dataset (budget ε, δ) and a runner on a fake coordinator. */
 export async function wiredParticipant(
-  options: { epsilon?: number; delta?: number; home?: string; trainer?: FakeTrainer } = {},
+  options: { epsilon?: number; delta?: number; home?: string; trainer?: FakeTrainer; decisionPollMs?: number } = {},
 ): Promise<WiredParticipant> {
   const home = options.home ?? tempDir();
   const node = openParticipantNode({ home });
   const coordinator = new FakeCoordinator(join(home, 'coordinator.sqlite'));
   const trainer = options.trainer ?? new FakeTrainer();
-  const runner = attachRoundRunner(node, { link: coordinator, trainer, encode: encodeDenseFloat32 });
+  const runner = attachRoundRunner(node, {
+    link: coordinator,
+    trainer,
+    encode: encodeDenseFloat32,
+    decisionPollMs: options.decisionPollMs,
+  });
   const dataset = await node.datasets.register({
     name: 'reviews',
     path: writeSentimentCsv(home),

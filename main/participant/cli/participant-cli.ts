@@ -18,6 +18,19 @@ const handlers: Record<string, CommandHandler> = {
   approve: (node, argv, out) => runApprovalCommand(node, ['approve', ...argv], out),
   decline: (node, argv, out) => runApprovalCommand(node, ['decline', ...argv], out),
   audit: runAuditCommand,
+  rounds: async (node, argv, out) => {
+    const rounds = node.rounds.list();
+    if (argv.includes('--json')) out(JSON.stringify(rounds, null, 2));
+    else if (rounds.length === 0) out('no rounds yet');
+    else for (const r of rounds) out(`${r.roundKey}  ${r.state}  ${r.updatedAt}${r.reason ? `  (${r.reason})` : ''}`);
+    return 0;
+  },
+  backup: async (node, argv, out) => {
+    if (!argv[0]) throw new Error('usage: accord participant backup FILE');
+    await node.database.backup(argv[0]);
+    out(`backed up ${node.database.file} to ${argv[0]}`);
+    return 0;
+  },
 };
 
 export const participantUsage = `usage: accord participant <command>
@@ -27,6 +40,8 @@ export const participantUsage = `usage: accord participant <command>
   budget set DATASET --epsilon E --delta D | budget show DATASET [--json]
   policy show FEDERATION | policy set FEDERATION --mode ask|auto [--max-epsilon E] [--max-norm N] [--dataset ID…] [--hours FROM-TO]
   pending [--json] | approve ID [--comment TEXT] | decline ID [--comment TEXT]
+  rounds [--json]                                    every round, its state and the reason it ended
+  backup FILE                                        an online copy of the participant database
   audit verify | audit export [--json FILE] [--html FILE] | audit retain on|off | audit payload SHA256 --out FILE`;
 
 /** Runs one command; returns the process exit code (1 when the audit does not verify). */

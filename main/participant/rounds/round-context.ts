@@ -25,6 +25,8 @@ export interface RoundRunnerDependencies {
   /** Keep a copy of every sent payload for inspection (retained_payloads); off by default. */
   readonly retainPayloads?: boolean;
   readonly now?: () => Date;
+  /** How often a waiting round checks for a decision taken in another process (default 2 s). */
+  readonly decisionPollMs?: number;
 }
 
 export interface RoundContext extends RoundRunnerDependencies {

@@ -3,9 +3,7 @@
  * here the approved bytes are (optionally) masked, the durable audit entry of what leaves is written and
  * fsync'd, and only then are the bytes sent, under the upload id persisted with the approval.
  */
-import { randomUUID } from 'node:crypto';
 import { retainPayload } from '../audit/payload-retention.ts';
-import type { Contribution } from '../consent/contribution.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
 import { sha256Hex } from './update-payload.ts';
@@ -15,23 +13,6 @@ export class PermanentRoundFailure extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PermanentRoundFailure';
-  }
-}
-
-/** Runs inside the decision's transaction: the round's state commits with the approval and the debit. */
-export function recordDecision(context: RoundContext, contribution: Contribution): void {
-  const round = context.store.get(contribution.roundKey);
-  if (round?.state !== 'awaiting_approval') return;
-  const who = contribution.decidedBy ?? 'unknown';
-  if (contribution.status === 'approved') {
-    context.store.setState(round.roundKey, 'approved', { upload_id: randomUUID(), reason: null });
-  } else if (contribution.status === 'declined') {
-    const comment = contribution.comment ? `: ${contribution.comment}` : '';
-    context.store.setState(round.roundKey, 'declined', { reason: `declined by ${who}${comment}` });
-  } else if (contribution.status === 'expired') {
-    context.store.setState(round.roundKey, 'expired', {
-      reason: `not approved before the round deadline ${contribution.summary.deadline}`,
-    });
   }
 }
 

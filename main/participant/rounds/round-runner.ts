@@ -7,26 +7,27 @@
 import type { Contribution } from '../consent/contribution.ts';
 import type { DeclineReason, RoundTask } from '../federation/federation-link.ts';
 import { createRoundContext, type RoundContext, type RoundRunnerDependencies } from './round-context.ts';
-import {
-  closeReceipted,
-  maskUpdate,
-  PermanentRoundFailure,
-  recordDecision,
-  recordUploadIntent,
-  upload,
-} from './round-delivery.ts';
+import { closeReceipted, maskUpdate, PermanentRoundFailure, recordUploadIntent, upload } from './round-delivery.ts';
 import { acceptRound, openApproval, prepareUpdate, RoundRefusal } from './round-preparation.ts';
 import { approvedStates, roundKeyOf, terminalStates } from './round-state.ts';
 import { RoundStore, type RoundRecord } from './round-store.ts';
+import { DecisionWatch } from './decision-watch.ts';
+import { recordDecision } from './round-decision.ts';
 
 export class RoundRunner {
   readonly context: RoundContext;
   readonly inFlight = new Map<string, Promise<RoundRecord>>();
+  readonly watch: DecisionWatch;
 
   constructor(deps: RoundRunnerDependencies) {
     this.context = createRoundContext(deps, new RoundStore(deps.db));
-    deps.consent.inDecision.push((contribution) => recordDecision(this.context, contribution));
     deps.consent.afterDecision.push((contribution) => this.afterDecision(contribution));
+    this.watch = new DecisionWatch(
+      this.context.store,
+      deps.decisionPollMs ?? 2000,
+      (round) => this.onDecided(round),
+      (roundKey) => void this.advance(roundKey).catch(() => undefined),
+    );
   }
 
   rounds(): RoundRecord[] {
@@ -148,28 +149,49 @@ export class RoundRunner {
     const consent = this.context.consent;
     consent.expireOverdue(this.context.clock());
     const contribution = consent.require(round.contributionId ?? '');
-    if (contribution.status !== 'pending') return true;
+    if (contribution.status !== 'pending') {
+      // Decided where no node recorded it on the round (an older or foreign writer): record it now.
+      this.context.db.transaction(() => recordDecision(this.context.store, contribution))();
+      this.watch.forget(round.roundKey);
+      return true;
+    }
     if (consent.objections(contribution, this.context.clock()).length === 0) {
       consent.approve(contribution.id, { by: `policy:${round.task.federationId}` }, this.context.clock());
       return true;
     }
     const waiting = consent.pending(this.context.clock());
     this.context.events.emit('approvals.waiting', { count: waiting.length, contributionIds: waiting.map((c) => c.id) });
+    this.watch.watch(round, this.context.clock());
     return false;
+  }
+
+  /** Stops watching for decisions and deadlines (the node is closing). */
+  stop(): void {
+    this.watch.stop();
   }
 
   private afterDecision(contribution: Contribution): void {
     const round = this.context.store.get(contribution.roundKey);
     if (!round) return;
+    this.watch.forget(round.roundKey);
+    this.onDecided(round);
+  }
+
+  private onDecided(round: RoundRecord): void {
     this.emitState(round);
-    if (contribution.status === 'declined')
-      void this.tellCoordinator(round, 'consent_refused', round.reason ?? 'declined');
-    if (contribution.status === 'expired') void this.tellCoordinator(round, 'expired', round.reason ?? 'expired');
-    if (contribution.status === 'approved') void this.advance(round.roundKey).catch(() => undefined);
+    if (round.state === 'declined') {
+      const reason = round.reason?.startsWith('declined by budget') ? 'budget_exhausted' : 'consent_refused';
+      void this.tellCoordinator(round, reason, round.reason ?? 'declined');
+    }
+    if (round.state === 'expired') void this.tellCoordinator(round, 'expired', round.reason ?? 'expired');
+    if (round.state === 'approved') void this.advance(round.roundKey).catch(() => undefined);
   }
 
   /** Before approval a failure ends the round; after it, the round stays resumable (ε is spent either way). */
-  private async fail(round: RoundRecord, error: unknown): Promise<void> {
+  private async fail(stale: RoundRecord, error: unknown): Promise<void> {
+    const round = this.context.store.require(stale.roundKey);
+    // Already closed by the step that failed (a budget overrun at approval declines the contribution).
+    if (terminalStates.has(round.state)) return;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof RoundRefusal) return this.close(round, 'declined', error.reason, message);
     const retryable = !(error instanceof PermanentRoundFailure);

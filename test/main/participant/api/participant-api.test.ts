@@ -70,4 +70,33 @@ describe('ParticipantApi over a participant node', () => {
       error: { code: 'failed', message: 'datasets.list: the participant node is not open' },
     });
   });
+
+  it('lists rounds and approves a waiting contribution as the OS user, through the validated dispatch', async () => {
+    const { userInfo } = await import('node:os');
+    const { wiredParticipant } = await import('../../../support/participant-fixtures.ts');
+    const { fakeTask } = await import('../../../support/fake-coordinator.ts');
+    const { node, runner, coordinator } = await wiredParticipant();
+    const api = createParticipantApi(node);
+    const round = await runner.handle(fakeTask());
+    expect(await dispatch(api, 'rounds.list', {})).toMatchObject({
+      ok: true,
+      value: [{ roundKey: round.roundKey, state: 'awaiting_approval', approvedSha256: round.approvedSha256 }],
+    });
+    expect(await dispatch(api, 'approvals.approve', { id: round.contributionId, comment: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    const approved = await dispatch(api, 'approvals.approve', { id: round.contributionId, comment: 'fine' });
+    expect(approved).toMatchObject({
+      ok: true,
+      value: { status: 'approved', decidedBy: userInfo().username, comment: 'fine' },
+    });
+    await runner.advance(round.roundKey);
+    expect(coordinator.uploads()).toHaveLength(1);
+    expect(await dispatch(api, 'audit.entries', { limit: 2 })).toMatchObject({
+      ok: true,
+      value: [{ seq: 1 }, { seq: 2 }],
+    });
+    node.close();
+  });
 });

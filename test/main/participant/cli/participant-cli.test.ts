@@ -107,6 +107,9 @@ describe('accord participant (CLI)', () => {
 
   it('shows what is pending and records an approval by the OS user', async () => {
     const { home, pendingId, datasetId } = await homeWithRounds();
+    const rounds = await cli(home, 'rounds');
+    expect(rounds.stdout).toMatch(/fed-a\/round-1 {2}receipted/);
+    expect(rounds.stdout).toMatch(/fed-a\/round-2 {2}awaiting_approval/);
     const pending = await cli(home, 'pending');
     expect(pending.stdout).toContain(pendingId);
     expect(pending.stdout).toMatch(/bytes, sha256 [0-9a-f]{64}, L2 norm/);
@@ -159,5 +162,24 @@ describe('accord participant (CLI)', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('audit log FAILED verification');
     expect(result.stdout).toMatch(expected);
+  });
+
+  it('writes a consent policy, refuses a malformed one, and backs the database up', async () => {
+    const home = tempDir();
+    const set = await cli(home, 'policy', 'set', 'fed-a', '--mode', 'auto', '--max-epsilon', '0.5', '--hours', '8-18');
+    expect(JSON.parse(set.stdout)).toEqual({
+      mode: 'auto',
+      limits: { maxEpsilonRound: 0.5, hours: { from: 8, to: 18 } },
+    });
+    expect((await cli(home, 'policy', 'set', 'fed-a', '--mode', 'auto', '--hours', 'daytime')).stderr).toContain(
+      '--hours expects FROM-TO in whole hours (e.g. 8-18), got "daytime"',
+    );
+    const copy = join(home, 'copy.sqlite');
+    expect((await cli(home, 'backup', copy)).code).toBe(0);
+    const db = new Database(copy, { readonly: true });
+    expect(db.prepare("SELECT mode FROM consent_policies WHERE federation_id = 'fed-a'").get()).toEqual({
+      mode: 'auto',
+    });
+    db.close();
   });
 });

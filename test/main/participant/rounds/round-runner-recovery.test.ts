@@ -1,0 +1,164 @@
+/** The round runner when things go wrong: failures, crashes in-process, other writers, durability. */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { fakeTask } from '../../../support/fake-coordinator.ts';
+import { wiredParticipant, type WiredParticipant } from '../../../support/participant-fixtures.ts';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const auto = { mode: 'auto' as const, limits: {} };
+
+function kinds(participant: WiredParticipant): string[] {
+  return participant.node.audit.entries().map((entry) => entry.kind);
+}
+
+describe('RoundRunner: failures, recovery and durability', () => {
+  it('keeps a failed upload resumable: same id, same bytes, ε debited once', async () => {
+    const { node, runner, coordinator, datasetId } = await wiredParticipant();
+    node.consent.setPolicy('fed-a', auto);
+    const original = coordinator.uploadUpdate.bind(coordinator);
+    coordinator.uploadUpdate = async () => Promise.reject(new Error('connection reset'));
+    await expect(runner.handle(fakeTask())).rejects.toThrow('connection reset');
+    const stuck = runner.rounds()[0];
+    expect(stuck).toMatchObject({ state: 'uploading', reason: 'connection reset' });
+    coordinator.uploadUpdate = original;
+    const [done] = await runner.resume();
+    expect(done?.state).toBe('receipted');
+    expect(coordinator.uploads()).toEqual([expect.objectContaining({ uploadId: stuck?.uploadId, attempts: 1 })]);
+    expect(node.ledger.entries(datasetId)).toHaveLength(1);
+    expect(kinds({ node } as WiredParticipant).filter((k) => k === 'upload.intent')).toHaveLength(1);
+  });
+
+  it('with secure aggregation, audits both the approved and the masked (sent) hash', async () => {
+    const participant = await wiredParticipant();
+    const { node, coordinator } = participant;
+    node.consent.setPolicy('fed-a', auto);
+    const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
+    node.close();
+    const masking = attachRoundRunner(openParticipantNode({ home: participant.home }), {
+      link: coordinator,
+      trainer: participant.trainer,
+      encode: encodeDenseFloat32,
+      mask: async (_task, bytes) => bytes.map((b) => b ^ 0x5a),
+    });
+    const round = await masking.handle(fakeTask({ roundId: 'sa-1', secureAggregation: true }));
+    expect(round.state).toBe('receipted');
+    expect(round.sentSha256).not.toBe(round.approvedSha256);
+    const upload = masking.context.audit.entries().find((e) => e.kind === 'upload');
+    expect(upload?.data).toMatchObject({ approvedSha256: round.approvedSha256, sentSha256: round.sentSha256 });
+    expect(coordinator.uploads()[0]?.sha256).toBe(round.sentSha256);
+  });
+
+  it('retains the exact sent payload for inspection when asked to, and only then', async () => {
+    const { retainedPayload, setPayloadRetention } =
+      await import('../../../../main/participant/audit/payload-retention.ts');
+    const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
+    const participant = await wiredParticipant();
+    const { node, coordinator, trainer } = participant;
+    node.consent.setPolicy('fed-a', auto);
+    const first = await participant.runner.handle(fakeTask({ roundId: 'kept-0' }));
+    expect(retainedPayload(node.database.db, first.sentSha256 ?? '')).toBeUndefined();
+    setPayloadRetention(node.database.db, true);
+    node.close();
+    // The setting applies from the next start of the node.
+    const restarted = openParticipantNode({ home: participant.home });
+    const retaining = attachRoundRunner(restarted, { link: coordinator, trainer, encode: encodeDenseFloat32 });
+    expect(() => attachRoundRunner(restarted, { link: coordinator, trainer, encode: encodeDenseFloat32 })).toThrow(
+      /already has a round runner/,
+    );
+    const round = await retaining.handle(fakeTask({ roundId: 'kept-1' }));
+    const kept = retainedPayload(restarted.database.db, round.sentSha256 ?? '');
+    expect(kept && sha256(kept)).toBe(coordinator.uploads().find((u) => u.roundId === 'kept-1')?.sha256);
+  });
+
+  it('fails a round whose training fails, with the reason, and tells the coordinator', async () => {
+    const participant = await wiredParticipant();
+    participant.trainer.train = async () => Promise.reject(new Error('out of memory in layer 3'));
+    const round = await participant.runner.handle(fakeTask());
+    expect(round).toMatchObject({ state: 'failed', reason: 'out of memory in layer 3' });
+    expect(participant.coordinator.declines()).toEqual([expect.objectContaining({ reason: 'failed' })]);
+    expect(participant.node.audit.entries().at(-1)?.data).toMatchObject({
+      outcome: 'failed',
+      detail: 'out of memory in layer 3',
+    });
+  });
+
+  it('refuses to send stored bytes that no longer match the audited hash, and fails the round for good', async () => {
+    const { node, runner, coordinator, datasetId } = await wiredParticipant();
+    const round = await runner.handle(fakeTask());
+    node.database.db.prepare('UPDATE round_payloads SET bytes = zeroblob(length(bytes))').run();
+    node.consent.approve(round.contributionId ?? '', { by: 'ada' });
+    const after = await runner.advance(round.roundKey);
+    expect(after.state).toBe('failed');
+    expect(after.reason).toMatch(/no longer matches the audited hash; refusing to send/);
+    expect(coordinator.uploads()).toEqual([]);
+    // The approval's debit stands: ε is never refunded.
+    expect(node.ledger.entries(datasetId)).toHaveLength(1);
+  });
+
+  it('picks up a decision taken in another process (the CLI) on the same database', async () => {
+    const { openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { node, runner, coordinator, home, datasetId } = await wiredParticipant({ decisionPollMs: 20 });
+    const receipted = new Promise((resolve) =>
+      node.events.on('round.state', (e) => e.state === 'receipted' && resolve(e)),
+    );
+    const declined = new Promise((resolve) =>
+      node.events.on('round.state', (e) => e.state === 'declined' && resolve(e)),
+    );
+    const first = await runner.handle(fakeTask({ roundId: 'elsewhere-1' }));
+    const second = await runner.handle(fakeTask({ roundId: 'elsewhere-2', roundNumber: 2 }));
+    const cli = openParticipantNode({ home });
+    cli.consent.approve(first.contributionId ?? '', { by: 'ada' });
+    // The other process's approval moved the round in the same transaction as its debit.
+    expect(cli.rounds.get(first.roundKey)?.state).toBe('approved');
+    expect(cli.ledger.entries(datasetId)).toHaveLength(1);
+    cli.consent.decline(second.contributionId ?? '', { by: 'grace', comment: 'no' });
+    cli.close();
+    await Promise.all([receipted, declined]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(coordinator.uploads().map((u) => u.roundId)).toEqual(['elsewhere-1']);
+    expect(coordinator.declines()).toEqual([
+      expect.objectContaining({ round_id: 'elsewhere-2', reason: 'consent_refused' }),
+    ]);
+    runner.stop();
+  });
+
+  it('declines for the budget when another round spent it while this one waited for approval', async () => {
+    const { node, runner, coordinator, datasetId } = await wiredParticipant();
+    const first = await runner.handle(fakeTask({ roundId: 'wait-1' }));
+    const second = await runner.handle(fakeTask({ roundId: 'wait-2', roundNumber: 2 }));
+    // Room for exactly one of the two rounds.
+    node.ledger.setBudget(
+      datasetId,
+      first.outcome ? node.ledger.project(datasetId, first.outcome.dpSteps).epsilonAfter * 1.01 : 1,
+      1e-5,
+    );
+    node.consent.setPolicy('fed-a', { mode: 'auto', limits: {} });
+    expect((await runner.advance(first.roundKey)).state).toBe('receipted');
+    const refused = await runner.advance(second.roundKey);
+    expect(refused.state).toBe('declined');
+    expect(refused.reason).toMatch(/declined by budget: .*would be exceeded/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(coordinator.declines()).toEqual([
+      expect.objectContaining({ round_id: 'wait-2', reason: 'budget_exhausted' }),
+    ]);
+    expect(node.ledger.entries(datasetId)).toHaveLength(1);
+  });
+
+  it('commits the entry of what is about to leave with synchronous=FULL (fsync), and only that one', async () => {
+    const { node, runner } = await wiredParticipant();
+    node.consent.setPolicy('fed-a', auto);
+    const modes = new Map<string, number>();
+    const append = node.audit.append.bind(node.audit);
+    node.audit.append = (kind, data) => {
+      modes.set(kind, node.database.db.pragma('synchronous', { simple: true }) as number);
+      return append(kind, data);
+    };
+    await runner.handle(fakeTask());
+    // SQLite: 1 = NORMAL, 2 = FULL.
+    expect(modes.get('upload.intent')).toBe(2);
+    expect(modes.get('decision')).toBe(1);
+    expect(node.database.db.pragma('synchronous', { simple: true })).toBe(1);
+  });
+});
