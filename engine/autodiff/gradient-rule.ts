@@ -55,11 +55,16 @@ export function gradOutput(context: GradientContext, index = 0): Value {
 export function unbroadcast(gradient: Value, shape: readonly number[]): Value {
   if (sameShape(gradient.shape, shape)) return gradient;
   const extra = gradient.shape.length - shape.length;
+  const aligned = [...new Array<number>(extra).fill(1), ...shape];
+  const reduced = gradient.shape.flatMap((dim, axis) => (aligned[axis] === 1 && dim !== 1 ? [axis] : []));
+  const prefix = reduced.length > 0 && reduced.every((axis, i) => axis === i);
+  const untouched = gradient.shape.slice(reduced.length).every((dim, i) => dim === aligned[reduced.length + i]);
+  if (prefix && untouched) return op.reshape(op.sumLeadingAxes(gradient, reduced.length), shape);
   const leading = Array.from({ length: extra }, (_, axis) => axis);
-  let reduced = op.reduceSum(gradient, leading, false);
-  const kept = shape.flatMap((dim, axis) => (dim === 1 && reduced.shape[axis] !== 1 ? [axis] : []));
-  reduced = op.reduceSum(reduced, kept, true);
-  return op.reshape(reduced, shape);
+  let summed = op.reduceSum(gradient, leading, false);
+  const kept = shape.flatMap((dim, axis) => (dim === 1 && summed.shape[axis] !== 1 ? [axis] : []));
+  summed = op.reduceSum(summed, kept, true);
+  return op.reshape(summed, shape);
 }
 
 /** Only compute a gradient for inputs that need one. */

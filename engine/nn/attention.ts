@@ -1,6 +1,7 @@
 /**
- * Multi-head self-attention over rows [batch·seq, d]. Keys are laid out [B, H, Dh, T] directly by the Transpose
- * that splits heads, so scores are one batched MatMul with no extra transpose; 1/√Dh is folded into the queries.
+ * Multi-head self-attention over rows [batch·seq, d]. Heads are split to [B, H, T, Dh] and scores are Q·Kᵀ with Kᵀ
+ * a swap of the last two axes, which onnxruntime folds into the MatMul (FusedMatMul transB), forward and backward;
+ * 1/√Dh is folded into the queries.
  * Parameters: `${name}.query`, `.key`, `.value`, `.output` (each .weight [d, d] and .bias [d]).
  */
 import type { Graph, Value } from '../graph/ir.ts';
@@ -32,9 +33,9 @@ export function attentionBias(graph: Graph, attentionMask: Value, causal: boolea
   return op.add(padding, graph.constant(attentionMask.dtype, [1, 1, sequence, sequence], future, 'causal_bias'));
 }
 
-function splitHeads(x: Value, shape: AttentionShape, perm: number[]): Value {
+function splitHeads(x: Value, shape: AttentionShape): Value {
   const width = x.shape[1] as number;
-  return op.transpose(op.reshape(x, [shape.batch, shape.sequence, shape.heads, width / shape.heads]), perm);
+  return op.transpose(op.reshape(x, [shape.batch, shape.sequence, shape.heads, width / shape.heads]), [0, 2, 1, 3]);
 }
 
 export function multiHeadAttention(
@@ -48,12 +49,12 @@ export function multiHeadAttention(
   if (width % shape.heads !== 0)
     throw new Error(`${name}: model width ${width} is not divisible by ${shape.heads} heads`);
   const headWidth = width / shape.heads;
-  const query = op.mul(linear(scope, `${name}.query`, x, width), 1 / Math.sqrt(headWidth));
+  const query = linear(scope, `${name}.query`, x, width, 1 / Math.sqrt(headWidth));
   const key = linear(scope, `${name}.key`, x, width);
   const value = linear(scope, `${name}.value`, x, width);
-  const scores = op.matMul(splitHeads(query, shape, [0, 2, 1, 3]), splitHeads(key, shape, [0, 2, 3, 1]));
+  const scores = op.matMul(splitHeads(query, shape), op.transpose(splitHeads(key, shape), [0, 1, 3, 2]));
   const weights = scope.dropout(op.softmax(op.add(scores, bias), -1), `${name}.weights`);
-  const context = op.matMul(weights, splitHeads(value, shape, [0, 2, 1, 3]));
+  const context = op.matMul(weights, splitHeads(value, shape));
   const merged = op.reshape(op.transpose(context, [0, 2, 1, 3]), [shape.batch * shape.sequence, width]);
   return linear(scope, `${name}.output`, merged, width);
 }

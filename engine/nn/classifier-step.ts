@@ -1,13 +1,14 @@
 /**
- * Training step and evaluation for the sequence classifier, each one cached onnxruntime session per
- * (config, batch size, sequence length). Parameters are graph inputs, so every step reuses the session.
+ * Training step and evaluation for the sequence classifier, each one onnxruntime session (cached by model hash)
+ * per config, batch size and sequence length. Parameters are graph inputs, so every step reuses the session.
  *
  *   createClassifierStep(config: TransformerClassifierConfig, batchSize: number, seqLen: number)
  *     → Promise<ClassifierStep>
  *   step.run(params: ParameterSet, batch: ClassifierBatch, dropoutSeed = 0)
  *     → Promise<{ loss: number; gradients: Map<string, Float32Array> }>
- *     loss: mean softmax cross-entropy over labels ≠ ignoreIndex (-100); gradients: one dense Float32Array per
- *     parameter, in the order of step.parameterSpecs (the embedding's row gradients already scattered on the host).
+ *     loss: mean softmax cross-entropy over labels ≠ ignoreIndex (-100), 0 if all are ignored;
+ *     gradients: one dense Float32Array per parameter, in the order of step.parameterSpecs (the token
+ *     embedding's row gradients already scattered on the host).
  *     dropoutSeed picks the dropout masks when config.dropout > 0 (use a different seed per step).
  *   createClassifierEval(config, batchSize, seqLen) → Promise<ClassifierEval>
  *   eval.run(params, { inputIds, attentionMask }) → Promise<Float32Array>   logits [batchSize · numClasses]
@@ -18,13 +19,12 @@
 import { buildBackward } from '../autodiff/backward.ts';
 import { dropoutMask } from '../autodiff/dropout-mask.ts';
 import { scatterAddRows } from '../autodiff/scatter-add-rows.ts';
-import * as op from '../graph/ops/index.ts';
 import { serializeGraph } from '../graph/serialize.ts';
 import { sessionCache } from '../runtime/session-cache.ts';
 import type { HostTensor, OnnxSession } from '../runtime/session.ts';
 import { assertMatchesSpec } from '../tensor/parameter-set.ts';
 import type { ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
-import { buildClassifierGraph, ignoreIndex } from './classifier.ts';
+import { buildClassifierGraph, meanCrossEntropy } from './classifier.ts';
 import type { TransformerClassifierConfig } from './classifier.ts';
 import type { DropoutSite } from './scope.ts';
 import { specsOf } from './scope.ts';
@@ -84,7 +84,7 @@ export function buildClassifierStepGraph(
   const model = buildClassifierGraph(config, batchSize, seqLen, 'classifier_step', dtype);
   const { graph, scope } = model;
   const labels = graph.input('labels', 'int64', [batchSize]);
-  const loss = op.softmaxCrossEntropyLoss(model.logits, labels, { ignoreIndex, reduction: 'mean' }).loss;
+  const loss = meanCrossEntropy(model.logits, labels);
   graph.output(loss, 'loss');
   const parameters = [...scope.parameterValues.values()];
   const result = buildBackward({ loss, wrt: parameters });

@@ -63,6 +63,16 @@ export function buildClassifierGraph(
   return { graph, scope, inputIds, attentionMask, logits };
 }
 
+/**
+ * Mean softmax cross-entropy over labels ≠ ignoreIndex, and 0 (with zero gradients) when every label is ignored —
+ * an empty Poisson-sampled batch is normal under DP-SGD; onnxruntime's own mean would give NaN there.
+ */
+export function meanCrossEntropy(logits: Value, labels: Value): Value {
+  const total = op.softmaxCrossEntropyLoss(logits, labels, { ignoreIndex, reduction: 'sum' }).loss;
+  const counted = op.reduceSum(op.cast(op.not(op.equal(labels, ignoreIndex)), logits.dtype), [0]);
+  return op.div(total, op.max(counted, 1));
+}
+
 /** Names and shapes of the classifier's parameters, in ParameterSet order. */
 export function classifierParameterSpecs(config: TransformerClassifierConfig): TensorSpec[] {
   return specsOf(buildClassifierGraph({ ...config, dropout: 0 }, 1, 1).scope.parameters);

@@ -14,6 +14,18 @@ export interface ParameterRecord extends TensorSpec {
   readonly initializer: Initializer;
 }
 
+/**
+ * Where a parameterized layer sits in the graph: its input and output values. DP-SGD's per-example gradient
+ * norms use them (for a linear layer, ∇W_i = x_iᵀ·g_i with g the gradient w.r.t. the output).
+ */
+export interface LayerSite {
+  readonly kind: 'linear' | 'layer_norm' | 'embedding';
+  readonly name: string;
+  readonly input: Value;
+  readonly output: Value;
+  readonly parameters: readonly string[];
+}
+
 export interface DropoutSite {
   readonly name: string;
   readonly shape: readonly number[];
@@ -27,6 +39,7 @@ export class ModelScope {
   readonly parameters: ParameterRecord[] = [];
   readonly parameterValues = new Map<string, Value>();
   readonly dropoutSites: DropoutSite[] = [];
+  readonly layers: LayerSite[] = [];
 
   constructor(graph: Graph, dropoutRate = 0, dtype: 'float32' | 'float64' = 'float32') {
     this.graph = graph;
@@ -40,6 +53,11 @@ export class ModelScope {
     this.parameters.push({ name, shape: [...shape], initializer });
     this.parameterValues.set(name, value);
     return value;
+  }
+
+  recordLayer(site: LayerSite): Value {
+    this.layers.push(site);
+    return site.output;
   }
 
   /** x ⊙ mask with the mask a graph input (made from a seed on the host); x itself when the rate is 0. */

@@ -143,4 +143,33 @@ describe('classifier training step', () => {
     }
     expect((await step.run(params, batch)).loss).toBeCloseTo(total / 2, 5);
   });
+
+  it('a batch whose labels are all ignored has loss 0 and zero gradients (an empty Poisson sample)', async () => {
+    const params = initializeClassifierParameters(tiny, 5);
+    const step = await createClassifierStep(tiny, batchSize, seqLen);
+    const result = await step.run(params, { ...batch, labels: BigInt64Array.from([-100n, -100n, -100n]) });
+    expect(result.loss === 0).toBe(true); // ±0: the sum of no terms may carry a sign
+    for (const gradient of result.gradients.values()) expect(gradient.every((v) => v === 0)).toBe(true);
+  });
+
+  it('is one standard-opset ONNX graph without ScatterND, with parameters as inputs, not initializers', async () => {
+    const { decodeModel, opsetVersion } = await import('../../../engine/graph/serialize.ts');
+    const { model } = buildClassifierStepGraph(tiny, batchSize, seqLen);
+    const decoded = decodeModel(serializeGraph(model.graph)) as {
+      graph: {
+        node: { op_type: string; domain?: string }[];
+        input: { name: string }[];
+        initializer: { name: string }[];
+      };
+    };
+    expect(opsetVersion).toBeGreaterThanOrEqual(17);
+    expect(decoded.graph.node.every((node) => !node.domain)).toBe(true);
+    expect(decoded.graph.node.some((node) => node.op_type.startsWith('Scatter'))).toBe(false);
+    const inputs = new Set(decoded.graph.input.map((input) => input.name));
+    const initializers = new Set(decoded.graph.initializer.map((initializer) => initializer.name));
+    for (const spec of model.scope.parameters) {
+      expect(inputs.has(spec.name)).toBe(true);
+      expect(initializers.has(spec.name)).toBe(false);
+    }
+  });
 });

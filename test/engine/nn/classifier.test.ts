@@ -95,3 +95,16 @@ describe('dropout', () => {
     expect(c?.loss).not.toBe(a?.loss);
   });
 });
+
+describe('layer sites', () => {
+  it('record every parameterized layer with its input and output, covering every parameter once', async () => {
+    const { buildClassifierGraph } = await import('../../../engine/nn/classifier.ts');
+    const { scope } = buildClassifierGraph(config, 2, 4);
+    const covered = scope.layers.flatMap((site) => site.parameters);
+    const positions = 'trunk.position_embedding.weight';
+    expect(new Set([...covered, positions])).toEqual(new Set(classifierParameterSpecs(config).map((s) => s.name)));
+    const query = scope.layers.find((site) => site.name === 'trunk.layers.0.attention.query');
+    expect(query?.input.shape).toEqual([8, 8]);
+    expect(query?.output.shape).toEqual([8, 8]);
+  });
+});
