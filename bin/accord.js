@@ -7,6 +7,7 @@ const commands = {
     throw new Error(`unknown participant command "${sub ?? ''}" (try: serve)`);
   },
   train: async (argv) => (await import('../engine/train/cli.ts')).runTrainCommand(argv),
+  data: async (argv) => (await import('../engine/data/inspect-dataset.ts')).runDataCommand(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -3,9 +3,10 @@ import { extname } from 'node:path';
 import { readDelimited } from './delimited-reader.ts';
 import { readJsonLines } from './jsonl-reader.ts';
 import { readParquet } from './parquet-reader.ts';
+import { readSquadJson } from './squad-json-reader.ts';
 import type { ReadItem } from './source-row.ts';
 
-export const dataFormats = ['csv', 'tsv', 'jsonl', 'parquet'] as const;
+export const dataFormats = ['csv', 'tsv', 'jsonl', 'parquet', 'squad-json'] as const;
 export type DataFormat = (typeof dataFormats)[number];
 
 export interface ReadOptions {
@@ -24,6 +25,7 @@ const extensions: Record<string, DataFormat> = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
   '.parquet': 'parquet',
+  '.json': 'squad-json',
 };
 
 export function formatOf(file: string): DataFormat {
@@ -49,5 +51,7 @@ export function readRecords(file: string, options: ReadOptions = {}): AsyncGener
       return readJsonLines(file);
     case 'parquet':
       return readParquet(file);
+    case 'squad-json':
+      return readSquadJson(file);
   }
 }

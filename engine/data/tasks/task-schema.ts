@@ -7,12 +7,16 @@ export interface TaskSchema<T> {
   schema: z.ZodType<T>;
 }
 
+function describeWrongType(input: unknown, wanted: string): string {
+  if (input === undefined) return 'is missing';
+  if (input === null) return 'is null';
+  return `must be ${wanted}, not ${Array.isArray(input) ? 'a list' : typeof input}`;
+}
+
 /** A non-empty text field, with messages that say what is wrong in a person's words. */
 export function textField() {
   return z
-    .string({
-      error: (issue) => (issue.input === undefined ? 'is missing' : `must be text, not ${typeof issue.input}`),
-    })
+    .string({ error: (issue) => describeWrongType(issue.input, 'text') })
     .refine((value) => value.trim().length > 0, { message: 'is empty' });
 }
 
