@@ -78,9 +78,15 @@ function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
 
-function applyUpdate<Batch>(options: TrainingLoopOptions<Batch>, state: LoopState, epoch: number): void {
-  const examples = state.accumulator.exampleCount;
-  const gradients = state.accumulator.take();
+/** One micro-batch per update (the usual case) skips the accumulator: no copies of the gradients. */
+interface Ready {
+  gradients: Map<string, Float32Array>;
+  examples: number;
+}
+
+function applyUpdate<Batch>(options: TrainingLoopOptions<Batch>, state: LoopState, epoch: number, ready?: Ready): void {
+  const examples = ready?.examples ?? state.accumulator.exampleCount;
+  const gradients = ready?.gradients ?? state.accumulator.take();
   const norm = options.maxGradientNorm ? clipGlobalNorm(gradients, options.maxGradientNorm) : globalNorm(gradients);
   if (!Number.isFinite(norm))
     throw new Error(`gradient norm is ${norm} at step ${state.updates + 1}: the loss diverged`);
@@ -116,9 +122,12 @@ async function runEpoch<Batch>(options: TrainingLoopOptions<Batch>, state: LoopS
     state.graphSeconds += seconds(graphStart);
     if (!Number.isFinite(result.loss)) throw new Error(`loss is ${result.loss} at step ${state.updates + 1}`);
     const examples = options.examplesIn(batch);
-    state.accumulator.add(result.gradients, examples);
     state.pendingLoss += result.loss * examples;
-    if (state.accumulator.microBatches === perUpdate) applyUpdate(options, state, epoch);
+    if (perUpdate === 1) applyUpdate(options, state, epoch, { gradients: result.gradients, examples });
+    else {
+      state.accumulator.add(result.gradients, examples);
+      if (state.accumulator.microBatches === perUpdate) applyUpdate(options, state, epoch);
+    }
     if (state.updates >= options.totalSteps) return true;
   }
   // A partial accumulation at the end of an epoch still makes an update rather than being dropped.

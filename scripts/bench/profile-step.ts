@@ -49,11 +49,13 @@ const file = readdirSync(dir)
   .map((name) => join(dir, name))
   .find((path) => path.startsWith(prefix));
 if (!file) throw new Error(`no profile written with prefix ${prefix}`);
-const events = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+interface ProfileEvent {
   cat: string;
+  name: string;
   dur: number;
-  args?: { op_name?: string };
-}>;
+  args?: { op_name?: string; input_type_shape?: Array<Record<string, number[]>> };
+}
+const events = JSON.parse(readFileSync(file, 'utf8')) as ProfileEvent[];
 rmSync(file);
 const byOp = new Map<string, number>();
 for (const event of events) {
@@ -68,4 +70,18 @@ for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
   process.stdout.write(
     `  ${op.padEnd(28)} ${(us / runs / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)} %\n`,
   );
+}
+
+// The costliest single kernels with their input shapes: where a rewrite would pay most.
+const byNode = new Map<string, { us: number; shapes: string }>();
+for (const event of events) {
+  if (event.cat !== 'Node' || !event.args?.op_name) continue;
+  const shapes = (event.args.input_type_shape ?? []).map((entry) => JSON.stringify(Object.values(entry)[0])).join(' ');
+  const entry = byNode.get(event.name) ?? { us: 0, shapes: `${event.args.op_name} ${shapes}` };
+  entry.us += event.dur;
+  byNode.set(event.name, entry);
+}
+process.stdout.write('costliest kernels:\n');
+for (const [name, entry] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, 12)) {
+  process.stdout.write(`  ${(entry.us / runs / 1000).toFixed(1).padStart(8)} ms  ${entry.shapes}  (${name})\n`);
 }
