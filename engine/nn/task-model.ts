@@ -33,7 +33,8 @@ export interface TaskModelConfig {
 export interface TaskGraph {
   readonly graph: Graph;
   readonly scope: ModelScope;
-  readonly loss: Value;
+  /** Absent in forward-only graphs, which take no label inputs. */
+  readonly loss: Value | undefined;
   /** Forward outputs by name: `logits` (classification, causal-lm) or `start_logits` and `end_logits` (span). */
   readonly outputs: Readonly<Record<string, Value>>;
 }
@@ -42,10 +43,12 @@ export interface TaskGraphOptions {
   readonly dtype?: 'float32' | 'float64';
   /** Dropout is off in evaluation graphs. */
   readonly training?: boolean;
+  /** Label inputs and the loss (default true); a forward-only graph leaves them out. */
+  readonly withLoss?: boolean;
 }
 
 interface HeadGraph {
-  readonly loss: Value;
+  readonly loss: Value | undefined;
   readonly outputs: Record<string, Value>;
 }
 
@@ -64,26 +67,29 @@ function headGraph(
   hidden: Value,
   mask: Value,
   vocab: number,
+  withLoss: boolean,
 ): HeadGraph {
   const graph = scope.graph;
   const [batch, sequence] = mask.shape as [number, number];
   const name = `heads.${task}`;
   if (head.kind === 'classification') {
     const logits = linear(scope, name, meanPool(hidden, mask), head.classes);
-    const labels = graph.input('labels', 'int64', [batch]);
-    return { loss: meanCrossEntropy(logits, labels), outputs: { logits } };
+    const loss = withLoss ? meanCrossEntropy(logits, graph.input('labels', 'int64', [batch])) : undefined;
+    return { loss, outputs: { logits } };
   }
   if (head.kind === 'span') {
     const both = op.reshape(linear(scope, name, hidden, 2), [batch, sequence, 2]);
     const start = op.reshape(op.slice(both, [0], [1], [2]), [batch, sequence]);
     const end = op.reshape(op.slice(both, [1], [2], [2]), [batch, sequence]);
+    const outputs = { start_logits: start, end_logits: end };
+    if (!withLoss) return { loss: undefined, outputs };
     const startLoss = meanCrossEntropy(start, graph.input('start_positions', 'int64', [batch]));
     const endLoss = meanCrossEntropy(end, graph.input('end_positions', 'int64', [batch]));
-    return { loss: op.mul(op.add(startLoss, endLoss), 0.5), outputs: { start_logits: start, end_logits: end } };
+    return { loss: op.mul(op.add(startLoss, endLoss), 0.5), outputs };
   }
   const logits = linear(scope, name, hidden, vocab);
-  const labels = graph.input('labels', 'int64', [batch * sequence]);
-  return { loss: meanCrossEntropy(logits, labels), outputs: { logits } };
+  const loss = withLoss ? meanCrossEntropy(logits, graph.input('labels', 'int64', [batch * sequence])) : undefined;
+  return { loss, outputs: { logits } };
 }
 
 /** The graph of one task: trunk, that task's head, its loss and forward outputs; parameters are graph inputs. */
@@ -109,5 +115,9 @@ export function buildTaskGraph(
   const inputIds = graph.input('input_ids', 'int64', [batchSize, seqLen]);
   const attentionMask = graph.input('attention_mask', dtype, [batchSize, seqLen]);
   const hidden = transformerTrunk(scope, { inputIds, attentionMask }, config.trunk);
-  return { graph, scope, ...headGraph(scope, task, head, hidden, attentionMask, config.trunk.vocabSize) };
+  return {
+    graph,
+    scope,
+    ...headGraph(scope, task, head, hidden, attentionMask, config.trunk.vocabSize, options.withLoss ?? true),
+  };
 }

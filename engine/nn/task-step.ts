@@ -55,7 +55,7 @@ export async function createTaskStep(
   seqLen: number,
 ): Promise<TaskStep> {
   const built = buildTaskGraph(config, task, batchSize, seqLen, { training: true });
-  const step = await createGraphStep(built.scope, built.loss, trainableFilter(config));
+  const step = await createGraphStep(built.scope, built.loss!, trainableFilter(config));
   return {
     parameterSpecs: step.parameterSpecs,
     async run(params, batch, dropoutSeed = 0) {
@@ -71,11 +71,13 @@ export async function createTaskForward(
   batchSize: number,
   seqLen: number,
 ): Promise<TaskForward> {
-  const built = buildTaskGraph(config, task, batchSize, seqLen);
+  const built = buildTaskGraph(config, task, batchSize, seqLen, { withLoss: false });
   const forward = await createGraphForward(built.scope, built.outputs);
   return {
     parameterSpecs: forward.parameterSpecs,
-    run: (params, batch) => forward.run(parametersFor(params, forward.parameterSpecs), batch),
+    // Labels, when a batch carries them, are not inputs of the forward graph.
+    run: (params, { input_ids: ids, attention_mask: mask }) =>
+      forward.run(parametersFor(params, forward.parameterSpecs), { input_ids: ids!, attention_mask: mask! }),
   };
 }
 

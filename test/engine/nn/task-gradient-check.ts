@@ -22,7 +22,7 @@ export async function checkTaskGradients(
   const built = buildTaskGraph(config, task, shape.batch, shape.seq, { dtype: 'float64' });
   const { rowOutputs, denseNames, trainableSpecs } = addGradientOutputs(
     built.scope,
-    built.loss,
+    built.loss!,
     trainableFilter(config),
   );
   const session = await OnnxSession.create(serializeGraph(built.graph));
