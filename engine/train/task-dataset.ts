@@ -56,7 +56,8 @@ export async function readAndSplit<T>(
     for (const example of examples) all.push({ ...example, index: all.length });
   }
   const parts = splitExamples(all, split);
-  if (parts.train.length === 0 || parts.validation.length === 0)
+  // A fraction of 1 is evaluation of a checkpoint: everything is held out.
+  if ((parts.train.length === 0 && split.validationFraction < 1) || parts.validation.length === 0)
     throw new Error(
       `${task.name}: the split left ${parts.train.length} training and ${parts.validation.length} held-out examples`,
     );

@@ -17,6 +17,8 @@ import type { TaskFeature } from './task-features.ts';
 
 export interface TaskDataOptions extends SplitSettings {
   name: string;
+  /** Class names fixed by a checkpoint (evaluation); otherwise taken from the training split. */
+  labels?: string[];
   files: readonly string[];
   mapping?: ColumnMapping;
   seqLen: number;
@@ -27,7 +29,7 @@ export async function prepareClassificationTask(
   options: TaskDataOptions,
 ): Promise<TaskDataset> {
   const { train, heldOut } = await readAndSplit(options.files, classificationTask, options.mapping, options);
-  const labels = labelSet(train);
+  const labels = options.labels ?? labelSet(train);
   if (labels.length < 2) throw new Error(`${options.name}: the training split has ${labels.length} label(s); need 2+`);
   const encode = (example: (typeof train)[number]): TaskFeature => ({
     ids: tokenizer.encode(example.text, example.textPair, { maxLength: options.seqLen, truncation: 'longest_first' })

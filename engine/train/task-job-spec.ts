@@ -28,6 +28,8 @@ export interface TaskSpec {
   mapping?: ColumnMapping;
   /** Loss weight of this task (default 1). */
   weight?: number;
+  /** Classification: class names fixed by a checkpoint (evaluation). */
+  labels?: string[];
 }
 
 export interface TaskJobSpec {
@@ -75,6 +77,7 @@ export interface TaskJobResult {
   seconds: number;
   cancelled: boolean;
   parameterCount: number;
+  exchangedParameters: string[];
   checkpoint: string | null;
 }
 
@@ -112,6 +115,7 @@ export async function prepareTaskDatasets(spec: TaskJobSpec, tokenizer: TextToke
       seqLen: spec.seqLen,
       validationFraction: spec.validationFraction,
       seed: spec.seed,
+      ...(task.labels ? { labels: task.labels } : {}),
     };
     if (task.kind === 'classification') datasets.push(await prepareClassificationTask(tokenizer, options));
     else if (task.kind === 'qa') datasets.push(await prepareQaTask(tokenizer, { ...options, stride: spec.stride }));

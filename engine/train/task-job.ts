@@ -9,6 +9,7 @@ import { loadTokenizer } from '../data/tokenizer.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import { createOptimizer } from '../optim/create-optimizer.ts';
 import { createSchedule } from '../optim/schedule.ts';
+import { loraParameters } from '../nn/lora.ts';
 import type { TaskModelConfig } from '../nn/task-model.ts';
 import { createTaskForward, createTaskStep, initializeTaskModel } from '../nn/task-step.ts';
 import type { TaskForward, TaskStep } from '../nn/task-step.ts';
@@ -139,6 +140,33 @@ function detokenizer(tokenizer: TextTokenizer, vocabulary: CompactVocabulary) {
     );
 }
 
+function saveTaskCheckpoint(
+  spec: TaskJobSpec,
+  config: TaskModelConfig,
+  datasets: readonly TaskDataset[],
+  vocabulary: CompactVocabulary,
+  params: Map<string, Float32Tensor>,
+  steps: number,
+): void {
+  saveCheckpoint(spec.out!, {
+    parameters: params,
+    metadata: {
+      'accord.tasks': JSON.stringify(
+        datasets.map((d) => ({
+          name: d.name,
+          head: d.head,
+          ...(d.evaluation.kind === 'classification' ? { labels: d.evaluation.labels } : {}),
+        })),
+      ),
+      'accord.tokenizer': spec.tokenizerPath,
+      'accord.model': JSON.stringify(config),
+      'accord.vocabulary': JSON.stringify(vocabulary.tokenizerIds),
+      'accord.seed': String(spec.seed),
+      'accord.steps': String(steps),
+    },
+  });
+}
+
 export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}): Promise<TaskJobResult> {
   const tokenizer = loadTokenizer(spec.tokenizerPath);
   const raw = await prepareTaskDatasets(spec, tokenizer);
@@ -151,20 +179,7 @@ export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}
   const before = await evaluateAll(spec, runtimes, params, detokenize);
   const outcome = await train(spec, runtimes, params, context);
   const after = await evaluateAll(spec, runtimes, params, detokenize);
-  if (spec.out) {
-    saveCheckpoint(spec.out, {
-      parameters: params,
-      metadata: {
-        'accord.tasks': JSON.stringify(
-          datasets.map((d) => ({ name: d.name, head: d.head, evaluation: d.evaluation.kind })),
-        ),
-        'accord.model': JSON.stringify(config),
-        'accord.vocabulary': JSON.stringify(vocabulary.tokenizerIds),
-        'accord.seed': String(spec.seed),
-        'accord.steps': String(outcome.updates),
-      },
-    });
-  }
+  if (spec.out) saveTaskCheckpoint(spec, config, datasets, vocabulary, params, outcome.updates);
   return {
     tasks: datasets.map((dataset) => ({
       name: dataset.name,
@@ -180,6 +195,8 @@ export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}
     seconds: outcome.seconds,
     cancelled: outcome.cancelled,
     parameterCount: [...params.values()].reduce((n, v) => n + v.data.length, 0),
+    // What a federated update of this model carries: with LoRA only the adapters, otherwise every tensor.
+    exchangedParameters: [...(config.lora ? loraParameters(params) : params).keys()],
     checkpoint: spec.out ?? null,
   };
 }
