@@ -21,7 +21,8 @@ export const taskTrainUsage = `usage: accord train --task qa|summarization --dat
   [--schedule constant|linear|cosine] [--warmup-fraction F] [--weight-decay F] [--max-grad-norm F]
   [--layers N] [--d-model N] [--heads N] [--ff N] [--dropout F] [--validation-fraction F] [--stride N]
   [--beam-size N] [--length-penalty F] [--max-new-tokens N] [--max-answer-tokens N]
-  [--lora-rank N --lora-alpha F --lora-targets P[,P…]] [--tokenizer PATH] [--out FILE] [--report PREFIX]`;
+  [--lora-rank N --lora-alpha F --lora-targets P[,P…]] [--init GPT2.safetensors [--init-heads N]]
+  [--tokenizer PATH] [--out FILE] [--report PREFIX]`;
 
 const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   epochs: (s, v) => (s.epochs = v),
@@ -52,6 +53,8 @@ const stringFlags = [
   'sampling',
   'tokenizer',
   'out',
+  'init',
+  'init-heads',
   'report',
   'lora-rank',
   'lora-alpha',
@@ -104,6 +107,11 @@ function applyChoices(spec: TaskJobSpec, text: Record<string, string | undefined
   }
   if (text.tokenizer !== undefined) spec.tokenizerPath = text.tokenizer;
   if (text.out !== undefined) spec.out = text.out;
+  if (text.init !== undefined)
+    spec.init = {
+      file: text.init,
+      ...(text['init-heads'] !== undefined ? { heads: number('init-heads', text['init-heads']) } : {}),
+    };
   if (text['lora-rank'] !== undefined || text['lora-targets'] !== undefined) {
     const rank = number('lora-rank', text['lora-rank'] ?? '8');
     const targets = (text['lora-targets'] ?? 'query,value').split(',').filter(Boolean);

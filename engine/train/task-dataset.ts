@@ -11,7 +11,6 @@ import type { ColumnMapping } from '../data/tasks/column-mapping.ts';
 import type { TaskSchema } from '../data/tasks/task-schema.ts';
 import type { Encoding } from '../data/tokenizer.ts';
 import type { TaskHead } from '../nn/task-model.ts';
-import type { CompactVocabulary } from './compact-vocabulary.ts';
 import type { TaskFeature } from './task-features.ts';
 
 export interface QaHeldOut {
@@ -65,7 +64,10 @@ export async function readAndSplit<T>(
 }
 
 /** Maps every id of the dataset (features and prompts) onto the compact vocabulary. */
-export function compactDataset(dataset: TaskDataset, vocabulary: CompactVocabulary): TaskDataset {
+export function compactDataset(
+  dataset: TaskDataset,
+  vocabulary: { map(ids: readonly number[]): number[] },
+): TaskDataset {
   const map = (feature: TaskFeature): TaskFeature => ({ ...feature, ids: vocabulary.map(feature.ids) });
   const evaluation: TaskEvaluationData =
     dataset.evaluation.kind === 'causal-lm'

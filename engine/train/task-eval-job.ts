@@ -7,7 +7,8 @@ import { loadTokenizer } from '../data/tokenizer.ts';
 import type { TaskHead, TaskModelConfig } from '../nn/task-model.ts';
 import { createTaskForward } from '../nn/task-step.ts';
 import { loadCheckpoint } from './checkpoint.ts';
-import { CompactVocabulary, paddingId } from './compact-vocabulary.ts';
+import { paddingId } from './compact-vocabulary.ts';
+import { taskVocabularyFromMetadata } from './task-vocabulary.ts';
 import { compactDataset } from './task-dataset.ts';
 import { evaluateTask } from './task-evaluation.ts';
 import type { DecodingSettings, TaskEvaluationResult } from './task-evaluation.ts';
@@ -57,7 +58,9 @@ export async function runTaskEvaluation(
   const metadata = checkpoint.metadata ?? {};
   const config = metadataJson<TaskModelConfig>(metadata, 'accord.model', options.checkpoint);
   const saved = metadataJson<SavedTask[]>(metadata, 'accord.tasks', options.checkpoint);
-  const vocabulary = new CompactVocabulary(metadataJson<number[]>(metadata, 'accord.vocabulary', options.checkpoint));
+  const savedVocabulary = metadata['accord.vocabulary'];
+  if (savedVocabulary === undefined) metadataJson(metadata, 'accord.vocabulary', options.checkpoint);
+  const vocabulary = taskVocabularyFromMetadata(savedVocabulary!, config.trunk.vocabSize);
   const tasks = matchTasks(options, saved);
   const seqLen = config.trunk.maxSequenceLength;
   const spec: TaskJobSpec = {
@@ -72,11 +75,7 @@ export async function runTaskEvaluation(
   };
   const tokenizer = loadTokenizer(spec.tokenizerPath);
   const datasets = (await prepareTaskDatasets(spec, tokenizer)).map((dataset) => compactDataset(dataset, vocabulary));
-  const detokenize = (ids: number[]) =>
-    tokenizer.decode(
-      ids.filter((id) => id >= 2).map((id) => vocabulary.tokenizerIds[id - 2]!),
-      { skipSpecialTokens: true },
-    );
+  const detokenize = (ids: number[]) => tokenizer.decode(vocabulary.toTokenizerIds(ids), { skipSpecialTokens: true });
   const results = [];
   for (const dataset of datasets) {
     const forward = await createTaskForward(config, dataset.name, spec.batchSize, seqLen);
@@ -90,6 +89,7 @@ export async function runTaskEvaluation(
       params: checkpoint.parameters,
       geometry: { batchSize: spec.batchSize, seqLen, padId: paddingId },
       decoding: spec.decoding,
+      bannedIds: vocabulary.reservedIds,
       detokenize,
     });
     results.push({ name: dataset.name, kind: dataset.head.kind, result });

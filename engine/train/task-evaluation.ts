@@ -10,7 +10,6 @@ import type { TaskForward } from '../nn/task-step.ts';
 import type { ParameterSet } from '../tensor/parameter-set.ts';
 import { generate } from './causal-decoding.ts';
 import type { NextTokenScorer } from './causal-decoding.ts';
-import { paddingId, unknownId } from './compact-vocabulary.ts';
 import { decodeAnswer } from './span-decoding.ts';
 import type { TaskDataset } from './task-dataset.ts';
 import { orderedTaskBatches, taskBatch } from './task-features.ts';
@@ -83,6 +82,8 @@ export interface EvaluationContext {
   params: ParameterSet;
   geometry: BatchGeometry;
   decoding: DecodingSettings;
+  /** Ids never generated (the compact vocabulary's padding and unknown). */
+  bannedIds: readonly number[];
   /** Turns generated (model) ids into text. */
   detokenize(ids: number[]): string;
 }
@@ -98,7 +99,7 @@ export async function evaluateTask(dataset: TaskDataset, context: EvaluationCont
       const ids = await generate(scorer, prompt, {
         ...context.decoding,
         endId: evaluation.endId,
-        bannedIds: [paddingId, unknownId],
+        bannedIds: context.bannedIds,
       });
       predictions.push(context.detokenize(ids).trim());
     }

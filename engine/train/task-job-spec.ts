@@ -52,6 +52,8 @@ export interface TaskJobSpec {
   stride: number;
   decoding: DecodingSettings;
   lora?: LoraConfig;
+  /** Start from a pretrained checkpoint in the Hugging Face layout (GPT-2), with its tokenizer's ids. */
+  init?: { file: string; heads?: number };
   out?: string;
 }
 

@@ -11,11 +11,13 @@ import { createOptimizer } from '../optim/create-optimizer.ts';
 import { createSchedule } from '../optim/schedule.ts';
 import { loraParameters } from '../nn/lora.ts';
 import type { TaskModelConfig } from '../nn/task-model.ts';
-import { createTaskForward, createTaskStep, initializeTaskModel } from '../nn/task-step.ts';
+import { createTaskForward, createTaskStep } from '../nn/task-step.ts';
 import type { TaskForward, TaskStep } from '../nn/task-step.ts';
 import type { Float32Tensor } from '../tensor/parameter-set.ts';
 import { saveCheckpoint } from './checkpoint.ts';
-import { CompactVocabulary, paddingId } from './compact-vocabulary.ts';
+import { paddingId } from './compact-vocabulary.ts';
+import { initialModel } from './task-initial-model.ts';
+import type { TaskVocabulary } from './task-vocabulary.ts';
 import { compactDataset } from './task-dataset.ts';
 import type { TaskDataset } from './task-dataset.ts';
 import { evaluateTask } from './task-evaluation.ts';
@@ -26,7 +28,7 @@ import { interleaveTasks } from './task-sampler.ts';
 import type { TaggedBatch } from './task-sampler.ts';
 import { runTrainingLoop } from './training-loop.ts';
 import type { TrainingOutcome } from './training-loop.ts';
-import { prepareTaskDatasets, taskModelConfig } from './task-job-spec.ts';
+import { prepareTaskDatasets } from './task-job-spec.ts';
 import type { TaskJobContext, TaskJobResult, TaskJobSpec } from './task-job-spec.ts';
 
 interface TaskRuntime {
@@ -58,6 +60,7 @@ async function evaluateAll(
   spec: TaskJobSpec,
   runtimes: Map<string, TaskRuntime>,
   params: Map<string, Float32Tensor>,
+  vocabulary: TaskVocabulary,
   detokenize: (ids: number[]) => string,
 ): Promise<Record<string, TaskEvaluationResult>> {
   const results: Record<string, TaskEvaluationResult> = {};
@@ -69,6 +72,7 @@ async function evaluateAll(
       params,
       geometry,
       decoding: spec.decoding,
+      bannedIds: vocabulary.reservedIds,
       detokenize,
     });
   }
@@ -132,19 +136,15 @@ async function train(
   });
 }
 
-function detokenizer(tokenizer: TextTokenizer, vocabulary: CompactVocabulary) {
-  return (ids: number[]) =>
-    tokenizer.decode(
-      ids.filter((id) => id >= 2).map((id) => vocabulary.tokenizerIds[id - 2]!),
-      { skipSpecialTokens: true },
-    );
+function detokenizer(tokenizer: TextTokenizer, vocabulary: TaskVocabulary) {
+  return (ids: number[]) => tokenizer.decode(vocabulary.toTokenizerIds(ids), { skipSpecialTokens: true });
 }
 
 function saveTaskCheckpoint(
   spec: TaskJobSpec,
   config: TaskModelConfig,
   datasets: readonly TaskDataset[],
-  vocabulary: CompactVocabulary,
+  vocabulary: TaskVocabulary,
   params: Map<string, Float32Tensor>,
   steps: number,
 ): void {
@@ -160,7 +160,7 @@ function saveTaskCheckpoint(
       ),
       'accord.tokenizer': spec.tokenizerPath,
       'accord.model': JSON.stringify(config),
-      'accord.vocabulary': JSON.stringify(vocabulary.tokenizerIds),
+      'accord.vocabulary': vocabulary.saved,
       'accord.seed': String(spec.seed),
       'accord.steps': String(steps),
     },
@@ -170,15 +170,13 @@ function saveTaskCheckpoint(
 export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}): Promise<TaskJobResult> {
   const tokenizer = loadTokenizer(spec.tokenizerPath);
   const raw = await prepareTaskDatasets(spec, tokenizer);
-  const vocabulary = CompactVocabulary.fromSequences(raw.flatMap((dataset) => dataset.train.map((f) => f.ids)));
+  const { config, params, vocabulary } = initialModel(spec, raw, tokenizer);
   const datasets = raw.map((dataset) => compactDataset(dataset, vocabulary));
-  const config = taskModelConfig(spec, datasets, vocabulary.size);
-  const params = initializeTaskModel(config, spec.seed);
   const runtimes = await taskRuntimes(spec, config, datasets);
   const detokenize = detokenizer(tokenizer, vocabulary);
-  const before = await evaluateAll(spec, runtimes, params, detokenize);
+  const before = await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
   const outcome = await train(spec, runtimes, params, context);
-  const after = await evaluateAll(spec, runtimes, params, detokenize);
+  const after = await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
   if (spec.out) saveTaskCheckpoint(spec, config, datasets, vocabulary, params, outcome.updates);
   return {
     tasks: datasets.map((dataset) => ({

@@ -85,3 +85,62 @@ describe('summarization and multi-task runs', () => {
     ]);
   });
 });
+
+describe('fine-tuning a pretrained GPT-2 with LoRA', () => {
+  it('starts from the imported weights, keeps them frozen and exchanges only the adapters', async () => {
+    const { encodeSafetensors } = await import('../../../engine/train/safetensors.ts');
+    const { tensor } = await import('../../../engine/tensor/parameter-set.ts');
+    const [vocab, d, ff] = [50257, 8, 16];
+    let state = 99;
+    const t = (...shape: number[]) =>
+      tensor(
+        shape,
+        Float32Array.from(
+          { length: shape.reduce((a, b) => a * b) },
+          () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.1,
+        ),
+      );
+    const weights = new Map([
+      ['wte.weight', t(vocab, d)],
+      ['wpe.weight', t(64, d)],
+      ['ln_f.weight', t(d)],
+      ['ln_f.bias', t(d)],
+      ['h.0.ln_1.weight', t(d)],
+      ['h.0.ln_1.bias', t(d)],
+      ['h.0.ln_2.weight', t(d)],
+      ['h.0.ln_2.bias', t(d)],
+      ['h.0.attn.c_attn.weight', t(d, 3 * d)],
+      ['h.0.attn.c_attn.bias', t(3 * d)],
+      ['h.0.attn.c_proj.weight', t(d, d)],
+      ['h.0.attn.c_proj.bias', t(d)],
+      ['h.0.mlp.c_fc.weight', t(d, ff)],
+      ['h.0.mlp.c_fc.bias', t(ff)],
+      ['h.0.mlp.c_proj.weight', t(ff, d)],
+      ['h.0.mlp.c_proj.bias', t(d)],
+    ]);
+    const file = join(dir, 'gpt2-tiny.safetensors');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, encodeSafetensors(weights));
+    const out = join(dir, 'lora.safetensors');
+    const result = await runTaskJob(
+      spec([{ name: 'topic', kind: 'classification', files: [fixture('topic-labels.csv')] }], {
+        epochs: 1,
+        init: { file, heads: 2 },
+        lora: { rank: 2, alpha: 4, targetModules: ['query', 'value', 'heads.topic'] },
+        out,
+      }),
+    );
+    expect(result.exchangedParameters.length).toBeGreaterThan(0);
+    expect(result.exchangedParameters.every((name) => /\.lora_[ab]$/.test(name))).toBe(true);
+    const saved = loadCheckpoint(out).parameters;
+    expect(Array.from(saved.get('trunk.token_embedding.weight')!.data)).toEqual(
+      Array.from(weights.get('wte.weight')!.data),
+    );
+    const qkv = weights.get('h.0.attn.c_attn.weight')!.data;
+    const query = saved.get('trunk.layers.0.attention.query.weight')!.data;
+    expect(Array.from(query)).toEqual(
+      Array.from({ length: d * d }, (_, i) => qkv[Math.floor(i / d) * 3 * d + (i % d)]),
+    );
+    expect(Array.from(saved.get('trunk.layers.0.attention.query.lora_b')!.data).some((v) => v !== 0)).toBe(true);
+  });
+});
