@@ -8,6 +8,7 @@ const commands = {
   },
   data: async (argv) => (await import('../engine/data/inspect-dataset.ts')).runDataCommand(argv),
   train: async (argv) => (await import('../engine/train/cli.ts')).runTrainCommand(argv),
+  eval: async (argv) => (await import('../engine/train/eval-cli.ts')).runEvalCommand(argv),
   privacy: async (argv) => (await import('../engine/privacy/cli.ts')).runPrivacyCommand(argv),
   coordinator: async (argv) => (await import('../coordinator/cli.ts')).runCoordinatorCommand(argv),
 };

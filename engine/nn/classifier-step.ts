@@ -16,17 +16,13 @@
  * ClassifierBatch: inputIds BigInt64Array [B·T], attentionMask Float32Array [B·T] (1 token, 0 padding),
  * labels BigInt64Array [B].
  */
-import { buildBackward } from '../autodiff/backward.ts';
-import { dropoutMask } from '../autodiff/dropout-mask.ts';
-import { scatterAddRows } from '../autodiff/scatter-add-rows.ts';
 import { serializeGraph } from '../graph/serialize.ts';
 import { sessionCache } from '../runtime/session-cache.ts';
 import type { HostTensor, OnnxSession } from '../runtime/session.ts';
-import { assertMatchesSpec } from '../tensor/parameter-set.ts';
 import type { ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
 import { buildClassifierGraph, meanCrossEntropy } from './classifier.ts';
 import type { TransformerClassifierConfig } from './classifier.ts';
-import type { DropoutSite } from './scope.ts';
+import { addGradientOutputs, collectGradients, dropoutFeeds, parameterFeeds } from './graph-step.ts';
 import { specsOf } from './scope.ts';
 
 export interface ClassifierBatch {
@@ -50,30 +46,6 @@ export interface ClassifierEval {
   run(params: ParameterSet, batch: Omit<ClassifierBatch, 'labels'>): Promise<Float32Array>;
 }
 
-interface RowOutput {
-  readonly parameter: string;
-  readonly indices: string;
-  readonly rows: string;
-}
-
-function parameterFeeds(params: ParameterSet, specs: readonly TensorSpec[], feeds: Record<string, HostTensor>): void {
-  assertMatchesSpec(params, specs);
-  for (const [name, value] of params) feeds[name] = { data: value.data, shape: value.shape };
-}
-
-function dropoutFeeds(
-  sites: readonly DropoutSite[],
-  rate: number,
-  seed: number,
-  feeds: Record<string, HostTensor>,
-): void {
-  sites.forEach((site, index) => {
-    const size = site.shape.reduce((n, d) => n * d, 1);
-    const siteSeed = (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0;
-    feeds[site.name] = { data: dropoutMask(siteSeed, size, rate), shape: site.shape };
-  });
-}
-
 /** Builds loss and gradient outputs onto the classifier graph. */
 export function buildClassifierStepGraph(
   config: TransformerClassifierConfig,
@@ -82,50 +54,9 @@ export function buildClassifierStepGraph(
   dtype: 'float32' | 'float64' = 'float32',
 ) {
   const model = buildClassifierGraph(config, batchSize, seqLen, 'classifier_step', dtype);
-  const { graph, scope } = model;
-  const labels = graph.input('labels', 'int64', [batchSize]);
-  const loss = meanCrossEntropy(model.logits, labels);
-  graph.output(loss, 'loss');
-  const parameters = [...scope.parameterValues.values()];
-  const result = buildBackward({ loss, wrt: parameters });
-  const rowOutputs: RowOutput[] = [];
-  for (const parameter of parameters) {
-    const dense = result.dense.get(parameter.name);
-    if (dense) graph.output(dense, `grad.${parameter.name}`);
-    result.rows.get(parameter.name)?.forEach((part, i) => {
-      const indices = graph.output(part.indices, `rows_index.${i}.${parameter.name}`).name;
-      rowOutputs.push({
-        parameter: parameter.name,
-        indices,
-        rows: graph.output(part.rows, `rows.${i}.${parameter.name}`).name,
-      });
-    });
-  }
-  return { model, rowOutputs, denseNames: new Set(result.dense.keys()) };
-}
-
-function collectGradients(
-  out: Map<string, HostTensor>,
-  specs: readonly TensorSpec[],
-  rowOutputs: readonly RowOutput[],
-  denseNames: ReadonlySet<string>,
-): Map<string, Float32Array> {
-  const gradients = new Map<string, Float32Array>();
-  for (const spec of specs) {
-    const size = spec.shape.reduce((n, d) => n * d, 1);
-    gradients.set(
-      spec.name,
-      denseNames.has(spec.name) ? (out.get(`grad.${spec.name}`)?.data as Float32Array) : new Float32Array(size),
-    );
-  }
-  for (const row of rowOutputs) {
-    const spec = specs.find((candidate) => candidate.name === row.parameter) as TensorSpec;
-    const rowSize = spec.shape.slice(1).reduce((n, d) => n * d, 1);
-    const indices = out.get(row.indices)?.data as BigInt64Array;
-    const target = gradients.get(row.parameter) as Float32Array;
-    scatterAddRows(indices, out.get(row.rows)?.data as Float32Array, spec.shape[0] as number, rowSize, target);
-  }
-  return gradients;
+  const labels = model.graph.input('labels', 'int64', [batchSize]);
+  const { rowOutputs, denseNames } = addGradientOutputs(model.scope, meanCrossEntropy(model.logits, labels));
+  return { model, rowOutputs, denseNames };
 }
 
 export async function createClassifierStep(

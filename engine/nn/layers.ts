@@ -5,6 +5,7 @@
 import type { Value } from '../graph/ir.ts';
 import * as op from '../graph/ops/index.ts';
 import { init } from './init.ts';
+import { isLoraTarget, loraBranch } from './lora.ts';
 import type { ModelScope } from './scope.ts';
 
 /** Standard deviation of weight initialization (GPT-2 and BERT use 0.02). */
@@ -15,8 +16,17 @@ export function linear(scope: ModelScope, name: string, x: Value, outFeatures: n
   const inFeatures = x.shape[x.shape.length - 1] as number;
   const weight = scope.parameter(`${name}.weight`, [inFeatures, outFeatures], init.normal(initStd));
   const bias = scope.parameter(`${name}.bias`, [outFeatures], init.zeros());
-  const output = op.gemm(x, weight, bias, scale === 1 ? {} : { alpha: scale, beta: scale });
-  return scope.recordLayer({ kind: 'linear', name, input: x, output, parameters: [weight.name, bias.name] });
+  const base = op.gemm(x, weight, bias, scale === 1 ? {} : { alpha: scale, beta: scale });
+  const output = scope.recordLayer({
+    kind: 'linear',
+    name,
+    input: x,
+    output: base,
+    parameters: [weight.name, bias.name],
+  });
+  if (!scope.lora || !isLoraTarget(scope.lora, name)) return output;
+  // Scaled like the base (the query's 1/√Dh), so that merging A·B into W gives the same layer.
+  return loraBranch(scope, name, x, output, scope.lora, scale);
 }
 
 export function layerNorm(scope: ModelScope, name: string, x: Value, epsilon = 1e-5): Value {

@@ -9,6 +9,7 @@ import { elementCount, tensor } from '../tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
 import { InitRandom, fillInitial } from './init.ts';
 import type { Initializer } from './init.ts';
+import type { LoraConfig } from './lora.ts';
 
 export interface ParameterRecord extends TensorSpec {
   readonly initializer: Initializer;
@@ -40,6 +41,8 @@ export class ModelScope {
   readonly parameterValues = new Map<string, Value>();
   readonly dropoutSites: DropoutSite[] = [];
   readonly layers: LayerSite[] = [];
+  /** When set, targeted linear layers gain LoRA adapters (engine/nn/lora.ts). */
+  lora: LoraConfig | undefined;
 
   constructor(graph: Graph, dropoutRate = 0, dtype: 'float32' | 'float64' = 'float32') {
     this.graph = graph;

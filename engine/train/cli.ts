@@ -9,6 +9,7 @@ import type { ScheduleKind } from '../optim/schedule.ts';
 import { defaultClassificationSpec, runClassificationJob } from './classification-job.ts';
 import type { ClassificationJobSpec } from './classification-job.ts';
 import { formatProgressBar } from './progress-bar.ts';
+import { runTaskTrainCommand, taskTrainUsage } from './task-cli.ts';
 import type { TrainingProgress } from './training-loop.ts';
 
 const numericFlags = {
@@ -61,7 +62,9 @@ function parseTrainArgs(argv: string[]): ClassificationJobSpec {
   });
   const text = values as Record<string, string | undefined>;
   if (text.task !== 'classification')
-    throw new Error(`--task must be "classification", got "${text.task ?? ''}"\n${trainUsage}`);
+    throw new Error(
+      `--task must be classification, qa, summarization or multi, got "${text.task ?? ''}"\n${trainUsage}`,
+    );
   const dataFiles = (values.data ?? []).flatMap((entry) => entry.split(',')).filter(Boolean);
   if (dataFiles.length === 0) throw new Error(`--data is required\n${trainUsage}`);
   for (const flag of ['text-column', 'label-column'])
@@ -102,7 +105,7 @@ function applyOptions(spec: ClassificationJobSpec, text: Record<string, string |
 }
 
 /** On a terminal the bar redraws in place; in a log it prints about twenty lines per run. */
-function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainingProgress) => void {
+export function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainingProgress) => void {
   let lastShown = 0;
   return (progress) => {
     const line = formatProgressBar(progress);
@@ -119,11 +122,18 @@ function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainingProgres
   };
 }
 
+/** Classification alone (--task classification --data …) runs the classifier job; any other run is a task run. */
+function isTaskRun(argv: readonly string[]): boolean {
+  const task = argv[argv.indexOf('--task') + 1];
+  return argv.includes('--dataset') || (argv.includes('--task') && task !== 'classification');
+}
+
 export async function runTrainCommand(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${trainUsage}\n`);
+    process.stdout.write(`${trainUsage}\n${taskTrainUsage}\n`);
     return;
   }
+  if (isTaskRun(argv)) return runTaskTrainCommand(argv, progressPrinter(process.stderr));
   const spec = parseTrainArgs(argv);
   const result = await runClassificationJob(spec, { reportProgress: progressPrinter(process.stderr) });
   process.stdout.write(`${JSON.stringify(result)}\n`);

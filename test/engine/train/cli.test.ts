@@ -59,7 +59,9 @@ describe('accord train', () => {
       'fast',
     ]);
     expect(malformed.stderr).toContain('--lr must be a number, got "fast"');
-    const task = accord(['--task', 'summarization']);
-    expect(task.stderr).toContain('--task must be "classification"');
+    const noData = accord(['--task', 'summarization']);
+    expect(noData.stderr).toContain('no data: give --data FILE');
+    const task = accord(['--task', 'translation', '--data', amazon]);
+    expect(task.stderr).toContain('task kind must be one of classification, qa, summarization');
   });
 });

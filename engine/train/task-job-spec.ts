@@ -1,0 +1,151 @@
+/**
+ * What a task training run is given and what it reports. A run names one or more tasks, each with its own data
+ * files and column mapping; the model shape, optimizer and decoding settings are shared. The trunk is causal
+ * (decoder-only) as soon as one task is summarization, since a causal-LM head needs it; classification and QA
+ * heads work over a causal trunk too (mean pooling; span logits), only with left-to-right context.
+ */
+import type { ColumnMapping } from '../data/tasks/column-mapping.ts';
+import type { TextTokenizer } from '../data/tokenizer.ts';
+import type { LoraConfig } from '../nn/lora.ts';
+import type { TaskHead, TaskModelConfig } from '../nn/task-model.ts';
+import type { OptimizerAlgorithm } from '../optim/create-optimizer.ts';
+import type { ScheduleKind } from '../optim/schedule.ts';
+import type { TaskDataset } from './task-dataset.ts';
+import { prepareClassificationTask, prepareQaTask, prepareSummarizationTask } from './task-datasets.ts';
+import type { DecodingSettings, TaskMetrics } from './task-evaluation.ts';
+import type { TaskSampling } from './task-sampler.ts';
+import type { TrainingControl } from './training-control.ts';
+import type { TrainingProgress } from './training-loop.ts';
+
+export const taskKinds = ['classification', 'qa', 'summarization'] as const;
+export type TaskKind = (typeof taskKinds)[number];
+
+export interface TaskSpec {
+  /** The head's name: parameters `heads.<name>.*`. */
+  name: string;
+  kind: TaskKind;
+  files: string[];
+  mapping?: ColumnMapping;
+  /** Loss weight of this task (default 1). */
+  weight?: number;
+  /** Classification: class names fixed by a checkpoint (evaluation). */
+  labels?: string[];
+}
+
+export interface TaskJobSpec {
+  tasks: TaskSpec[];
+  tokenizerPath: string;
+  seqLen: number;
+  batchSize: number;
+  epochs: number;
+  learningRate: number;
+  seed: number;
+  optimizer: OptimizerAlgorithm;
+  schedule: ScheduleKind;
+  warmupFraction: number;
+  weightDecay: number;
+  maxGradientNorm: number;
+  model: { layers: number; dModel: number; heads: number; ff: number; dropout: number };
+  sampling: TaskSampling;
+  validationFraction: number;
+  /** QA: tokens shared by consecutive windows of a long context. */
+  stride: number;
+  decoding: DecodingSettings;
+  lora?: LoraConfig;
+  /** Start from a pretrained checkpoint in the Hugging Face layout (GPT-2), with its tokenizer's ids. */
+  init?: { file: string; heads?: number };
+  out?: string;
+}
+
+export interface TaskJobContext {
+  readonly control?: TrainingControl;
+  reportProgress?(progress: TrainingProgress): void;
+}
+
+export interface TaskOutcome {
+  name: string;
+  kind: TaskHead['kind'];
+  trainFeatures: number;
+  heldOutFeatures: number;
+  untrained: TaskMetrics;
+  trained: TaskMetrics;
+  samplePredictions: string[];
+}
+
+export interface TaskJobResult {
+  tasks: TaskOutcome[];
+  steps: number;
+  finalTrainLoss: number | null;
+  seconds: number;
+  cancelled: boolean;
+  parameterCount: number;
+  exchangedParameters: string[];
+  checkpoint: string | null;
+}
+
+export const defaultDecoding: DecodingSettings = {
+  beamSize: 1,
+  lengthPenalty: 1,
+  maxNewTokens: 16,
+  maxAnswerTokens: 16,
+};
+
+function checkSpec(spec: TaskJobSpec): void {
+  if (spec.tasks.length === 0) throw new Error('a training run needs at least one task');
+  const names = new Set<string>();
+  for (const task of spec.tasks) {
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(task.name))
+      throw new Error(`task name "${task.name}" must start with a letter and hold only letters, digits, _ and -`);
+    if (names.has(task.name)) throw new Error(`task "${task.name}" is given twice`);
+    names.add(task.name);
+    if (!taskKinds.includes(task.kind)) throw new Error(`task "${task.name}": unknown kind "${task.kind}"`);
+    if (task.weight !== undefined && !(task.weight > 0))
+      throw new Error(`task "${task.name}": weight must be above 0, got ${task.weight}`);
+  }
+  for (const [name, value] of Object.entries({ epochs: spec.epochs, batchSize: spec.batchSize, seqLen: spec.seqLen }))
+    if (!(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive integer, got ${value}`);
+}
+
+export async function prepareTaskDatasets(spec: TaskJobSpec, tokenizer: TextTokenizer): Promise<TaskDataset[]> {
+  checkSpec(spec);
+  const datasets: TaskDataset[] = [];
+  for (const task of spec.tasks) {
+    const options = {
+      name: task.name,
+      files: task.files,
+      ...(task.mapping ? { mapping: task.mapping } : {}),
+      seqLen: spec.seqLen,
+      validationFraction: spec.validationFraction,
+      seed: spec.seed,
+      ...(task.labels ? { labels: task.labels } : {}),
+    };
+    if (task.kind === 'classification') datasets.push(await prepareClassificationTask(tokenizer, options));
+    else if (task.kind === 'qa') datasets.push(await prepareQaTask(tokenizer, { ...options, stride: spec.stride }));
+    else
+      datasets.push(
+        await prepareSummarizationTask(tokenizer, { ...options, maxNewTokens: spec.decoding.maxNewTokens }),
+      );
+  }
+  return datasets;
+}
+
+export function taskModelConfig(
+  spec: TaskJobSpec,
+  datasets: readonly TaskDataset[],
+  vocabSize: number,
+): TaskModelConfig {
+  return {
+    trunk: {
+      vocabSize,
+      maxSequenceLength: spec.seqLen,
+      dModel: spec.model.dModel,
+      heads: spec.model.heads,
+      layers: spec.model.layers,
+      ffDim: spec.model.ff,
+      dropout: spec.model.dropout,
+      causal: datasets.some((dataset) => dataset.head.kind === 'causal-lm'),
+    },
+    heads: Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.head])),
+    ...(spec.lora ? { lora: spec.lora } : {}),
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * A training run of one or several tasks on one model: a transformer trunk shared by every task and a head per
+ * task (`heads.<task>.*`), optionally LoRA adapters over a frozen (e.g. imported) base. Each step trains one
+ * task's batch, the tasks interleaved by the sampler; a task's loss and gradients are scaled by its weight.
+ * Every task is evaluated on its held-out split before and after training (so the report shows what training
+ * changed), and the parameters are saved as a safetensors checkpoint with the model config in its metadata.
+ */
+import { loadTokenizer } from '../data/tokenizer.ts';
+import type { TextTokenizer } from '../data/tokenizer.ts';
+import { createOptimizer } from '../optim/create-optimizer.ts';
+import { createSchedule } from '../optim/schedule.ts';
+import { loraParameters } from '../nn/lora.ts';
+import type { TaskModelConfig } from '../nn/task-model.ts';
+import { createTaskForward, createTaskStep } from '../nn/task-step.ts';
+import type { TaskForward, TaskStep } from '../nn/task-step.ts';
+import type { Float32Tensor } from '../tensor/parameter-set.ts';
+import { saveCheckpoint } from './checkpoint.ts';
+import { paddingId } from './compact-vocabulary.ts';
+import { initialModel } from './task-initial-model.ts';
+import type { TaskVocabulary } from './task-vocabulary.ts';
+import { compactDataset } from './task-dataset.ts';
+import type { TaskDataset } from './task-dataset.ts';
+import { evaluateTask } from './task-evaluation.ts';
+import type { TaskEvaluationResult } from './task-evaluation.ts';
+import { shuffledTaskBatches } from './task-features.ts';
+import type { BatchGeometry, TaskBatch } from './task-features.ts';
+import { interleaveTasks } from './task-sampler.ts';
+import type { TaggedBatch } from './task-sampler.ts';
+import { runTrainingLoop } from './training-loop.ts';
+import type { TrainingOutcome } from './training-loop.ts';
+import { prepareTaskDatasets } from './task-job-spec.ts';
+import type { TaskJobContext, TaskJobResult, TaskJobSpec } from './task-job-spec.ts';
+
+interface TaskRuntime {
+  dataset: TaskDataset;
+  step: TaskStep;
+  forward: TaskForward;
+  generationForward?: TaskForward;
+  weight: number;
+}
+
+async function taskRuntimes(spec: TaskJobSpec, config: TaskModelConfig, datasets: TaskDataset[]) {
+  const runtimes = new Map<string, TaskRuntime>();
+  for (const dataset of datasets) {
+    const weight = spec.tasks.find((task) => task.name === dataset.name)?.weight ?? 1;
+    const runtime: TaskRuntime = {
+      dataset,
+      weight,
+      step: await createTaskStep(config, dataset.name, spec.batchSize, spec.seqLen),
+      forward: await createTaskForward(config, dataset.name, spec.batchSize, spec.seqLen),
+    };
+    if (dataset.head.kind === 'causal-lm')
+      runtime.generationForward = await createTaskForward(config, dataset.name, spec.decoding.beamSize, spec.seqLen);
+    runtimes.set(dataset.name, runtime);
+  }
+  return runtimes;
+}
+
+async function evaluateAll(
+  spec: TaskJobSpec,
+  runtimes: Map<string, TaskRuntime>,
+  params: Map<string, Float32Tensor>,
+  vocabulary: TaskVocabulary,
+  detokenize: (ids: number[]) => string,
+): Promise<Record<string, TaskEvaluationResult>> {
+  const results: Record<string, TaskEvaluationResult> = {};
+  const geometry: BatchGeometry = { batchSize: spec.batchSize, seqLen: spec.seqLen, padId: paddingId };
+  for (const [name, runtime] of runtimes) {
+    results[name] = await evaluateTask(runtime.dataset, {
+      forward: runtime.forward,
+      ...(runtime.generationForward ? { generationForward: runtime.generationForward } : {}),
+      params,
+      geometry,
+      decoding: spec.decoding,
+      bannedIds: vocabulary.reservedIds,
+      detokenize,
+    });
+  }
+  return results;
+}
+
+function weightedStep(runtimes: Map<string, TaskRuntime>, seed: number) {
+  let steps = 0;
+  return {
+    async run(params: Map<string, Float32Tensor>, tagged: TaggedBatch<TaskBatch>) {
+      const runtime = runtimes.get(tagged.task)!;
+      steps += 1;
+      const result = await runtime.step.run(
+        params,
+        tagged.batch.feeds,
+        (Math.imul(seed + 1, 0x9e3779b1) + steps) >>> 0,
+      );
+      if (runtime.weight !== 1)
+        for (const gradient of result.gradients.values())
+          gradient.forEach((v, i) => (gradient[i] = v * runtime.weight));
+      return { loss: result.loss * runtime.weight, gradients: result.gradients };
+    },
+  };
+}
+
+async function train(
+  spec: TaskJobSpec,
+  runtimes: Map<string, TaskRuntime>,
+  params: Map<string, Float32Tensor>,
+  context: TaskJobContext,
+): Promise<TrainingOutcome> {
+  const geometry: BatchGeometry = { batchSize: spec.batchSize, seqLen: spec.seqLen, padId: paddingId };
+  const epochBatches = (epoch: number) => {
+    const perTask = new Map<string, TaskBatch[]>();
+    for (const [name, runtime] of runtimes)
+      perTask.set(name, [
+        ...shuffledTaskBatches(runtime.dataset.head, runtime.dataset.train, geometry, spec.seed, epoch),
+      ]);
+    return interleaveTasks(perTask, spec.sampling, (spec.seed * 31 + epoch) >>> 0);
+  };
+  const perEpoch = [...epochBatches(0)].length;
+  if (perEpoch === 0) throw new Error(`no task has enough training examples for one batch of ${spec.batchSize}`);
+  const totalSteps = perEpoch * spec.epochs;
+  return runTrainingLoop({
+    parameters: params,
+    step: weightedStep(runtimes, spec.seed),
+    optimizer: createOptimizer({ algorithm: spec.optimizer, weightDecay: spec.weightDecay || undefined }),
+    schedule: createSchedule({
+      kind: spec.schedule,
+      peakRate: spec.learningRate,
+      warmupSteps: Math.min(totalSteps - 1, Math.round(totalSteps * spec.warmupFraction)),
+      totalSteps,
+    }),
+    epochBatches,
+    examplesIn: (tagged) => tagged.batch.count,
+    epochs: spec.epochs,
+    totalSteps,
+    maxGradientNorm: spec.maxGradientNorm || undefined,
+    control: context.control,
+    onProgress: context.reportProgress,
+  });
+}
+
+function detokenizer(tokenizer: TextTokenizer, vocabulary: TaskVocabulary) {
+  return (ids: number[]) => tokenizer.decode(vocabulary.toTokenizerIds(ids), { skipSpecialTokens: true });
+}
+
+function saveTaskCheckpoint(
+  spec: TaskJobSpec,
+  config: TaskModelConfig,
+  datasets: readonly TaskDataset[],
+  vocabulary: TaskVocabulary,
+  params: Map<string, Float32Tensor>,
+  steps: number,
+): void {
+  saveCheckpoint(spec.out!, {
+    parameters: params,
+    metadata: {
+      'accord.tasks': JSON.stringify(
+        datasets.map((d) => ({
+          name: d.name,
+          head: d.head,
+          ...(d.evaluation.kind === 'classification' ? { labels: d.evaluation.labels } : {}),
+        })),
+      ),
+      'accord.tokenizer': spec.tokenizerPath,
+      'accord.model': JSON.stringify(config),
+      'accord.vocabulary': vocabulary.saved,
+      'accord.seed': String(spec.seed),
+      'accord.steps': String(steps),
+    },
+  });
+}
+
+export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}): Promise<TaskJobResult> {
+  const tokenizer = loadTokenizer(spec.tokenizerPath);
+  const raw = await prepareTaskDatasets(spec, tokenizer);
+  const { config, params, vocabulary } = initialModel(spec, raw, tokenizer);
+  const datasets = raw.map((dataset) => compactDataset(dataset, vocabulary));
+  const runtimes = await taskRuntimes(spec, config, datasets);
+  const detokenize = detokenizer(tokenizer, vocabulary);
+  const before = await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
+  const outcome = await train(spec, runtimes, params, context);
+  const after = await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
+  if (spec.out) saveTaskCheckpoint(spec, config, datasets, vocabulary, params, outcome.updates);
+  return {
+    tasks: datasets.map((dataset) => ({
+      name: dataset.name,
+      kind: dataset.head.kind,
+      trainFeatures: dataset.train.length,
+      heldOutFeatures: dataset.heldOut.length,
+      untrained: before[dataset.name]!.metrics,
+      trained: after[dataset.name]!.metrics,
+      samplePredictions: after[dataset.name]!.predictions.slice(0, 3),
+    })),
+    steps: outcome.updates,
+    finalTrainLoss: outcome.losses.at(-1) ?? null,
+    seconds: outcome.seconds,
+    cancelled: outcome.cancelled,
+    parameterCount: [...params.values()].reduce((n, v) => n + v.data.length, 0),
+    // What a federated update of this model carries: with LoRA only the adapters, otherwise every tensor.
+    exchangedParameters: [...(config.lora ? loraParameters(params) : params).keys()],
+    checkpoint: spec.out ?? null,
+  };
+}
