@@ -4,7 +4,7 @@
  * gRPC, so the engine layer stays transport-free.
  */
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { FederationService } from './gen/accord/v1/federation_pb.js';
 
 export const protocolVersion = 'accord.v1';
@@ -13,7 +13,8 @@ export const defaultChunkBytes = 1024 * 1024;
 
 type Methods = typeof FederationService.method;
 export type FederationMethodName = keyof Methods;
-export type RequestOf<M extends FederationMethodName> = MessageShape<Methods[M]['input']>;
+/** What a caller passes: the request's fields, defaults filled in by create(). */
+export type RequestOf<M extends FederationMethodName> = MessageInitShape<Methods[M]['input']>;
 export type ResponseOf<M extends FederationMethodName> = MessageShape<Methods[M]['output']>;
 
 export interface FederationMethod {

@@ -64,7 +64,7 @@ export class GrpcFederationLink implements FederationLink {
       supportedVersions: [protocolVersion],
       clientName: 'accord-participant',
       maxMessageBytes: 2 * defaultChunkBytes,
-    } as never);
+    });
     if (response.version !== protocolVersion)
       throw new Error(`the coordinator chose protocol ${response.version}, this participant speaks ${protocolVersion}`);
     this.#coordinatorKey = ed25519PublicKeyFromRaw(response.coordinatorPublicKey);
@@ -74,7 +74,7 @@ export class GrpcFederationLink implements FederationLink {
   /** Enrols with an invitation token; returns the participant id to keep beside the key. */
   async enrol(invitationToken: string, displayName: string): Promise<string> {
     const publicKey = ed25519PublicKeyToRaw(createPublicKey(this.#privateKey));
-    const response = await this.transport.call('enrol', { invitationToken, publicKey, displayName } as never);
+    const response = await this.transport.call('enrol', { invitationToken, publicKey, displayName });
     this.#participantId = response.participantId;
     this.#coordinatorKey = ed25519PublicKeyFromRaw(response.coordinatorPublicKey);
     return response.participantId;
@@ -92,7 +92,7 @@ export class GrpcFederationLink implements FederationLink {
 
   async pollTask(signal?: AbortSignal): Promise<RoundTask | undefined> {
     const wait = this.#options.pollWaitSeconds ?? 30;
-    const response = await this.transport.call('pollTask', { waitSeconds: wait } as never, this.#signer(), wait * 1000);
+    const response = await this.transport.call('pollTask', { waitSeconds: wait }, this.#signer(), wait * 1000);
     if (signal?.aborted || response.task.case !== 'joinRound') return undefined;
     this.#encodings.set(response.task.value.roundId, response.task.value.updateEncoding);
     return roundTaskFromProto(response.task.value, this.#options.address);
@@ -145,12 +145,12 @@ export class GrpcFederationLink implements FederationLink {
   async decline(task: RoundTask, reason: DeclineReason, detail: string): Promise<void> {
     await this.transport.call(
       'decline',
-      { roundId: task.roundId, reason: declineReasonToProto(reason), detail } as never,
+      { roundId: task.roundId, reason: declineReasonToProto(reason), detail },
       this.#signer(),
     );
   }
 
   async reportMetrics(task: RoundTask, metrics: Record<string, number>): Promise<void> {
-    await this.transport.call('reportMetrics', { roundId: task.roundId, metrics } as never, this.#signer());
+    await this.transport.call('reportMetrics', { roundId: task.roundId, metrics }, this.#signer());
   }
 }

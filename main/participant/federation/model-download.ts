@@ -48,7 +48,7 @@ export async function downloadModelToFile(
     for (let total = Infinity; offset < total;) {
       const chunk = await transport.call(
         'downloadModel',
-        { roundId: request.roundId, offset: BigInt(offset), maxBytes: defaultChunkBytes } as never,
+        { roundId: request.roundId, offset: BigInt(offset), maxBytes: defaultChunkBytes },
         signer,
       );
       total = Number(chunk.totalBytes);

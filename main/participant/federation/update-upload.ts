@@ -48,18 +48,18 @@ export async function uploadUpdate(
     numExamples: BigInt(metadata.numExamples),
     metrics: { ...metadata.metrics },
   };
-  const began = await transport.call('beginUpload', begin as never, signer);
+  const began = await transport.call('beginUpload', begin, signer);
   let offset = Number(began.status?.receivedBytes ?? 0);
   const chunkBytes = request.chunkBytes ?? defaultChunkBytes;
   while (offset < source.size && !began.status?.committed) {
     const data = await source.read(offset, chunkBytes);
-    const put = await transport.call('putUploadChunk', { uploadId, offset: BigInt(offset), data } as never, signer);
+    const put = await transport.call('putUploadChunk', { uploadId, offset: BigInt(offset), data }, signer);
     offset = Number(put.status?.receivedBytes ?? 0);
     // The coordinator is authoritative on the offset; the journal notes progress now and then.
     if (offset % (32 * chunkBytes) < chunkBytes) journal.put({ ...entry, confirmedBytes: offset });
     await request.onChunk?.(offset, source.size);
   }
-  const committed = await transport.call('commitUpload', { uploadId, sha256 } as never, signer);
+  const committed = await transport.call('commitUpload', { uploadId, sha256 }, signer);
   if (!committed.receipt) throw new Error(`the coordinator committed upload "${uploadId}" without a receipt`);
   const receipt = receiptFromProto(committed.receipt);
   checkReceipt(
