@@ -107,11 +107,11 @@ describe('a federation of three participant nodes over TLS', () => {
       dp: { ...sampleDp, localSteps: 2 },
     });
     const asking = run.participants[2]!;
-    const pending = await new Promise<string>((resolve) => {
-      const stop = asking.node.events.on('approvals.waiting', ({ contributionIds }) => {
-        if (contributionIds[0]) (stop(), resolve(contributionIds[0]));
-      });
-    });
+    let pending: string | undefined;
+    while (!pending) {
+      pending = (await asking.api['approvals.pending']({}))[0]?.id;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     const declined = await asking.api['approvals.decline']({ id: pending, comment: 'not this round' });
     expect(declined.status).toBe('declined');
     await waitForCheckpoint(run.coordinator, 1, 240_000);
