@@ -21,7 +21,7 @@ import { sampleDp, sampleTraining } from '../../scripts/demo/sample-federation.t
 import { startSampleFederation, waitForCheckpoint, type SampleFederationRun } from './support/sample-federation-run.ts';
 
 const seed = Number(process.env.ACCORD_E2E_SEED ?? 7);
-const rounds = 4;
+const rounds = 5;
 let run: SampleFederationRun | undefined;
 afterEach(async () => {
   await run?.close();
@@ -54,7 +54,7 @@ describe('a federation of three participant nodes over TLS', () => {
       participantsPerRound: { min: 3, max: 3 },
       roundDeadlineSeconds: 300,
       seed,
-      alpha: 0.2,
+      alpha: 0.5,
       approvals: ['policy', 'policy', 'policy'],
     });
     await waitForCheckpoint(run.coordinator, rounds, 540_000);
