@@ -46,8 +46,9 @@ export interface SampleSplit {
 }
 
 function writeShard(path: string, texts: readonly LabelledText[]): void {
-  const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
-  writeFileSync(path, `text\tlabel\n${texts.map((t) => `${clean(t.text)}\t${t.label}`).join('\n')}\n`);
+  // RFC 4180 quoting, as the readers expect: a sentence may hold quotes.
+  const field = (text: string) => `"${text.replace(/[\t\r\n]+/g, ' ').replace(/"/g, '""')}"`;
+  writeFileSync(path, `text\tlabel\n${texts.map((t) => `${field(t.text)}\t${t.label}`).join('\n')}\n`);
 }
 
 export async function splitSampleData(
