@@ -8,6 +8,9 @@ import { payloadRetentionEnabled } from './audit/payload-retention.ts';
 import { verifyAuditEntries, type AuditVerification } from './audit/audit-verify.ts';
 import { ConsentDesk } from './consent/consent-desk.ts';
 import { DatasetRegistry } from './datasets/dataset-registry.ts';
+import { FederationRegistry } from './federations/federation-registry.ts';
+import { keychainServiceName, type CredentialStore } from './keychain/credential-store.ts';
+import { KeytarCredentialStore } from './keychain/keytar-credential-store.ts';
 import { EventBus } from './events/event-bus.ts';
 import { PrivacyLedger, type EpsilonFor } from './privacy/privacy-ledger.ts';
 import type { RoundRunnerDependencies } from './rounds/round-context.ts';
@@ -21,6 +24,11 @@ export interface ParticipantNodeOptions {
   readonly home?: string;
   /** Defaults to the engine's RDP accountant. */
   readonly epsilonFor?: EpsilonFor;
+  /**
+   * Where the identity key and coordinator credentials live; defaults to the OS keychain under the
+   * service ACCORD_KEYCHAIN_SERVICE (or "Accord"), so several participants on one machine stay apart.
+   */
+  readonly credentials?: CredentialStore;
 }
 
 export interface ParticipantNode {
@@ -31,6 +39,8 @@ export interface ParticipantNode {
   readonly consent: ConsentDesk;
   readonly events: EventBus;
   readonly rounds: RoundStore;
+  readonly federations: FederationRegistry;
+  readonly credentials: CredentialStore;
   verifyAudit(): AuditVerification;
   /** Run before the database closes (the round runner stops its timers). */
   readonly beforeClose: (() => void)[];
@@ -55,6 +65,10 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
     consent,
     events: new EventBus(),
     rounds,
+    rounds: new RoundStore(db),
+    federations: new FederationRegistry(db),
+    credentials:
+      options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName),
     verifyAudit: () => verifyAuditEntries(audit.entries(), audit.head()),
     beforeClose,
     close: () => {
