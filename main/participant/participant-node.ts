@@ -65,7 +65,6 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
     consent,
     events: new EventBus(),
     rounds,
-    rounds: new RoundStore(db),
     federations: new FederationRegistry(db),
     credentials:
       options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName),
