@@ -60,7 +60,11 @@ export async function* readDelimited(file: string, options: DelimitedOptions): A
     skipped.push({ kind: 'issue', issue: { location: { file, ...(line === undefined ? {} : { line }) }, message } });
   });
   const lines = new LineTracker();
-  const stream = createReadStream(file).pipe(lines).pipe(parser);
+  const source = createReadStream(file);
+  // pipe() does not forward errors: without this a missing or unreadable file would leave the loop waiting.
+  source.on('error', (error) => parser.destroy(error));
+  lines.on('error', (error) => parser.destroy(error));
+  const stream = source.pipe(lines).pipe(parser);
   let recordStart = 0;
   let header = options.columns ? [...options.columns] : undefined;
   let index = 0;

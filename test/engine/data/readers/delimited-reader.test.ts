@@ -59,6 +59,11 @@ describe('readDelimited', () => {
     expect(items[1]).toMatchObject({ kind: 'issue', issue: { location: { line: 3 }, message: /Quote Not Closed/ } });
   });
 
+  it('fails with the path of a missing file instead of waiting forever', async () => {
+    const missing = join(temp, 'no-such-file.tsv');
+    await expect(collect(readDelimited(missing, { delimiter: '\t' }))).rejects.toThrow(missing);
+  });
+
   it('treats quotes as text when quoting is none (GLUE TSV files)', async () => {
     const file = join(temp, 'glue.tsv');
     writeFileSync(file, 'sentence\tlabel\n"a quote at the start\t1\n');
