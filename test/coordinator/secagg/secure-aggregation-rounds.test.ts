@@ -1,0 +1,130 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
+import { quantizationFor, quantize, sumErrorBound } from '../../../engine/secagg/quantization.ts';
+import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
+import { submittedVector } from '../../../main/participant/secagg/secagg-client.ts';
+import {
+  contribute,
+  joinRound,
+  roundClosed,
+  secureFederation,
+  updateOf,
+  type SecureFederation,
+} from '../support/secure-participants.ts';
+import { testWeights } from '../support/test-federation.ts';
+
+let federation: SecureFederation | undefined;
+afterEach(async () => {
+  await federation?.close();
+  federation = undefined;
+});
+
+/** Every file under a folder, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** The next global weights FedAvg should produce, computed naively in float64. */
+function expectedGlobal(
+  spec: readonly TensorSpec[],
+  updates: ParameterSet[],
+  examples: number[],
+): Map<string, number[]> {
+  const total = examples.reduce((a, b) => a + b, 0);
+  return new Map(
+    spec.map(({ name }) => {
+      const base = [...testWeights.get(name)!.data];
+      return [
+        name,
+        base.map((w, i) => w + updates.reduce((s, u, k) => s + examples[k]! * u.get(name)!.data[i]!, 0) / total),
+      ];
+    }),
+  );
+}
+
+async function expectGlobalWithinBound(
+  fed: SecureFederation,
+  updates: ParameterSet[],
+  examples: number[],
+  contributors: number,
+): Promise<void> {
+  const { config, coordinator } = fed;
+  const checkpoint = coordinator.context.store.checkpoint(1);
+  expect(checkpoint).toBeDefined();
+  const actual = await readSafetensorsFile(checkpoint!.path, config.model.spec);
+  const quantization = quantizationFor(config.secureAggregationOptions.clipRange, config.participantsPerRound.max);
+  // The sum of n_i·Δ_i is within sumErrorBound; dividing by Σ n_i scales it; float32 storage adds 2^-23 relative.
+  const bound = sumErrorBound(quantization, contributors) / examples.reduce((a, b) => a + b, 0);
+  for (const [name, expected] of expectedGlobal(config.model.spec, updates, examples)) {
+    const data = actual.get(name)!.data;
+    expected.forEach((value, i) => {
+      expect(Math.abs(data[i]! - value)).toBeLessThanOrEqual(bound + Math.abs(value) * 2 ** -23);
+    });
+  }
+}
+
+describe('secure aggregation over gRPC with TLS', () => {
+  it('n = 3: the new global model is the plaintext FedAvg within the quantization bound, and nothing individual is stored', async () => {
+    federation = await secureFederation();
+    const { config, coordinator, members } = federation;
+    const tasks = await Promise.all(members.map((member) => joinRound(member.link)));
+    expect(tasks.every((task) => task.secureAggregation)).toBe(true);
+    const examples = [12, 30, 7];
+    const updates = members.map((_, i) => updateOf(i, config.model.spec));
+    const sent = await Promise.all(
+      members.map((member, i) => contribute(member, tasks[i]!, updates[i]!, examples[i]!)),
+    );
+    const round = await roundClosed(coordinator, tasks[0]!.roundId);
+    expect(round.outcome).toBe('aggregated');
+    await expectGlobalWithinBound(federation, updates, examples, 3);
+
+    // What the coordinator persisted (store, WAL, uploads, logs, checkpoints) holds no individual update
+    // in any form a participant had it: float32 plaintext, update × count, or its quantized words.
+    const stored = filesUnder(config.dataDir).map((path) => readFileSync(path));
+    const quantization = quantizationFor(config.secureAggregationOptions.clipRange, config.participantsPerRound.max);
+    sent.forEach(({ plain, masked }, i) => {
+      const vector = submittedVector(plain, tasks[i]!, 'float32-le', examples[i]!);
+      const forms = [plain, new Uint8Array(vector.buffer), new Uint8Array(quantize(vector, quantization).buffer)];
+      for (const form of forms) {
+        for (let offset = 0; offset + 12 <= form.length; offset += 4) {
+          const window = Buffer.from(form.subarray(offset, offset + 12));
+          for (const file of stored) expect(file.includes(window)).toBe(false);
+        }
+      }
+      expect(stored.some((file) => file.includes(Buffer.from(masked)))).toBe(true);
+    });
+  });
+
+  it("n = 3, t = 2: one participant drops at the masked-input stage; the round completes with the survivors' sum", async () => {
+    federation = await secureFederation({ roundDeadlineSeconds: 6 });
+    const { config, coordinator, members } = federation;
+    const tasks = await Promise.all(members.map((member) => joinRound(member.link)));
+    const examples = [5, 9];
+    const updates = [0, 1].map((i) => updateOf(i, config.model.spec));
+    await Promise.all([0, 1].map((i) => contribute(members[i]!, tasks[i]!, updates[i]!, examples[i]!)));
+    const round = await roundClosed(coordinator, tasks[0]!.roundId);
+    expect(round.outcome).toBe('aggregated');
+    await expectGlobalWithinBound(federation, updates, examples, 2);
+  });
+
+  it('below t: with two of three dropped the round aborts with its reason and the global model is unchanged', async () => {
+    federation = await secureFederation({ roundDeadlineSeconds: 5 });
+    const { coordinator, members, config } = federation;
+    const tasks = await Promise.all(members.map((member) => joinRound(member.link)));
+    await contribute(members[0]!, tasks[0]!, updateOf(0, config.model.spec), 4);
+    const round = await roundClosed(coordinator, tasks[0]!.roundId);
+    expect(round.outcome).toMatch(/^secure_aggregation_aborted: .*threshold 2/);
+    expect(coordinator.context.store.checkpoint(1)).toBeUndefined();
+    const next = coordinator.context.store.latestRound()!;
+    expect(next.number).toBe(1);
+    expect(next.id).not.toBe(round.id);
+    expect(next.modelSha256).toBe(round.modelSha256);
+    const log = readFileSync(join(config.dataDir, 'logs', 'round-1.jsonl'), 'utf8');
+    expect(log).toContain('secure_aggregation_aborted');
+  });
+});
