@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
+import { decodeSecAggMessage, encodeSecAggMessage } from '../../../engine/secagg/message-codec.ts';
+import type { UnmaskRequest } from '../../../engine/secagg/messages.ts';
 import { quantizationFor, quantize, sumErrorBound } from '../../../engine/secagg/quantization.ts';
 import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
 import { submittedVector } from '../../../main/participant/secagg/secagg-client.ts';
@@ -126,5 +128,33 @@ describe('secure aggregation over gRPC with TLS', () => {
     expect(next.modelSha256).toBe(round.modelSha256);
     const log = readFileSync(join(config.dataDir, 'logs', 'round-1.jsonl'), 'utf8');
     expect(log).toContain('secure_aggregation_aborted');
+  });
+
+  it('participants refuse a coordinator that asks for both shares of one peer, record it, and the round aborts', async () => {
+    federation = await secureFederation({ secureAggregationOptions: { threshold: 2, clipRange: 64, stageSeconds: 2 } });
+    const { coordinator, members, config } = federation;
+    // A misbehaving coordinator: besides the survivors' self-mask shares it asks for their mask-key shares,
+    // which together would strip every mask from their inputs.
+    const secure = coordinator.context.secureAggregation!;
+    const honest = secure.taskFor.bind(secure);
+    secure.taskFor = (participantId, now) => {
+      const task = honest(participantId, now);
+      if (task?.stage !== 'unmask') return task;
+      const request = decodeSecAggMessage(task.message) as UnmaskRequest;
+      const greedy = { ...request, maskKeySharesOf: request.selfMaskSharesOf.filter((id) => id !== participantId) };
+      return { ...task, message: encodeSecAggMessage(greedy) };
+    };
+    const tasks = await Promise.all(members.map((member) => joinRound(member.link)));
+    await Promise.all(members.map((member, i) => contribute(member, tasks[i]!, updateOf(i, config.model.spec), 3)));
+    const round = await roundClosed(coordinator, tasks[0]!.roundId);
+    expect(round.outcome).toMatch(/^secure_aggregation_aborted: /);
+    expect(coordinator.context.store.checkpoint(1)).toBeUndefined();
+    for (const member of members) {
+      const refusals = member.audit.filter((entry) => entry.kind === 'secagg.refused');
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]!.data).toMatchObject({ roundId: round.id });
+      expect(String(refusals[0]!.data.detail)).toMatch(/both the self-mask share and the mask-key share of /);
+      expect(members.map((other) => other.link.participantId)).toContain(refusals[0]!.data.peerId);
+    }
   });
 });
