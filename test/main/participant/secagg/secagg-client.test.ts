@@ -15,6 +15,7 @@ import type { Coordinator } from '../../../../coordinator/coordinator.ts';
 import {
   enrolledParticipant,
   startCoordinator,
+  testWeights,
   writeTestFederation,
 } from '../../../coordinator/support/test-federation.ts';
 import { encodeDenseFloat32, FakeTrainer } from '../../../support/fake-trainer.ts';
