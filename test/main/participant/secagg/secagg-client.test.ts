@@ -4,6 +4,7 @@
  * the approved plaintext and of the masked bytes it sent, and the coordinator stores only masked bytes.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readSafetensorsFile } from '../../../../engine/codec/safetensors.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditEntries } from '../../../../main/participant/audit/audit-verify.ts';
@@ -110,6 +111,7 @@ describe('SecAggClient with the round runner over gRPC', () => {
       expect(kinds.indexOf('decision')).toBeLessThan(kinds.indexOf('upload.intent'));
       const stored = coordinator.context.store.uploadFor(round.task.roundId, participant.link.participantId!)!;
       expect(stored.sha256).toBe(intent.sentSha256);
+      expect(sha256(readFileSync(stored.path))).toBe(intent.sentSha256);
       expect(stored.numExamples).toBe(1);
     }
     await coordinator.context.rounds.idle();
