@@ -18,7 +18,7 @@ import { federationPaths, initFederation, loadSigningKey } from './setup/federat
 import { assertUsableWithSecureAggregation, createStrategy } from './strategies/create-strategy.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import { CoordinatorStore } from './store/coordinator-store.ts';
-import { SecureAggregationRounds } from './secagg/secure-aggregation-rounds.ts';
+import { assertSecureAggregationOptions, SecureAggregationRounds } from './secagg/secure-aggregation-rounds.ts';
 
 export class Coordinator {
   readonly context: CoordinatorContext;
@@ -38,6 +38,7 @@ export class Coordinator {
     strategy: Strategy = createStrategy(config.strategy),
   ): Promise<Coordinator> {
     assertUsableWithSecureAggregation(strategy, config.secureAggregation);
+    if (config.secureAggregation) assertSecureAggregationOptions(config);
     const { federationId } = initFederation(config);
     const paths = federationPaths(config.dataDir);
     const store = new CoordinatorStore(paths.database);

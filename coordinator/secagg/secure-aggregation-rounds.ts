@@ -13,7 +13,7 @@ import { decodeSecAggMessage } from '../../engine/secagg/message-codec.ts';
 import type { SecAggResponse } from '../../engine/secagg/messages.ts';
 import type { SecAggStage } from '../../engine/secagg/errors.ts';
 import { quantizationFor } from '../../engine/secagg/quantization.ts';
-import { minimumThreshold } from '../../engine/secagg/round-parameters.ts';
+import { assertThresholdFits, minimumThreshold } from '../../engine/secagg/round-parameters.ts';
 import type { NeighbourGraphSpec } from '../../engine/secagg/neighbour-graph.ts';
 import { totalElements, unflatten } from '../../engine/tensor/parameter-set.ts';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
@@ -21,6 +21,17 @@ import type { CoordinatorStore } from '../store/coordinator-store.ts';
 import type { RoundRow } from '../store/rows.ts';
 import type { ClientResult } from '../strategies/strategy.ts';
 import { SecureAggregationRun, type StageTask } from './secure-aggregation-run.ts';
+
+/** Checked at start-up for a full round, so a bad threshold or degree is a config error, not a failed round. */
+export function assertSecureAggregationOptions(config: CoordinatorConfig): void {
+  const { graph, threshold } = config.secureAggregationOptions;
+  const degree = graph === 'complete' ? config.participantsPerRound.max - 1 : graph.degree;
+  try {
+    assertThresholdFits(threshold ?? minimumThreshold(degree), degree);
+  } catch (error) {
+    throw new Error(`secureAggregationOptions: ${(error as Error).message}`, { cause: error });
+  }
+}
 
 /** A lost long-poll answer is handed out again after this long. */
 const redeliverMs = 5000;
@@ -32,11 +43,13 @@ export class SecureAggregationRounds {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #delivered = new Map<string, number>();
   readonly #changes = new EventEmitter();
+  readonly #failed = new Map<string, Error>();
 
   constructor(config: CoordinatorConfig, store: CoordinatorStore) {
     this.#config = config;
     this.#store = store;
     this.#changes.setMaxListeners(0);
+    assertSecureAggregationOptions(config);
   }
 
   /** P + 1: the model's coordinates and the example count. */
@@ -50,7 +63,7 @@ export class SecureAggregationRounds {
 
   /** Called on every join: starts the stages once the round is full, or arms the join timer. */
   joined(round: RoundRow): void {
-    if (this.#runs.has(round.id)) return;
+    if (this.#runs.has(round.id) || this.#failed.has(round.id)) return;
     const assigned = this.#assigned(round.id);
     if (assigned.length >= this.#config.participantsPerRound.max) return this.#start(round.id, assigned);
     if (this.#timers.has(round.id)) return;
@@ -89,7 +102,15 @@ export class SecureAggregationRounds {
       vectorLength: this.vectorLength,
       quantization: quantizationFor(options.clipRange, this.#config.participantsPerRound.max),
     };
-    this.#runs.set(roundId, new SecureAggregationRun(config, options.stageSeconds, () => this.#changes.emit('change')));
+    try {
+      this.#runs.set(
+        roundId,
+        new SecureAggregationRun(config, options.stageSeconds, () => this.#changes.emit('change')),
+      );
+    } catch (error) {
+      // E.g. a threshold that does not fit this many participants: the round fails with the reason.
+      this.#failed.set(roundId, error as Error);
+    }
   }
 
   /** The first stage request waiting for this participant's answer (not re-sent within 5 s). */
@@ -178,6 +199,9 @@ export class SecureAggregationRounds {
    */
   async conclude(round: RoundRow): Promise<ClientResult | undefined> {
     clearTimeout(this.#timers.get(round.id));
+    const failed = this.#failed.get(round.id);
+    this.#failed.delete(round.id);
+    if (failed) throw failed;
     const run = this.#runs.get(round.id);
     if (!run) return undefined;
     run.closeMaskedInput();

@@ -24,9 +24,12 @@ export function federationHandlers(context: CoordinatorContext): FederationHandl
     commitUpload: bind(context, commitUpload),
     decline: bind(context, decline),
     reportMetrics: bind(context, reportMetrics),
-    advertiseKeys: bind(context, advertiseKeys),
-    shareKeys: bind(context, shareKeys),
-    submitMaskedInput: bind(context, submitMaskedInput),
-    unmask: bind(context, unmask),
+    // A federation without secure aggregation answers its stages UNIMPLEMENTED.
+    ...(context.secureAggregation && {
+      advertiseKeys: bind(context, advertiseKeys),
+      shareKeys: bind(context, shareKeys),
+      submitMaskedInput: bind(context, submitMaskedInput),
+      unmask: bind(context, unmask),
+    }),
   };
 }

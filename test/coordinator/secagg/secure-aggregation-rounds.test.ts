@@ -15,7 +15,8 @@ import {
   updateOf,
   type SecureFederation,
 } from '../support/secure-participants.ts';
-import { testWeights } from '../support/test-federation.ts';
+import { Coordinator } from '../../../coordinator/coordinator.ts';
+import { testWeights, writeTestFederation } from '../support/test-federation.ts';
 
 let federation: SecureFederation | undefined;
 afterEach(async () => {
@@ -156,5 +157,17 @@ describe('secure aggregation over gRPC with TLS', () => {
       expect(String(refusals[0]!.data.detail)).toMatch(/both the self-mask share and the mask-key share of /);
       expect(members.map((other) => other.link.participantId)).toContain(refusals[0]!.data.peerId);
     }
+  });
+
+  it('refuses at start-up a strategy that needs individual updates, and a threshold below a majority', async () => {
+    for (const strategy of [{ name: 'median' }, { name: 'trimmed-mean' }, { name: 'multitask' }]) {
+      const config = await writeTestFederation({ secureAggregation: true, strategy });
+      await expect(Coordinator.open(config)).rejects.toThrow(/needs each participant's update/);
+    }
+    // Complete graph on 3: neighbourhoods of 3, so t must be at least 2.
+    const config = await writeTestFederation({ secureAggregation: true, secureAggregationOptions: { threshold: 1 } });
+    await expect(Coordinator.open(config)).rejects.toThrow(
+      /secureAggregationOptions: threshold 1 must be an integer in 2…3/,
+    );
   });
 });
