@@ -80,6 +80,8 @@ export class RoundMachine {
     const assignments = store.assignments(round.id);
     const mine = assignments.find((assignment) => assignment.participantId === participantId);
     if (mine) return mine.status === 'assigned' ? round : undefined;
+    // Once the secure-aggregation stages started, a newcomer could not take part in them.
+    if (this.#options.secure?.run(round.id)) return undefined;
     if (assignments.length >= config.participantsPerRound.max) return undefined;
     store.setAssignment(round.id, participantId, 'assigned');
     log.event(round.number, round.id, 'joined', { participantId });
