@@ -21,6 +21,7 @@ import {
   RoundSummary,
   TrainingProgressEvent,
 } from './participant-schemas.ts';
+import { EnrolmentRequest, Federation, TrainingCancelRequest } from './federation-schemas.ts';
 
 export const ExecutionProvider = z.object({
   name: z.string(),
@@ -64,6 +65,9 @@ export const methods = {
   'rounds.list': { request: NoRequest, response: z.array(RoundSummary) },
   'audit.verify': { request: NoRequest, response: AuditVerification },
   'audit.entries': { request: AuditEntriesRequest, response: z.array(AuditEntry) },
+  'federation.enrol': { request: EnrolmentRequest, response: Federation },
+  'federations.list': { request: NoRequest, response: z.array(Federation) },
+  'training.cancel': { request: TrainingCancelRequest, response: Done },
 } as const;
 
 /** Pushed by the participant: Electron sends them to the window, the headless socket as {event, data} frames. */
@@ -71,6 +75,7 @@ export const events = {
   'round.state': RoundStateEvent,
   'training.progress': TrainingProgressEvent,
   'approvals.waiting': ApprovalsWaitingEvent,
+  'federation.state': Federation,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -99,3 +104,4 @@ export type ExecutionProvider = z.output<typeof ExecutionProvider>;
 export type AppInfo = z.output<typeof AppInfo>;
 
 export * from './participant-schemas.ts';
+export * from './federation-schemas.ts';

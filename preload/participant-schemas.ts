@@ -186,6 +186,9 @@ export const TrainingProgressEvent = z.object({
   step: z.number().int(),
   totalSteps: z.number().int(),
   loss: z.number().optional(),
+  /** Seconds since training started and the estimate of what is left. */
+  elapsedSeconds: z.number().nonnegative().optional(),
+  etaSeconds: z.number().nonnegative().optional(),
 });
 export const ApprovalsWaitingEvent = z.object({ count: z.number().int(), contributionIds: z.array(z.string()) });
 

@@ -63,4 +63,5 @@ CREATE TABLE IF NOT EXISTS round_metrics (
   PRIMARY KEY (round_id, participant_id)
 );
 CREATE TABLE IF NOT EXISTS seen_signatures (signature TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS seen_signatures_by_expiry ON seen_signatures (expires_at);
 `;

@@ -38,6 +38,8 @@ export class GrpcFederationLink implements FederationLink {
   readonly #privateKey: KeyObject;
   #participantId: string | undefined;
   #coordinatorKey: KeyObject | undefined;
+  /** The coordinator's chunk size, learnt from Hello; uploads never exceed it. */
+  #serverChunkBytes: number | undefined;
   /** Each polled round's update encoding (RoundTask leaves the wire format to the link). */
   readonly #encodings = new Map<string, string>();
 
@@ -69,6 +71,7 @@ export class GrpcFederationLink implements FederationLink {
     if (response.version !== protocolVersion)
       throw new Error(`the coordinator chose protocol ${response.version}, this participant speaks ${protocolVersion}`);
     this.#coordinatorKey = ed25519PublicKeyFromRaw(response.coordinatorPublicKey);
+    this.#serverChunkBytes = response.chunkBytes;
     return response;
   }
 
@@ -87,7 +90,7 @@ export class GrpcFederationLink implements FederationLink {
   }
 
   async #coordinatorPublicKey(): Promise<KeyObject> {
-    if (!this.#coordinatorKey) await this.hello();
+    if (!this.#coordinatorKey || this.#serverChunkBytes === undefined) await this.hello();
     return this.#coordinatorKey!;
   }
 
@@ -143,7 +146,11 @@ export class GrpcFederationLink implements FederationLink {
       source,
       metadata,
       coordinatorPublicKey: await this.#coordinatorPublicKey(),
-      chunkBytes: this.#options.uploadChunkBytes,
+      chunkBytes: Math.min(
+        this.#options.uploadChunkBytes ?? Infinity,
+        this.#serverChunkBytes ?? Infinity,
+        defaultChunkBytes,
+      ),
       onChunk: this.#options.onUploadChunk,
     };
     return uploadUpdate(this.transport, this.#signer(), this.#options.journal, request);

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultChunkBytes } from '../../../engine/protocol/federation-methods.ts';
+import type { ResponseOf } from '../../../engine/protocol/federation-methods.ts';
 import type { GrpcTransport, Signer } from './grpc-transport.ts';
 
 async function hashExisting(path: string): Promise<{ hash: ReturnType<typeof createHash>; bytes: number }> {
@@ -32,6 +33,53 @@ export interface DownloadRequest {
 }
 
 /** Returns the path of the verified model file. */
+/** Chunk requests kept in flight: enough to hide a round trip, few enough to bound memory (4 MiB). */
+const requestWindow = 4;
+
+type ModelChunk = ResponseOf<'downloadModel'>;
+
+/** Fetches [start, total) in order, several requests in flight, handing each chunk to `accept`. */
+async function fetchChunks(
+  transport: GrpcTransport,
+  signer: Signer,
+  request: DownloadRequest,
+  start: number,
+  accept: (chunk: ModelChunk, total: number) => Promise<void>,
+): Promise<void> {
+  const ask = async (offset: number, maxBytes: number) => {
+    const chunk = await transport.call(
+      'downloadModel',
+      { roundId: request.roundId, offset: BigInt(offset), maxBytes },
+      signer,
+    );
+    if (chunk.sha256 !== request.sha256) {
+      throw new Error(`the coordinator serves model ${chunk.sha256}, the task announced ${request.sha256}`);
+    }
+    if (Number(chunk.offset) !== offset || (chunk.data.length === 0 && offset < Number(chunk.totalBytes))) {
+      throw new Error(`the coordinator answered offset ${chunk.offset} with ${chunk.data.length} bytes for ${offset}`);
+    }
+    return chunk;
+  };
+  const first = await ask(start, defaultChunkBytes);
+  const total = Number(first.totalBytes);
+  // The coordinator's chunk size is what it sent; later requests ask for exactly that much.
+  const stride = Math.max(first.data.length, 1);
+  await accept(first, total);
+  const inFlight: Promise<ModelChunk>[] = [];
+  let next = start + first.data.length;
+  for (let received = next; received < total;) {
+    while (inFlight.length < requestWindow && next < total) {
+      const pending = ask(next, stride);
+      pending.catch(() => undefined); // awaited below in order; this only marks it handled meanwhile
+      inFlight.push(pending);
+      next += stride;
+    }
+    const chunk = await inFlight.shift()!;
+    await accept(chunk, total);
+    received += chunk.data.length;
+  }
+}
+
 export async function downloadModelToFile(
   transport: GrpcTransport,
   signer: Signer,
@@ -45,22 +93,12 @@ export async function downloadModelToFile(
   const file = await open(partPath, 'a');
   let offset = bytes;
   try {
-    for (let total = Infinity; offset < total;) {
-      const chunk = await transport.call(
-        'downloadModel',
-        { roundId: request.roundId, offset: BigInt(offset), maxBytes: defaultChunkBytes },
-        signer,
-      );
-      total = Number(chunk.totalBytes);
-      if (chunk.sha256 !== request.sha256)
-        throw new Error(`the coordinator serves model ${chunk.sha256}, the task announced ${request.sha256}`);
-      if (Number(chunk.offset) !== offset || (chunk.data.length === 0 && offset < total))
-        throw new Error(`the coordinator answered offset ${chunk.offset} for ${offset}`);
+    await fetchChunks(transport, signer, request, offset, async (chunk, total) => {
       await file.write(chunk.data, 0, chunk.data.length, offset);
       hash.update(chunk.data);
       offset += chunk.data.length;
       request.onProgress?.(offset, total);
-    }
+    });
     await file.sync();
   } finally {
     await file.close();

@@ -12,6 +12,8 @@ export interface TrainingProgress {
   readonly step: number;
   readonly totalSteps: number;
   readonly loss?: number;
+  readonly elapsedSeconds?: number;
+  readonly etaSeconds?: number;
 }
 
 export interface TrainingRequest {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { flatten } from '../../../engine/tensor/parameter-set.ts';
-import { referenceWeights, runRounds } from '../support/deterministic-participant.ts';
+import { codecEncoder, rawFloat32Encoder, referenceWeights, runRounds } from '../support/deterministic-participant.ts';
 import { enrolledParticipant, startCoordinator, testWeights, writeTestFederation } from '../support/test-federation.ts';
 
 let running: Coordinator | undefined;
@@ -20,13 +20,16 @@ const sites = [
 ];
 
 describe('a federation of a coordinator and three participants', () => {
-  it('runs three rounds whose global weights follow the example-weighted mean', async () => {
-    const config = await writeTestFederation({ rounds: 3 });
+  it.each([
+    ['accord-update-v1', codecEncoder],
+    ['float32-le (streamed aggregation)', rawFloat32Encoder],
+  ] as const)('runs three rounds of FedAvg matching a float64 reference, updates in %s', async (encoding, encoder) => {
+    const config = await writeTestFederation({ rounds: 3, updateEncoding: encoding.split(' ')[0] });
     const { coordinator, address } = await startCoordinator(config);
     running = coordinator;
     const links = await Promise.all(sites.map((site) => enrolledParticipant(config, address, site.name)));
     const receipts = await Promise.all(
-      links.map((link, i) => runRounds(link, sites[i]!.name, sites[i]!.target, sites[i]!.examples, 3)),
+      links.map((link, i) => runRounds(link, sites[i]!.name, sites[i]!.target, sites[i]!.examples, 3, encoder)),
     );
     await coordinator.context.rounds.idle();
 

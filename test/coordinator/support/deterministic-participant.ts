@@ -5,7 +5,8 @@
 import { encodeUpdate } from '../../../engine/codec/encode-update.ts';
 import { denseFloat32 } from '../../../engine/codec/update-codec.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
-import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
+import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
+import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
 import type { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
 import type { UploadReceipt } from '../../../main/participant/federation/federation-link.ts';
 
@@ -21,19 +22,25 @@ export function pullTowards(global: ParameterSet, target: number): ParameterSet 
   );
 }
 
+export type UpdateEncoder = (update: ParameterSet, spec: readonly TensorSpec[]) => Uint8Array;
+
+export const codecEncoder: UpdateEncoder = (update) => encodeUpdate(update, denseFloat32).bytes;
+export const rawFloat32Encoder: UpdateEncoder = (update, spec) => encodeFloat32Update(update, spec);
+
 export async function runRounds(
   link: GrpcFederationLink,
   name: string,
   target: number,
   examples: number,
   rounds: number,
+  encode: UpdateEncoder = codecEncoder,
 ): Promise<UploadReceipt[]> {
   const receipts: UploadReceipt[] = [];
   while (receipts.length < rounds) {
     const task = await link.pollTask();
     if (!task) continue;
     const global = await link.downloadModel(task);
-    const payload = encodeUpdate(pullTowards(global, target), denseFloat32).bytes;
+    const payload = encode(pullTowards(global, target), task.modelSpec);
     receipts.push(
       await link.uploadUpdate(task, `${name}-${task.roundId}`, payload, {
         numExamples: examples,

@@ -70,7 +70,17 @@ describe('GrpcFederationLink over TLS on loopback', () => {
   });
 
   it('resumes a partial model download and refuses a corrupted one', async () => {
-    const config = await writeTestFederation({ participantsPerRound: { min: 1, max: 2 } });
+    // 20 000 floats: five 16 KiB chunks, fetched several at a time.
+    const weights = new Map([
+      [
+        'embedding',
+        tensor(
+          [100, 200],
+          Float32Array.from({ length: 20_000 }, (_, i) => i / 7),
+        ),
+      ],
+    ]);
+    const config = await writeTestFederation({ participantsPerRound: { min: 1, max: 2 } }, weights);
     const { coordinator, address } = await startCoordinator(config);
     running = coordinator;
     const link = await enrolledParticipant(config, address, 'bank-b');
@@ -84,7 +94,9 @@ describe('GrpcFederationLink over TLS on loopback', () => {
     writeFileSync(partPath, original.subarray(0, 40));
     const progress: number[] = [];
     await link.downloadModelFile(task, (received) => progress.push(received));
-    expect(progress[0]).toBe(original.length); // one chunk: the remaining bytes, not the whole file again
+    // It asked from offset 40 on, one 16 KiB chunk at a time, in order.
+    expect(progress).toEqual([...progress.keys()].map((i) => Math.min(40 + (i + 1) * 16 * 1024, original.length)));
+    expect(progress.at(-1)).toBe(original.length);
     expect(readFileSync(join(modelDir, `${task.modelSha256}.safetensors`))).toEqual(original);
 
     // A partial file whose kept prefix is wrong fails the sha256 check and is discarded.
@@ -92,6 +104,12 @@ describe('GrpcFederationLink over TLS on loopback', () => {
     writeFileSync(partPath, Buffer.alloc(40, 7));
     await expect(link.downloadModelFile(task)).rejects.toThrow(/hashes to .* it was discarded/);
     expect(existsSync(partPath)).toBe(false);
+
+    // An 80 KB update goes up in the coordinator's 16 KiB chunks (learnt from Hello), not the client's 1 MiB default.
+    const payload = encodeUpdate(new Map([['embedding', tensor([100, 200])]]), denseFloat32).bytes;
+    const receipt = await link.uploadUpdate(task, 'upload-chunked', payload, { numExamples: 1, metrics: {} });
+    expect(receipt.bytes).toBe(payload.length);
+    expect(payload.length).toBeGreaterThan(4 * 16 * 1024);
     link.close();
   });
 });
