@@ -30,6 +30,7 @@ export class SecAggClient {
   readonly #participants = new Map<string, SecAggParticipant>();
   readonly #maskRequests = new Map<string, MaskedInputRequest>();
   readonly #answered = new Set<string>();
+  readonly #prepared = new Map<string, Uint8Array | undefined>();
   #wake: () => void = () => undefined;
 
   constructor(options: SecAggClientOptions) {
@@ -61,18 +62,23 @@ export class SecAggClient {
     return request;
   }
 
-  /** Answers one stage request once (a re-delivered request is ignored). */
+  /**
+   * Answers one stage request once. The answer is kept until the coordinator acknowledged it, so a
+   * request re-delivered after a failed call is answered with the same bytes (a stage cannot be redone).
+   */
   async answer(request: SecAggRequest): Promise<void> {
     const key = `${request.roundId}/${request.kind}`;
     if (this.#answered.has(key)) return;
-    const link = this.#options.link;
-    const message = await this.#respond(request);
-    this.#answered.add(key);
-    if (!message) return;
+    if (!this.#prepared.has(key)) this.#prepared.set(key, await this.#respond(request));
+    const message = this.#prepared.get(key);
+    const { link } = this.#options;
     const roundId = request.roundId;
-    if (request.kind === 'advertise-keys-request') await link.callSigned('advertiseKeys', { roundId, message });
-    else if (request.kind === 'share-keys-request') await link.callSigned('shareKeys', { roundId, message });
-    else if (request.kind === 'unmask-request') await link.callSigned('unmask', { roundId, message });
+    if (message && request.kind === 'advertise-keys-request')
+      await link.callSigned('advertiseKeys', { roundId, message });
+    else if (message && request.kind === 'share-keys-request') await link.callSigned('shareKeys', { roundId, message });
+    else if (message && request.kind === 'unmask-request') await link.callSigned('unmask', { roundId, message });
+    this.#answered.add(key);
+    this.#prepared.delete(key);
   }
 
   async #respond(request: SecAggRequest): Promise<Uint8Array | undefined> {
