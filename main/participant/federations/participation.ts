@@ -67,7 +67,7 @@ export class Participation {
     this.node = node;
     this.#options = options;
     const encode = options.encode ?? ((update) => encodeUpdate(update, denseFloat32).bytes);
-    this.#secAgg = new SecAggStages(node.audit);
+    this.#secAgg = new SecAggStages(node.audit, options.pollWaitSeconds ?? 20);
     const mask = this.#secAgg.mask;
     this.runner = attachRoundRunner(node, { link: this.#router(), trainer: options.trainer, encode, mask });
     this.#unsubscribe = node.events.on('round.state', ({ federationId, roundKey }) => {

@@ -41,7 +41,8 @@ export class SecAggClient {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        await this.pollOnce();
+        // Stopping does not wait for a long poll in flight.
+        await Promise.race([this.pollOnce(), untilAborted(signal)]);
       } catch {
         if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -178,4 +179,8 @@ export function submittedVector(
   }
   vector[offset] = numExamples;
   return vector;
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

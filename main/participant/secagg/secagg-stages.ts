@@ -19,9 +19,11 @@ export class SecAggStages {
   readonly #audit: Pick<AuditLog, 'append'>;
   readonly #links = new Map<string, GrpcFederationLink>();
   readonly #clients = new Map<string, RunningClient>();
+  readonly #pollWaitSeconds: number;
 
-  constructor(audit: Pick<AuditLog, 'append'>) {
+  constructor(audit: Pick<AuditLog, 'append'>, pollWaitSeconds = 20) {
     this.#audit = audit;
+    this.#pollWaitSeconds = pollWaitSeconds;
   }
 
   /** The federation's current link; a new link (re-join) stops the old stage poller. */
@@ -43,7 +45,7 @@ export class SecAggStages {
     if (existing) return existing.client;
     const link = this.#links.get(federationId);
     if (!link) throw new Error(`not enrolled in federation ${federationId}`);
-    const client = new SecAggClient({ link, audit: this.#audit, pollWaitSeconds: 20 });
+    const client = new SecAggClient({ link, audit: this.#audit, pollWaitSeconds: this.#pollWaitSeconds });
     const controller = new AbortController();
     this.#clients.set(federationId, { client, controller, running: client.run(controller.signal) });
     return client;
