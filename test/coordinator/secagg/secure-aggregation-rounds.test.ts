@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { decodeSecAggMessage, encodeSecAggMessage } from '../../../engine/secagg/message-codec.ts';
 import type { UnmaskRequest } from '../../../engine/secagg/messages.ts';
@@ -61,12 +62,18 @@ async function expectGlobalWithinBound(
   expect(checkpoint).toBeDefined();
   const actual = await readSafetensorsFile(checkpoint!.path, config.model.spec);
   const quantization = quantizationFor(config.secureAggregationOptions.clipRange, config.participantsPerRound.max);
-  // The sum of n_i·Δ_i is within sumErrorBound; dividing by Σ n_i scales it; float32 storage adds 2^-23 relative.
-  const bound = sumErrorBound(quantization, contributors) / examples.reduce((a, b) => a + b, 0);
+  // Error budget per coordinate, with N = Σ n_i and S = Σ n_i·|Δ_i|:
+  //   quantization of the sum (sumErrorBound), divided by N;
+  //   float32 rounding of each pre-scaled n_i·Δ_i on the participant: ≤ S·2^-24, divided by N;
+  //   the mean as float32 (≤ S/N·2^-24) and the new global as float32 (≤ |value|·2^-24).
+  const total = examples.reduce((a, b) => a + b, 0);
+  const quantizationTerm = sumErrorBound(quantization, contributors) / total;
   for (const [name, expected] of expectedGlobal(config.model.spec, updates, examples)) {
     const data = actual.get(name)!.data;
     expected.forEach((value, i) => {
-      expect(Math.abs(data[i]! - value)).toBeLessThanOrEqual(bound + Math.abs(value) * 2 ** -23);
+      const scaled = updates.reduce((sum, u, k) => sum + examples[k]! * Math.abs(u.get(name)!.data[i]!), 0) / total;
+      const bound = quantizationTerm + (2 * scaled + Math.abs(value)) * 2 ** -24;
+      expect(Math.abs(data[i]! - value)).toBeLessThanOrEqual(bound);
     });
   }
 }
@@ -113,6 +120,29 @@ describe('secure aggregation over gRPC with TLS', () => {
     const round = await roundClosed(coordinator, tasks[0]!.roundId);
     expect(round.outcome).toBe('aggregated');
     await expectGlobalWithinBound(federation, updates, examples, 2);
+  });
+
+  it('n = 3, t = 2: one participant drops at the unmask stage; its masked input still counts in the sum', async () => {
+    federation = await secureFederation({ secureAggregationOptions: { threshold: 2, clipRange: 64, stageSeconds: 2 } });
+    const { config, coordinator, members } = federation;
+    const tasks = await Promise.all(members.map((member) => joinRound(member.link)));
+    const examples = [3, 8, 13];
+    const updates = members.map((_, i) => updateOf(i, config.model.spec));
+    await Promise.all(
+      members.map(async (member, i) => {
+        const plain = encodeFloat32Update(updates[i]!, tasks[i]!.modelSpec);
+        const masked = await member.client.mask(tasks[i]!, plain, examples[i]!);
+        // clinic-c stops answering stages once it has its masked input: it never answers unmask.
+        if (i === 2) await member.stop();
+        await member.link.uploadUpdate(tasks[i]!, `${member.name}-${tasks[i]!.roundId}`, masked, {
+          numExamples: 1,
+          metrics: {},
+        });
+      }),
+    );
+    const round = await roundClosed(coordinator, tasks[0]!.roundId);
+    expect(round.outcome).toBe('aggregated');
+    await expectGlobalWithinBound(federation, updates, examples, 3);
   });
 
   it('below t: with two of three dropped the round aborts with its reason and the global model is unchanged', async () => {
