@@ -144,6 +144,9 @@ try {
       `  ${participant.name}: ε spent ${budget.spent.toFixed(2)} of ${budget.epsilon} (δ = ${budget.delta}); audit log ${participant.node.verifyAudit().ok ? 'verifies' : 'DOES NOT verify'}`,
     );
   }
+} catch (error) {
+  say(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
 } finally {
   await cleanUp();
 }

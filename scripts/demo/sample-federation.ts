@@ -26,18 +26,18 @@ const sampleDir = fileURLToPath(new URL('../../resources/datasets/sentiment/', i
 /** A small model that trains a round in seconds on 2 cores. */
 export const sampleTraining: TrainingSettings = {
   labels: '0,1',
-  vocabBuckets: 1024,
+  vocabBuckets: 4096,
   seqLen: 32,
   layers: 1,
   dModel: 32,
   heads: 2,
   ff: 64,
   optimizer: 'adam',
-  learningRate: 0.01,
+  learningRate: 0.003,
   physicalBatchSize: 128,
 };
 
-export const sampleDp = { clipNorm: 1, noiseMultiplier: 1, sampleRate: 0.25, localSteps: 8 };
+export const sampleDp = { clipNorm: 1, noiseMultiplier: 1, sampleRate: 0.2, localSteps: 10 };
 
 export interface SampleSplit {
   /** One TSV file (columns text, label) per participant. */
@@ -46,8 +46,9 @@ export interface SampleSplit {
 }
 
 function writeShard(path: string, texts: readonly LabelledText[]): void {
-  const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
-  writeFileSync(path, `text\tlabel\n${texts.map((t) => `${clean(t.text)}\t${t.label}`).join('\n')}\n`);
+  // RFC 4180 quoting, as the readers expect: a sentence may hold quotes.
+  const field = (text: string) => `"${text.replace(/[\t\r\n]+/g, ' ').replace(/"/g, '""')}"`;
+  writeFileSync(path, `text\tlabel\n${texts.map((t) => `${field(t.text)}\t${t.label}`).join('\n')}\n`);
 }
 
 export async function splitSampleData(

@@ -21,7 +21,7 @@ import { sampleDp, sampleTraining } from '../../scripts/demo/sample-federation.t
 import { startSampleFederation, waitForCheckpoint, type SampleFederationRun } from './support/sample-federation-run.ts';
 
 const seed = Number(process.env.ACCORD_E2E_SEED ?? 7);
-const rounds = 4;
+const rounds = 5;
 let run: SampleFederationRun | undefined;
 afterEach(async () => {
   await run?.close();
@@ -54,7 +54,7 @@ describe('a federation of three participant nodes over TLS', () => {
       participantsPerRound: { min: 3, max: 3 },
       roundDeadlineSeconds: 300,
       seed,
-      alpha: 0.2,
+      alpha: 0.5,
       approvals: ['policy', 'policy', 'policy'],
     });
     await waitForCheckpoint(run.coordinator, rounds, 540_000);
@@ -107,11 +107,11 @@ describe('a federation of three participant nodes over TLS', () => {
       dp: { ...sampleDp, localSteps: 2 },
     });
     const asking = run.participants[2]!;
-    const pending = await new Promise<string>((resolve) => {
-      const stop = asking.node.events.on('approvals.waiting', ({ contributionIds }) => {
-        if (contributionIds[0]) (stop(), resolve(contributionIds[0]));
-      });
-    });
+    let pending: string | undefined;
+    while (!pending) {
+      pending = (await asking.api['approvals.pending']({}))[0]?.id;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     const declined = await asking.api['approvals.decline']({ id: pending, comment: 'not this round' });
     expect(declined.status).toBe('declined');
     await waitForCheckpoint(run.coordinator, 1, 240_000);

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+
+const accord = fileURLToPath(new URL('../../bin/accord.js', import.meta.url));
+const run = (cwd: string, ...args: string[]) =>
+  execFileSync(process.execPath, [accord, 'coordinator', ...args], { cwd, encoding: 'utf8' });
+
+describe('accord coordinator init | certs | invite', () => {
+  it('sets up a federation folder from an example config and prints a token whose hash only is stored', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accord-cli-'));
+    expect(run(dir, 'init')).toMatch(/wrote an example configuration/);
+    expect(JSON.parse(readFileSync(join(dir, 'coordinator.json'), 'utf8')).strategy).toEqual({ name: 'fedavg' });
+    expect(run(dir, 'init')).toMatch(/federation [0-9a-f-]{36} initialised/);
+    expect(run(dir, 'certs', '--host', '127.0.0.1', '--client', 'hospital-a')).toMatch(
+      /wrote .*clients\/hospital-a.pem/,
+    );
+    expect(existsSync(join(dir, 'data', 'certs', 'server-key.pem'))).toBe(true);
+
+    const token = run(dir, 'invite', '--days', '2', '--note', 'Hospital A').trim();
+    expect(token).toMatch(/^accord1_[A-Za-z0-9_-]{43}$/);
+    const db = new Database(join(dir, 'data', 'coordinator.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT token_sha256 AS hash, note FROM invitations').all();
+    db.close();
+    expect(rows).toEqual([{ hash: createHash('sha256').update(token).digest('hex'), note: 'Hospital A' }]);
+    expect(() => run(dir, 'invite', '--days', 'soon')).toThrow(/--days must be a positive number/);
+  });
+});
