@@ -18,6 +18,7 @@ import { federationPaths, initFederation, loadSigningKey } from './setup/federat
 import { assertUsableWithSecureAggregation, createStrategy } from './strategies/create-strategy.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import { CoordinatorStore } from './store/coordinator-store.ts';
+import { assertSecureAggregationOptions, SecureAggregationRounds } from './secagg/secure-aggregation-rounds.ts';
 
 export class Coordinator {
   readonly context: CoordinatorContext;
@@ -37,16 +38,19 @@ export class Coordinator {
     strategy: Strategy = createStrategy(config.strategy),
   ): Promise<Coordinator> {
     assertUsableWithSecureAggregation(strategy, config.secureAggregation);
+    if (config.secureAggregation) assertSecureAggregationOptions(config);
     const { federationId } = initFederation(config);
     const paths = federationPaths(config.dataDir);
     const store = new CoordinatorStore(paths.database);
     const signingKey = loadSigningKey(config.dataDir);
+    const secure = config.secureAggregation ? new SecureAggregationRounds(config, store) : undefined;
     const rounds = new RoundMachine({
       config,
       store,
       strategy,
       log: new RoundLog(config.dataDir),
       checkpointsDir: paths.checkpoints,
+      secure,
     });
     const publicKeyRaw = ed25519PublicKeyToRaw(createPublicKey(signingKey));
     return new Coordinator({
@@ -58,6 +62,7 @@ export class Coordinator {
       rounds,
       uploadsDir: paths.uploads,
       modelFiles: new ModelFiles(),
+      secureAggregation: secure,
     });
   }
 

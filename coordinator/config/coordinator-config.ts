@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { strategyConfigSchema } from '../strategies/create-strategy.ts';
+import { secureAggregationDefaults, secureAggregationOptionsSchema } from './secure-aggregation-options.ts';
 
 const tensorSpecSchema = z.object({
   name: z.string().min(1),
@@ -36,6 +37,8 @@ export const coordinatorConfigSchema = z
       sampleRate: z.number().gt(0).max(1),
     }),
     secureAggregation: z.boolean().default(false),
+    /** Used when secureAggregation is true; see secureAggregationOptionsSchema. */
+    secureAggregationOptions: secureAggregationOptionsSchema.default(secureAggregationDefaults),
     training: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
     limits: z
       .object({

@@ -11,6 +11,8 @@ import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import type { CoordinatorStore } from '../store/coordinator-store.ts';
 import type { RoundRow } from '../store/rows.ts';
+import { closeSecureRound } from '../secagg/close-secure-round.ts';
+import type { SecureAggregationRounds } from '../secagg/secure-aggregation-rounds.ts';
 import { aggregateRound } from './aggregate-round.ts';
 import { ensureInitialCheckpoint } from './initial-checkpoint.ts';
 import type { RoundLog } from './round-log.ts';
@@ -21,6 +23,8 @@ export interface RoundMachineOptions {
   readonly strategy: Strategy;
   readonly log: RoundLog;
   readonly checkpointsDir: string;
+  /** Present when the federation aggregates securely: rounds then close through it. */
+  readonly secure?: SecureAggregationRounds;
 }
 
 export class RoundMachine {
@@ -49,6 +53,7 @@ export class RoundMachine {
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#options.secure?.stop();
     this.#changes.emit('change');
   }
 
@@ -75,6 +80,8 @@ export class RoundMachine {
     const assignments = store.assignments(round.id);
     const mine = assignments.find((assignment) => assignment.participantId === participantId);
     if (mine) return mine.status === 'assigned' ? round : undefined;
+    // Once the secure-aggregation stages started, a newcomer could not take part in them.
+    if (this.#options.secure?.run(round.id)) return undefined;
     if (assignments.length >= config.participantsPerRound.max) return undefined;
     store.setAssignment(round.id, participantId, 'assigned');
     log.event(round.number, round.id, 'joined', { participantId });
@@ -82,7 +89,9 @@ export class RoundMachine {
       store.setRoundState(round.id, 'collecting');
       log.event(round.number, round.id, 'collecting');
     }
-    return store.round(round.id);
+    const joined = store.round(round.id)!;
+    this.#options.secure?.joined(joined);
+    return joined;
   }
 
   /** Called after a commit or a decline: closes the round early once everyone who joined has answered. */
@@ -155,7 +164,8 @@ export class RoundMachine {
   }
 
   async #close(round: RoundRow): Promise<void> {
-    const { store, config, strategy, log, checkpointsDir } = this.#options;
+    const { store, config, strategy, log, checkpointsDir, secure } = this.#options;
+    if (secure) return closeSecureRound(round, { ...this.#options, secure, newRound: (n) => this.#newRound(n) });
     const uploads = store.committedUploads(round.id);
     if (uploads.length < config.participantsPerRound.min) {
       log.event(round.number, round.id, 'closed', { outcome: 'too_few_updates', updates: uploads.length });

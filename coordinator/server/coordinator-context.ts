@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { ModelFiles } from './model-files.ts';
 import type { RoundMachine } from '../rounds/round-machine.ts';
+import type { SecureAggregationRounds } from '../secagg/secure-aggregation-rounds.ts';
 import type { CoordinatorStore } from '../store/coordinator-store.ts';
 
 export interface CoordinatorContext {
@@ -15,6 +16,8 @@ export interface CoordinatorContext {
   readonly rounds: RoundMachine;
   readonly uploadsDir: string;
   readonly modelFiles: ModelFiles;
+  /** Present when the federation's config turns secure aggregation on. */
+  readonly secureAggregation?: SecureAggregationRounds;
 }
 
 /** A decoded request with the sha256 of its bytes as they arrived (what the participant signed). */

@@ -1,7 +1,8 @@
-/** Every accord.v1 method this coordinator serves, bound to its context. Secure aggregation: not yet. */
+/** Every accord.v1 method this coordinator serves, bound to its context. */
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';
 import { enrol, hello } from './enrolment-handlers.ts';
 import type { FederationHandler, FederationHandlers } from './grpc-server.ts';
+import { advertiseKeys, shareKeys, submitMaskedInput, unmask } from './secure-aggregation-handlers.ts';
 import { decline, downloadModel, pollTask, reportMetrics } from './task-handlers.ts';
 import { beginUpload, commitUpload, putUploadChunk } from './upload-handlers.ts';
 
@@ -23,5 +24,12 @@ export function federationHandlers(context: CoordinatorContext): FederationHandl
     commitUpload: bind(context, commitUpload),
     decline: bind(context, decline),
     reportMetrics: bind(context, reportMetrics),
+    // A federation without secure aggregation answers its stages UNIMPLEMENTED.
+    ...(context.secureAggregation && {
+      advertiseKeys: bind(context, advertiseKeys),
+      shareKeys: bind(context, shareKeys),
+      submitMaskedInput: bind(context, submitMaskedInput),
+      unmask: bind(context, unmask),
+    }),
   };
 }

@@ -16,8 +16,10 @@ import type { DownloadModelRequest } from '../../engine/protocol/gen/accord/v1/t
 import { roundTaskToProto } from '../serde/update-serde.ts';
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';
 import { failedPrecondition, invalidArgument, notFound } from './federation-error.ts';
+import { pollStage } from './secure-aggregation-handlers.ts';
 
 export async function pollTask(context: CoordinatorContext, request: IncomingRequest<PollTaskRequest>) {
+  if (request.message.secureAggregationStages) return pollStage(context, request);
   const waitMs = Math.min(request.message.waitSeconds, context.config.limits.maxPollSeconds) * 1000;
   const until = Date.now() + waitMs;
   for (;;) {
@@ -78,6 +80,7 @@ export function decline(context: CoordinatorContext, request: IncomingRequest<De
     throw failedPrecondition('this participant already committed an update for the round');
   if (round.state === 'open' || round.state === 'collecting') {
     context.store.setAssignment(roundId, request.participantId, 'declined', `${reasonName}: ${detail}`);
+    context.secureAggregation?.withdraw(roundId, request.participantId);
     context.rounds.settle(roundId);
   }
   return create(DeclineResponseSchema, {});

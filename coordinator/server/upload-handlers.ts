@@ -5,7 +5,7 @@
  * nothing; a rejected commit discards the upload so the participant starts it again.
  */
 import { create } from '@bufbuild/protobuf';
-import { open, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { float32UpdateBytes } from '../../engine/codec/float32-update.ts';
 import {
@@ -71,6 +71,7 @@ function checkBegin(context: CoordinatorContext, message: BeginUploadRequest): v
       `the update has ${message.totalBytes} bytes, this federation accepts at most ${context.config.limits.maxUpdateBytes}`,
     );
   }
+  if (context.secureAggregation) return; // a masked input: its size is checked against the stage
   const expected = float32UpdateBytes(context.config.model.spec);
   if (context.config.updateEncoding === 'float32-le' && message.totalBytes !== BigInt(expected))
     throw invalidArgument(`the update has ${message.totalBytes} bytes, the model spec needs ${expected} (float32-le)`);
@@ -90,6 +91,7 @@ export async function beginUpload(context: CoordinatorContext, request: Incoming
   }
   checkBegin(context, message);
   checkAcceptingRound(context, message.roundId, participantId);
+  checkMaskedUpload(context, message.roundId, participantId, Number(message.totalBytes));
   const other = context.store.uploadFor(message.roundId, participantId);
   if (other?.receipt)
     throw alreadyExists(`this participant already committed upload "${other.uploadId}" for the round`);
@@ -153,6 +155,7 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
   try {
     await syncFile(upload.path);
     await validateStoredUpdate(upload, context.config);
+    if (context.secureAggregation) await receiveMaskedUpload(context, upload);
   } catch (error) {
     context.store.deleteUpload(uploadId);
     await rm(upload.path, { force: true });
@@ -179,4 +182,18 @@ async function syncFile(path: string): Promise<void> {
   } finally {
     await file.close();
   }
+}
+
+function checkMaskedUpload(context: CoordinatorContext, roundId: string, participantId: string, bytes: number): void {
+  try {
+    context.secureAggregation?.checkMaskedUpload(roundId, participantId, bytes);
+  } catch (error) {
+    throw failedPrecondition((error as Error).message);
+  }
+}
+
+/** Under secure aggregation the committed bytes are the participant's masked-input answer. */
+async function receiveMaskedUpload(context: CoordinatorContext, upload: UploadRow): Promise<void> {
+  const bytes = await readFile(upload.path);
+  context.secureAggregation!.receiveMaskedUpload(upload.roundId, upload.participantId, new Uint8Array(bytes));
 }

@@ -23,6 +23,7 @@ export type AuditKind =
   | 'upload.intent'
   | 'upload'
   | 'round.closed'
+  | 'secagg.refused'
   | 'dataset'
   | 'budget'
   | 'policy';

@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { protocolVersion, defaultChunkBytes } from '../../../engine/protocol/federation-methods.ts';
+import type { FederationMethodName, RequestOf, ResponseOf } from '../../../engine/protocol/federation-methods.ts';
 import { ed25519PublicKeyFromRaw, ed25519PublicKeyToRaw } from '../../../engine/protocol/request-signature.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import { memorySource } from './byte-source.ts';
@@ -101,6 +102,11 @@ export class GrpcFederationLink implements FederationLink {
     return roundTaskFromProto(response.task.value, this.#options.address);
   }
 
+  /** The update encoding the coordinator named for a polled round. */
+  updateEncoding(roundId: string): string {
+    return this.#encodings.get(roundId) ?? 'accord-update-v1';
+  }
+
   downloadModelFile(
     task: RoundTask,
     onProgress?: (receivedBytes: number, totalBytes: number) => void,
@@ -123,7 +129,8 @@ export class GrpcFederationLink implements FederationLink {
     metadata: UploadMetadata,
   ): Promise<UploadReceipt> {
     // Checked here too, so a bad update fails before any byte leaves.
-    checkUpdate(payload, task, this.#encodings.get(task.roundId) ?? 'accord-update-v1');
+    // A masked input is uniform-looking words by design; the plaintext was checked before masking.
+    if (!task.secureAggregation) checkUpdate(payload, task, this.updateEncoding(task.roundId));
     return this.uploadFrom(task.roundId, uploadId, memorySource(payload), metadata);
   }
 
@@ -155,6 +162,15 @@ export class GrpcFederationLink implements FederationLink {
       { roundId: task.roundId, reason: declineReasonToProto(reason), detail },
       this.#signer(),
     );
+  }
+
+  /** A signed call of any accord.v1 method (the secure-aggregation stages use it). */
+  callSigned<M extends FederationMethodName>(
+    method: M,
+    request: RequestOf<M>,
+    extraTimeoutMs = 0,
+  ): Promise<ResponseOf<M>> {
+    return this.transport.call(method, request, this.#signer(), extraTimeoutMs);
   }
 
   async reportMetrics(task: RoundTask, metrics: Record<string, number>): Promise<void> {

@@ -19,6 +19,7 @@ import { loadOrCreateIdentityKey } from '../keychain/participant-identity.ts';
 import { attachRoundRunner, type ParticipantNode } from '../participant-node.ts';
 import type { LocalTrainer, UpdateEncoder } from '../rounds/local-trainer.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
+import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from './federation-registry.ts';
 import { federationView } from './federation-view.ts';
 import { ParticipationLoop } from './participation-loop.ts';
@@ -59,14 +60,21 @@ export class Participation {
   readonly #links = new Map<string, GrpcFederationLink>();
   readonly #loops = new Map<string, ParticipationLoop>();
   readonly #unsubscribe: () => void;
+  readonly #secAgg: SecAggStages;
   #key: Promise<KeyObject> | undefined;
 
   private constructor(node: ParticipantNode, options: ParticipationOptions) {
     this.node = node;
     this.#options = options;
     const encode = options.encode ?? ((update) => encodeUpdate(update, denseFloat32).bytes);
-    this.runner = attachRoundRunner(node, { link: this.#router(), trainer: options.trainer, encode });
-    this.#unsubscribe = node.events.on('round.state', ({ federationId }) => this.#emit(federationId));
+    this.#secAgg = new SecAggStages(node.audit, options.pollWaitSeconds ?? 20);
+    const mask = this.#secAgg.mask;
+    this.runner = attachRoundRunner(node, { link: this.#router(), trainer: options.trainer, encode, mask });
+    this.#unsubscribe = node.events.on('round.state', ({ federationId, roundKey }) => {
+      const task = this.runner.round(roundKey)?.task;
+      if (task) this.#secAgg.roundSeen(task);
+      this.#emit(federationId);
+    });
   }
 
   /** Reconnects to every enrolled federation and resumes unfinished rounds. */
@@ -120,6 +128,7 @@ export class Participation {
     await this.#loops.get(federation.id)?.stop();
     this.#links.get(federation.id)?.close();
     this.#links.set(federation.id, active);
+    this.#secAgg.setLink(federation.id, active);
     const loop = new ParticipationLoop({
       link: active,
       runner: this.runner,
@@ -190,6 +199,7 @@ export class Participation {
   async close(): Promise<void> {
     this.#unsubscribe();
     await Promise.all([...this.#loops.values()].map((loop) => loop.stop()));
+    await this.#secAgg.close();
     await this.#options.trainer.close?.();
     await Promise.allSettled([...this.runner.inFlight.values()]);
     for (const link of this.#links.values()) link.close();

@@ -41,5 +41,8 @@ export interface LocalTrainer {
 /** Turns an update into the exact bytes that will be approved and sent (engine/codec provides the real one). */
 export type UpdateEncoder = (update: ParameterSet) => Uint8Array;
 
-/** Secure aggregation: masks the approved bytes for this round; the masked bytes are what leaves. */
-export type UpdateMasker = (task: RoundTask, approvedBytes: Uint8Array) => Promise<Uint8Array>;
+/**
+ * Secure aggregation: masks the approved bytes for this round; the masked bytes are what leaves. The
+ * example count is submitted inside the masked vector, so the coordinator learns only its sum.
+ */
+export type UpdateMasker = (task: RoundTask, approvedBytes: Uint8Array, numExamples: number) => Promise<Uint8Array>;

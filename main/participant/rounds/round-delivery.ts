@@ -23,7 +23,8 @@ export async function maskUpdate(context: RoundContext, round: RoundRecord): Pro
       'this federation requires secure aggregation, which this participant cannot do yet',
     );
   const approved = requirePayload(context, round, 'approved');
-  const masked = await context.mask(round.task, approved.bytes);
+  if (!round.outcome) throw new PermanentRoundFailure(`round ${round.roundKey} has no training outcome to mask`);
+  const masked = await context.mask(round.task, approved.bytes, round.outcome.numExamples);
   const sha256 = sha256Hex(masked);
   context.transition(round.roundKey, 'masked', {
     changes: { sent_sha256: sha256 },
@@ -64,7 +65,8 @@ export async function upload(context: RoundContext, round: RoundRecord): Promise
   if (!round.uploadId || !round.outcome)
     throw new PermanentRoundFailure(`round ${round.roundKey} has no upload id or outcome`);
   const receipt = await context.link.uploadUpdate(round.task, round.uploadId, sent.bytes, {
-    numExamples: round.outcome.numExamples,
+    // Under secure aggregation the count travels masked inside the update; the coordinator sees 1.
+    numExamples: round.task.secureAggregation ? 1 : round.outcome.numExamples,
     metrics: round.outcome.metrics,
   });
   if (

@@ -168,6 +168,14 @@ export declare type PollTaskRequest = Message<"accord.v1.PollTaskRequest"> & {
    * @generated from field: uint32 wait_seconds = 1;
    */
   waitSeconds: number;
+
+  /**
+   * Ask only for secure-aggregation stage tasks (a participant's stage poller runs beside its round
+   * poller, so a stage is never handed to the poller that cannot answer it).
+   *
+   * @generated from field: bool secure_aggregation_stages = 2;
+   */
+  secureAggregationStages: boolean;
 };
 
 /**

@@ -46,6 +46,21 @@ export declare type SecureAggregationStage = Message<"accord.v1.SecureAggregatio
    * @generated from field: repeated string dropped = 5;
    */
   dropped: string[];
+
+  /**
+   * The stage's request for this participant, in engine/secagg's versioned binary encoding
+   * (encodeSecAggMessage). It is authoritative; the fields above summarise it.
+   *
+   * @generated from field: bytes message = 6;
+   */
+  message: Uint8Array;
+
+  /**
+   * RFC 3339: answers after this instant are not counted (the participant has dropped).
+   *
+   * @generated from field: string deadline = 7;
+   */
+  deadline: string;
 };
 
 /**
@@ -74,6 +89,13 @@ export declare type AdvertiseKeysRequest = Message<"accord.v1.AdvertiseKeysReque
    * @generated from field: bytes mask_public_key = 3;
    */
   maskPublicKey: Uint8Array;
+
+  /**
+   * The participant's answer in engine/secagg's binary encoding (encodeSecAggMessage); authoritative.
+   *
+   * @generated from field: bytes message = 4;
+   */
+  message: Uint8Array;
 };
 
 /**
@@ -109,6 +131,13 @@ export declare type ShareKeysRequest = Message<"accord.v1.ShareKeysRequest"> & {
    * @generated from field: map<string, bytes> encrypted_shares = 2;
    */
   encryptedShares: { [key: string]: Uint8Array };
+
+  /**
+   * The participant's answer in engine/secagg's binary encoding (encodeSecAggMessage); authoritative.
+   *
+   * @generated from field: bytes message = 3;
+   */
+  message: Uint8Array;
 };
 
 /**
@@ -179,6 +208,13 @@ export declare type UnmaskRequest = Message<"accord.v1.UnmaskRequest"> & {
    * @generated from field: map<string, bytes> shares = 2;
    */
   shares: { [key: string]: Uint8Array };
+
+  /**
+   * The participant's answer in engine/secagg's binary encoding (encodeSecAggMessage); authoritative.
+   *
+   * @generated from field: bytes message = 3;
+   */
+  message: Uint8Array;
 };
 
 /**
