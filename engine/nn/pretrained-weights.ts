@@ -6,12 +6,11 @@
  * Its Conv1D weights are already stored [in, out] as ours are; the fused `attn.c_attn` [d, 3d] is split into
  * query, key and value by columns. The LM head is tied to the token embedding: `heads.<task>.weight` = wteᵀ.
  *
- * BERT is refused: it is post-LN (LayerNorm after each residual sum, plus one on the embeddings), adds
- * token-type embeddings and has no final LayerNorm, so its weights would compute a different function in our
- * pre-LN trunk. The error says so rather than loading weights that silently mean something else.
+ * BERT is post-LN and goes to engine/nn/bert-weights.ts, which maps it onto the trunk's post-LN form.
  */
 import { tensor } from '../tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet } from '../tensor/parameter-set.ts';
+import { importBert } from './bert-weights.ts';
 import type { TransformerConfig } from './transformer.ts';
 
 export interface Gpt2Settings {
@@ -127,10 +126,16 @@ export function importPretrained(source: ParameterSet, settings: Gpt2Settings, f
   const family = checkpointFamily([...source.keys()]);
   if (family === 'gpt2') return importGpt2(source, settings, file);
   if (family === 'bert')
-    throw new Error(
-      `${file}: BERT-family checkpoints are not supported: BERT is post-LN (LayerNorm after each residual sum and ` +
-        'on the embeddings), has token-type embeddings and no final LayerNorm, while our trunk is pre-LN (GPT-2); ' +
-        'loading its weights would compute a different function. Supported: GPT-2 (gelu_new).',
+    return importBert(
+      source,
+      {
+        heads: settings.heads,
+        ...(settings.layerNormEpsilon ? { layerNormEpsilon: settings.layerNormEpsilon } : {}),
+        ...(settings.activation ? { activation: settings.activation } : {}),
+      },
+      file,
     );
-  throw new Error(`${file}: not a GPT-2 checkpoint in the Hugging Face layout (no h.0.attn.c_attn.weight)`);
+  throw new Error(
+    `${file}: neither a GPT-2 nor a BERT checkpoint in the Hugging Face layout (no h.0.attn.c_attn.weight or encoder.layer.0.attention.self.query.weight)`,
+  );
 }

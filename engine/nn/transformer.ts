@@ -1,6 +1,7 @@
 /**
  * Pre-LN transformer (GPT-2 / "On Layer Normalization in the Transformer Architecture", Xiong et al. 2020):
- * x + Attention(LN(x)), then x + MLP(LN(x)), and a final LayerNorm after the last block.
+ * x + Attention(LN(x)), then x + MLP(LN(x)), and a final LayerNorm after the last block. `normPlacement: 'post'`
+ * gives BERT's post-LN form instead (LayerNorm on the embeddings, `trunk.embedding_norm.*`, no final norm).
  * Parameter names: trunk.token_embedding.weight, trunk.position_embedding.weight,
  * trunk.layers.{i}.attention_norm.*, trunk.layers.{i}.attention.{query,key,value,output}.*,
  * trunk.layers.{i}.mlp_norm.*, trunk.layers.{i}.mlp.{up,down}.*, trunk.final_norm.*.
@@ -26,6 +27,11 @@ export interface TransformerConfig {
   /** GELU form: exact ('none', default) or the tanh approximation. */
   readonly gelu?: 'none' | 'tanh';
   readonly layerNormEpsilon?: number;
+  /**
+   * Where each block's LayerNorms sit: 'pre' (default, GPT-2: x + f(LN(x)), a final LayerNorm) or 'post'
+   * (BERT: LN(x + f(x)), a LayerNorm on the embeddings and none at the end).
+   */
+  readonly normPlacement?: 'pre' | 'post';
 }
 
 export function validateTransformerConfig(config: TransformerConfig): void {
@@ -51,6 +57,7 @@ export function transformerBlock(
   shape: AttentionShape,
 ): Value {
   const epsilon = config.layerNormEpsilon ?? 1e-5;
+  if (config.normPlacement === 'post') return postNormBlock(scope, name, x, bias, config, shape);
   const attended = multiHeadAttention(
     scope,
     `${name}.attention`,
@@ -62,6 +69,22 @@ export function transformerBlock(
   const normalized = layerNorm(scope, `${name}.mlp_norm`, afterAttention, epsilon);
   const transformed = geluMlp(scope, `${name}.mlp`, normalized, { hidden: config.ffDim, gelu: config.gelu ?? 'none' });
   return op.add(afterAttention, scope.dropout(transformed, `${name}.mlp`));
+}
+
+/** BERT's block: LN(x + Attention(x)), then LN(x + MLP(x)); the norms keep the pre-LN names. */
+function postNormBlock(
+  scope: ModelScope,
+  name: string,
+  x: Value,
+  bias: Value,
+  config: TransformerConfig,
+  shape: AttentionShape,
+): Value {
+  const epsilon = config.layerNormEpsilon ?? 1e-5;
+  const attended = scope.dropout(multiHeadAttention(scope, `${name}.attention`, x, bias, shape), `${name}.attention`);
+  const afterAttention = layerNorm(scope, `${name}.attention_norm`, op.add(x, attended), epsilon);
+  const mlp = geluMlp(scope, `${name}.mlp`, afterAttention, { hidden: config.ffDim, gelu: config.gelu ?? 'none' });
+  return layerNorm(scope, `${name}.mlp_norm`, op.add(afterAttention, scope.dropout(mlp, `${name}.mlp`)), epsilon);
 }
 
 export interface TrunkInputs {
@@ -81,11 +104,15 @@ export function transformerTrunk(scope: ModelScope, inputs: TrunkInputs, config:
   const d = config.dModel;
   const tokens = embedding(scope, 'trunk.token_embedding', inputs.inputIds, config.vocabSize, d);
   const positions = positionEmbedding(scope, 'trunk.position_embedding', config.maxSequenceLength, sequence, d);
-  let hidden = scope.dropout(op.reshape(op.add(tokens, positions), [batch * sequence, d]), 'trunk.embedding');
+  const post = config.normPlacement === 'post';
+  const epsilon = config.layerNormEpsilon ?? 1e-5;
+  let embedded = op.reshape(op.add(tokens, positions), [batch * sequence, d]);
+  if (post) embedded = layerNorm(scope, 'trunk.embedding_norm', embedded, epsilon);
+  let hidden = scope.dropout(embedded, 'trunk.embedding');
   const bias = attentionBias(scope.graph, inputs.attentionMask, config.causal ?? false);
   const shape = { batch, sequence, heads: config.heads };
   for (let layer = 0; layer < config.layers; layer += 1) {
     hidden = transformerBlock(scope, `trunk.layers.${layer}`, hidden, bias, config, shape);
   }
-  return layerNorm(scope, 'trunk.final_norm', hidden, config.layerNormEpsilon ?? 1e-5);
+  return post ? hidden : layerNorm(scope, 'trunk.final_norm', hidden, epsilon);
 }

@@ -1,6 +1,6 @@
 /**
  * Reads a Hugging Face checkpoint (`model.safetensors`, F32 or BF16) and, when it sits beside it, `config.json`
- * (n_head, layer_norm_epsilon, activation_function), and maps it onto our parameter names (engine/nn/
+ * (heads, LayerNorm epsilon, activation; GPT-2's or BERT's key names), and maps it onto our parameter names (engine/nn/
  * pretrained-weights.ts). Without config.json the number of heads must be given.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,10 +14,14 @@ export interface PretrainedOptions {
   lmHead?: string;
 }
 
+/** GPT-2 and BERT name the same settings differently. */
 interface HuggingFaceConfig {
   n_head?: number;
+  num_attention_heads?: number;
   layer_norm_epsilon?: number;
+  layer_norm_eps?: number;
   activation_function?: string;
+  hidden_act?: string;
 }
 
 export function loadPretrained(file: string, options: PretrainedOptions = {}): ImportedModel {
@@ -27,14 +31,16 @@ export function loadPretrained(file: string, options: PretrainedOptions = {}): I
   const config: HuggingFaceConfig = existsSync(configPath)
     ? (JSON.parse(readFileSync(configPath, 'utf8')) as HuggingFaceConfig)
     : {};
-  const heads = options.heads ?? config.n_head;
+  const heads = options.heads ?? config.n_head ?? config.num_attention_heads;
+  const epsilon = config.layer_norm_epsilon ?? config.layer_norm_eps;
+  const activation = config.activation_function ?? config.hidden_act;
   if (!heads) throw new Error(`${file}: the number of attention heads is unknown: give it, or put config.json beside`);
   return importPretrained(
     tensors,
     {
       heads,
-      ...(config.layer_norm_epsilon ? { layerNormEpsilon: config.layer_norm_epsilon } : {}),
-      ...(config.activation_function ? { activation: config.activation_function } : {}),
+      ...(epsilon ? { layerNormEpsilon: epsilon } : {}),
+      ...(activation ? { activation } : {}),
       ...(options.lmHead ? { lmHead: options.lmHead } : {}),
     },
     file,

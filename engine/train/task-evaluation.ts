@@ -116,6 +116,15 @@ export async function evaluateTask(dataset: TaskDataset, context: EvaluationCont
     };
     return { metrics, predictions: predicted.map((label) => evaluation.labels[label] ?? String(label)) };
   }
+  return scoreSpans(evaluation, rows, context.decoding.maxAnswerTokens);
+}
+
+/** Decodes every QA example over its windows and scores the answers with SQuAD EM/F1 (and v2's breakdown). */
+function scoreSpans(
+  evaluation: Extract<TaskDataset['evaluation'], { kind: 'span' }>,
+  rows: Map<string, Float32Array[]>,
+  maxAnswerTokens: number,
+): TaskEvaluationResult {
   const [starts, ends] = [rows.get('start_logits') ?? [], rows.get('end_logits') ?? []];
   const predictions = evaluation.examples.map(
     (example) =>
@@ -126,12 +135,19 @@ export async function evaluateTask(dataset: TaskDataset, context: EvaluationCont
           start: starts[window.feature]!,
           end: ends[window.feature]!,
         })),
-        { maxAnswerTokens: context.decoding.maxAnswerTokens, allowNoAnswer: evaluation.allowNoAnswer },
+        { maxAnswerTokens: maxAnswerTokens, allowNoAnswer: evaluation.allowNoAnswer },
       ).text,
   );
   const scores = squadScores(
     predictions,
     evaluation.examples.map((example) => example.answers),
   );
-  return { metrics: { exactMatch: scores.exactMatch, f1: scores.f1 }, predictions };
+  const metrics: TaskMetrics = { exactMatch: scores.exactMatch, f1: scores.f1 };
+  if (evaluation.allowNoAnswer) {
+    // SQuAD v2's breakdown: questions with an answer, and those whose right answer is "no answer".
+    if (scores.hasAnswer)
+      Object.assign(metrics, { hasAnswerExactMatch: scores.hasAnswer.exactMatch, hasAnswerF1: scores.hasAnswer.f1 });
+    if (scores.noAnswer) metrics.noAnswerExactMatch = scores.noAnswer.exactMatch;
+  }
+  return { metrics, predictions };
 }

@@ -198,3 +198,6 @@ export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}
     checkpoint: spec.out ?? null,
   };
 }
+
+/** Entry point for the worker thread (engine/runtime/training-worker.ts): a task run off the UI thread. */
+export const runJob = runTaskJob;

@@ -29,6 +29,19 @@ describe('task model graphs', () => {
     expect(checked.has('heads.qa.weight')).toBe(true);
   });
 
+  it('post-LN trunk (BERT form): gradients of every parameter match finite differences', async () => {
+    const config: TaskModelConfig = { trunk: { ...trunk, normPlacement: 'post' }, heads: { qa: { kind: 'span' } } };
+    const params = scaled(initializeTaskModel(config, 6));
+    const checked = await checkTaskGradients(config, 'qa', { batch, seq }, params, {
+      input_ids: ids,
+      attention_mask: mask,
+      start_positions: { data: BigInt64Array.from([1n, 2n]), shape: [batch] },
+      end_positions: { data: BigInt64Array.from([3n, 2n]), shape: [batch] },
+    });
+    expect(checked.has('trunk.embedding_norm.weight')).toBe(true);
+    expect(checked.has('trunk.final_norm.weight')).toBe(false);
+  });
+
   it('causal-LM head: gradients match finite differences, and ignored labels carry no loss', async () => {
     const config: TaskModelConfig = { trunk: { ...trunk, causal: true }, heads: { summary: { kind: 'causal-lm' } } };
     const params = scaled(initializeTaskModel(config, 4));

@@ -50,6 +50,20 @@ describe('task training runs', () => {
   });
 });
 
+describe('extractive QA with unanswerable questions (SQuAD v2)', () => {
+  it('learns when to answer nothing: the CLS position wins on unanswerable questions', async () => {
+    const result = await runTaskJob(
+      spec([{ name: 'qa', kind: 'qa', files: [fixture('qa-colours-v2.jsonl')] }], {
+        tokenizerPath: tokenizer('bert-base-uncased'),
+        epochs: 30,
+      }),
+    );
+    const [qa] = result.tasks;
+    expect(qa!.trained.noAnswerExactMatch!).toBeGreaterThan(0.8);
+    expect(qa!.trained.hasAnswerF1!).toBeGreaterThan(qa!.untrained.hasAnswerF1! + 0.3);
+  });
+});
+
 describe('summarization and multi-task runs', () => {
   it('summarization (causal LM, loss on the summary) trains and its ROUGE improves; beam search runs', async () => {
     const result = await runTaskJob(
