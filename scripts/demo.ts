@@ -32,8 +32,8 @@ import { watchRounds } from './demo/round-watch.ts';
 const { values } = parseArgs({
   options: {
     auto: { type: 'boolean', default: false },
-    rounds: { type: 'string', default: '4' },
-    alpha: { type: 'string', default: '0.3' },
+    rounds: { type: 'string', default: '6' },
+    alpha: { type: 'string', default: '0.5' },
     seed: { type: 'string', default: '1' },
   },
 });
