@@ -149,7 +149,14 @@ export class RoundRunner {
     const consent = this.context.consent;
     consent.expireOverdue(this.context.clock());
     const contribution = consent.require(round.contributionId ?? '');
-    if (contribution.status !== 'pending') return true;
+    if (contribution.status !== 'pending') {
+      // Decided by another process on this database (the CLI beside `participant serve`): catch the round up.
+      if (this.context.store.require(round.roundKey).state === 'awaiting_approval') {
+        this.context.db.transaction(() => recordDecision(this.context, contribution))();
+        this.afterDecision(contribution);
+      }
+      return true;
+    }
     if (consent.objections(contribution, this.context.clock()).length === 0) {
       consent.approve(contribution.id, { by: `policy:${round.task.federationId}` }, this.context.clock());
       return true;
