@@ -147,8 +147,11 @@ try {
     );
   }
 } catch (error) {
-  say(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // After Ctrl+C the closing stores end the watch; that is not a failure to report.
+  if (!cleaning) {
+    say(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
 } finally {
   await cleanUp();
 }
