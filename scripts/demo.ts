@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --auto] [--rounds N] [--alpha A] [--seed S]`: a federation on this machine. A coordinator
+ * `npm run demo [-- --auto] [--rounds N] [--alpha A] [--seed S] [--learning-rate LR]`: a federation on this machine. A coordinator
  * (its own temp folder, CA and certificates, config, the sample model) and three participants, each with its
  * own ACCORD_HOME, keychain service and shard of the sample sentiment data (split non-IID by Dirichlet(alpha),
  * a union test set held out). Two approve by policy; the third asks a person in its UI (URL printed), unless
@@ -32,9 +32,10 @@ import { watchRounds } from './demo/round-watch.ts';
 const { values } = parseArgs({
   options: {
     auto: { type: 'boolean', default: false },
-    rounds: { type: 'string', default: '4' },
-    alpha: { type: 'string', default: '0.3' },
-    seed: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '6' },
+    alpha: { type: 'string', default: '0.5' },
+    seed: { type: 'string', default: '7' },
+    'learning-rate': { type: 'string', default: String(sampleTraining.learningRate) },
   },
 });
 const rounds = Number(values.rounds);
@@ -94,6 +95,7 @@ try {
     participantsPerRound: { min: 2, max: 3 },
     roundDeadlineSeconds: values.auto ? 300 : 900,
     seed,
+    training: { ...sampleTraining, learningRate: Number(values['learning-rate']) },
   });
   coordinator = await Coordinator.open(config);
   const address = `127.0.0.1:${await coordinator.start()}`;
@@ -133,7 +135,7 @@ try {
       say(`    ${site.name} asks a person: open ${server.url} and approve or decline each round.`);
     }
   }
-  const settings = federatedClassifierSettings(sampleTraining);
+  const settings = federatedClassifierSettings(config.training);
   const test = encodeLabelledTexts(loadTokenizer(federatedTokenizerPath), split.test, settings);
   const accuracyOf = async (path: string) =>
     (await evaluateFederatedClassifier(await readSafetensorsFile(path), settings, test)).accuracy;
@@ -145,8 +147,11 @@ try {
     );
   }
 } catch (error) {
-  say(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // After Ctrl+C the closing stores end the watch; that is not a failure to report.
+  if (!cleaning) {
+    say(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
 } finally {
   await cleanUp();
 }

@@ -18,11 +18,16 @@ function percent(value: number): string {
 }
 
 function announceWaiting(participants: readonly SampleParticipant[], say: (line: string) => void): () => void {
-  const stops = participants.map((participant) =>
-    participant.node.events.on('approvals.waiting', ({ count }) => {
-      if (count > 0) say(`  … ${participant.name} has ${count} contribution(s) waiting for a person in its UI`);
-    }),
-  );
+  const stops = participants.map((participant) => {
+    let announced = '';
+    return participant.node.events.on('approvals.waiting', ({ count, contributionIds }) => {
+      // The runner repeats the event at every poll; say it once per set of waiting contributions.
+      const key = contributionIds.join(',');
+      if (count > 0 && key !== announced)
+        say(`  … ${participant.name} has ${count} contribution(s) waiting for a person in its UI`);
+      announced = key;
+    });
+  });
   return () => stops.forEach((stop) => stop());
 }
 
