@@ -5,11 +5,12 @@
 import { methodNames, type ParticipantApi } from '../../../preload/contract.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { readAppInfo } from './app-info.ts';
+import { readWorkstationSettings } from '../settings/workstation-settings.ts';
 import { createDomainMethods, unavailableDomainMethods } from './participant-methods.ts';
 
 export function createParticipantApi(node?: ParticipantNode): ParticipantApi {
   return {
-    'app.info': async () => readAppInfo(),
+    'app.info': async () => readAppInfo(node ? readWorkstationSettings(node.database.db).computeDevice : 'auto'),
     ...(node ? createDomainMethods(node) : unavailableDomainMethods(methodNames)),
   };
 }
