@@ -1,0 +1,74 @@
+/**
+ * Every view's controller, created once for the app's life (so training curves keep growing while another
+ * view is shown), and the wiring of the participant's events to them.
+ */
+import type { ParticipantApi } from '../../preload/contract.ts';
+import type { Subscribe } from './api.ts';
+import { AppInfoController } from './app-info.svelte.ts';
+import type { ViewId } from './navigation.svelte.ts';
+import { AuditController } from './views/audit/audit.svelte.ts';
+import { DatasetsController } from './views/datasets/datasets.svelte.ts';
+import { OverviewController } from './views/overview/overview.svelte.ts';
+import { PrivacyController } from './views/privacy/privacy.svelte.ts';
+import { RoundsController } from './views/rounds/rounds.svelte.ts';
+import { SettingsController } from './views/settings/settings.svelte.ts';
+import { TrainingController } from './views/training/training.svelte.ts';
+
+export class AppControllers {
+  readonly appInfo = new AppInfoController();
+  readonly overview: OverviewController;
+  readonly datasets: DatasetsController;
+  readonly privacy: PrivacyController;
+  readonly rounds: RoundsController;
+  readonly training = new TrainingController();
+  readonly audit: AuditController;
+  readonly settings: SettingsController;
+  readonly api: ParticipantApi;
+  /** Announced app-wide (a live region in the shell): a contribution waiting, a round finished. */
+  announcement = $state('');
+  waitingApprovals = $state(0);
+
+  constructor(api: ParticipantApi) {
+    this.api = api;
+    this.overview = new OverviewController(api);
+    this.datasets = new DatasetsController(api);
+    this.privacy = new PrivacyController(api);
+    this.rounds = new RoundsController(api);
+    this.audit = new AuditController(api);
+    this.settings = new SettingsController(api);
+  }
+
+  /** Loads what a view shows, each time it is opened (the participant may have moved on meanwhile). */
+  async show(view: ViewId): Promise<void> {
+    const loaders: Record<ViewId, () => Promise<void>> = {
+      overview: () => this.overview.load(),
+      datasets: () => this.datasets.load(),
+      privacy: () => this.privacy.load(),
+      rounds: () => this.rounds.load(),
+      training: async () => undefined,
+      audit: () => this.audit.load(),
+      settings: () => this.settings.load(),
+    };
+    await loaders[view]();
+  }
+
+  /** Subscribes the controllers to the participant's events; returns the unsubscribe function. */
+  connect(subscribe: Subscribe, current: () => ViewId): () => void {
+    const stops = [
+      subscribe('training.progress', (event) => this.training.onProgress(event)),
+      subscribe('round.state', (event) => {
+        this.training.onRoundState(event);
+        void this.show(current());
+      }),
+      subscribe('approvals.waiting', (event) => {
+        this.waitingApprovals = event.count;
+        this.announcement =
+          event.count === 0
+            ? ''
+            : `${event.count === 1 ? 'A contribution awaits' : `${event.count} contributions await`} your approval.`;
+        void this.show(current());
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }
+}
