@@ -49,7 +49,19 @@ export class AppControllers {
       audit: () => this.audit.load(),
       settings: () => this.settings.load(),
     };
-    await loaders[view]();
+    await Promise.all([loaders[view](), this.refreshWaiting()]);
+  }
+
+  setWaiting(count: number): void {
+    this.waitingApprovals = count;
+    const who = count === 1 ? 'A contribution awaits' : `${count} contributions await`;
+    this.announcement = count === 0 ? '' : `${who} your approval.`;
+  }
+
+  /** A decision (here, in another window or by policy) changes what waits: ask rather than count events. */
+  async refreshWaiting(): Promise<void> {
+    const pending = await this.api['approvals.pending']({}).catch(() => undefined);
+    if (pending) this.setWaiting(pending.length);
   }
 
   /** Subscribes the controllers to the participant's events; returns the unsubscribe function. */

@@ -19,8 +19,26 @@ export function formatEpsilon(epsilon: number): string {
   return `ε ${epsilon.toFixed(epsilon >= 100 ? 1 : 3)}`;
 }
 
+const superscripts: Record<string, string> = {
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
+
+/** δ in scientific notation as people write it: 1e-5 → "δ 1 × 10⁻⁵". */
 export function formatDelta(delta: number): string {
-  return `δ ${delta.toExponential(0).replace('e', '×10^').replace('^-', '^−')}`;
+  if (!Number.isFinite(delta) || delta <= 0) return 'δ —';
+  const [mantissa = '', exponent = ''] = delta.toExponential().split('e');
+  const power = exponent.replace('+', '').replace(/./g, (c) => superscripts[c] ?? c);
+  return `δ ${Number(mantissa).toString()} × 10${power}`;
 }
 
 export function formatDuration(seconds: number): string {

@@ -44,7 +44,7 @@ export function summarizeAuditEntry(kind: string, data: Data): string {
     case 'ledger.debit':
       return `${formatEpsilon(num(data.epsilonRound))} spent for ${round}, ${formatEpsilon(num(data.epsilonAfter))} in total`;
     case 'upload':
-      return `Sent ${formatBytes(num(data.bytes))} for ${round}, receipt ${shortHash(text(data.sha256))}`;
+      return `Sent ${formatBytes(num(data.bytes))} for ${round}, SHA-256 ${shortHash(text(data.sentSha256 ?? data.sha256))}, receipted`;
     case 'invitation':
       return `Invited to ${round} by ${text(data.coordinator)}`;
     case 'round.closed':
@@ -63,6 +63,8 @@ const fieldLabels: Record<string, string> = {
   epsilonAfter: 'ε after',
   epsilonBefore: 'ε before',
   bytes: 'Size',
+  approvedSha256: 'Approved SHA-256',
+  sentSha256: 'Sent SHA-256',
 };
 
 function formatValue(key: string, value: unknown): string {

@@ -66,7 +66,8 @@ export class TrainingController {
 
   #start(roundKey: string): void {
     this.roundKey = roundKey;
-    this.roundLabel = `round ${roundKey.split('/').pop() ?? roundKey}`;
+    const [federation, round] = roundKey.split('/');
+    this.roundLabel = round ? `${round} of ${federation}` : roundKey;
     this.points = [];
     this.step = 0;
     this.totalSteps = 0;
