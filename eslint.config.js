@@ -28,7 +28,7 @@ function layer(packages, folders, extra = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'release/', 'test-results/', '**/*.d.ts', 'test/fixtures/lint/'] },
+  { ignores: ['node_modules/', 'dist/', 'release/', 'test-results/', '**/*.d.ts', 'test/fixtures/lint/', 'engine/protocol/gen/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

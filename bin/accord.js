@@ -6,6 +6,10 @@ const commands = {
     if (sub === 'serve') return (await import('../main/headless/cli.ts')).runParticipantServe(rest);
     process.exitCode = await (await import('../main/participant/cli/participant-cli.ts')).runParticipantCommand(argv);
   },
+  data: async (argv) => (await import('../engine/data/inspect-dataset.ts')).runDataCommand(argv),
+  train: async (argv) => (await import('../engine/train/cli.ts')).runTrainCommand(argv),
+  privacy: async (argv) => (await import('../engine/privacy/cli.ts')).runPrivacyCommand(argv),
+  coordinator: async (argv) => (await import('../coordinator/cli.ts')).runCoordinatorCommand(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -29,6 +29,7 @@ import {
   WorkstationSettings,
   WorkstationSettingsUpdate,
 } from './workstation-schemas.ts';
+import { EnrolmentRequest, Federation, TrainingCancelRequest } from './federation-schemas.ts';
 
 export const ExecutionProvider = z.object({
   name: z.string(),
@@ -76,6 +77,9 @@ export const methods = {
   'audit.export': { request: AuditExportRequest, response: AuditExportFile },
   'settings.get': { request: NoRequest, response: WorkstationSettings },
   'settings.set': { request: WorkstationSettingsUpdate, response: WorkstationSettings },
+  'federation.enrol': { request: EnrolmentRequest, response: Federation },
+  'federations.list': { request: NoRequest, response: z.array(Federation) },
+  'training.cancel': { request: TrainingCancelRequest, response: Done },
 } as const;
 
 /** Pushed by the participant: Electron sends them to the window, the headless socket as {event, data} frames. */
@@ -83,6 +87,7 @@ export const events = {
   'round.state': RoundStateEvent,
   'training.progress': TrainingProgressEvent,
   'approvals.waiting': ApprovalsWaitingEvent,
+  'federation.state': Federation,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -112,3 +117,4 @@ export type AppInfo = z.output<typeof AppInfo>;
 
 export * from './participant-schemas.ts';
 export * from './workstation-schemas.ts';
+export * from './federation-schemas.ts';

@@ -188,6 +188,9 @@ export const TrainingProgressEvent = z.object({
   loss: z.number().optional(),
   /** Metrics the trainer reports along the way (accuracy, F1…), by name. */
   metrics: z.record(z.string(), z.number()).optional(),
+  /** Seconds since training started and the estimate of what is left. */
+  elapsedSeconds: z.number().nonnegative().optional(),
+  etaSeconds: z.number().nonnegative().optional(),
 });
 export const ApprovalsWaitingEvent = z.object({ count: z.number().int(), contributionIds: z.array(z.string()) });
 

@@ -63,7 +63,8 @@ function keptLengths(
     if (a > budget) throw new Error(`the first text alone has ${a} tokens; at most ${budget} fit`);
     return [a, budget - a];
   }
-  // longest_first: remove one token at a time from the longer sequence (from the second on ties, as HF does).
+  // longest_first: remove one token at a time from the longer sequence, from the second on ties (as the
+  // Python tokenizers of transformers do).
   let keepA = a;
   let keepB = b;
   while (keepA + keepB > budget) {

@@ -81,6 +81,16 @@ function tokenName(config: TokenizerConfig, key: string): string | undefined {
   return undefined;
 }
 
+const conventionalNames = {
+  pad_token: ['[PAD]', '<pad>', '<|padding|>'],
+  unk_token: ['[UNK]', '<unk>', '<|endoftext|>'],
+  cls_token: ['[CLS]', '<s>'],
+  sep_token: ['[SEP]', '</s>'],
+  mask_token: ['[MASK]', '<mask>'],
+  bos_token: ['<s>', '<|endoftext|>', '<|begin_of_text|>'],
+  eos_token: ['</s>', '<|endoftext|>', '<|end_of_text|>'],
+} as const;
+
 class HuggingFaceTokenizer implements TextTokenizer {
   readonly vocabSize: number;
   readonly specialTokenIds: SpecialTokenIds;
@@ -94,9 +104,12 @@ class HuggingFaceTokenizer implements TextTokenizer {
     this.#json = json;
     this.#addedTokens = new Set((json.added_tokens ?? []).map((token) => token.content));
     this.vocabSize = Math.max(...this.#inner.get_vocab(true).values()) + 1;
-    const id = (key: string) => {
+    // tokenizer_config.json names the special tokens; without it, fall back on the usual spellings.
+    const id = (key: keyof typeof conventionalNames) => {
       const name = tokenName(config, key);
-      return name === undefined ? undefined : this.#inner.token_to_id(name);
+      if (name !== undefined) return this.#inner.token_to_id(name);
+      const found = conventionalNames[key].find((candidate) => this.#addedTokens.has(candidate));
+      return found === undefined ? undefined : this.#inner.token_to_id(found);
     };
     const eos = id('eos_token');
     const pad = id('pad_token') ?? eos;

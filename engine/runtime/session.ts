@@ -3,6 +3,8 @@
  * host typed arrays with their shapes: Float32Array, Float64Array, BigInt64Array (int64 ids) or Uint8Array (bool).
  */
 import * as ort from 'onnxruntime-node';
+import { selectExecutionProvider } from './execution-providers.ts';
+import type { ExecutionProviderName } from './execution-providers.ts';
 import { sessionOptions } from './session-options.ts';
 import type { EngineSessionOptions } from './session-options.ts';
 
@@ -29,16 +31,36 @@ function ortTensor(name: string, tensor: HostTensor): ort.Tensor {
 export class OnnxSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** The provider the session was created with, and why when it is not the preferred one. */
+  readonly executionProvider: ExecutionProviderName;
+  readonly fallbackReason: string | undefined;
   private readonly session: ort.InferenceSession;
 
-  private constructor(session: ort.InferenceSession) {
+  private constructor(session: ort.InferenceSession, provider: ExecutionProviderName, fallbackReason?: string) {
     this.session = session;
     this.inputNames = session.inputNames;
     this.outputNames = session.outputNames;
+    this.executionProvider = provider;
+    this.fallbackReason = fallbackReason;
   }
 
+  /** Creates a session on the preferred provider; if that provider cannot load the model, on the CPU. */
   static async create(modelBytes: Uint8Array, options: EngineSessionOptions = {}): Promise<OnnxSession> {
-    return new OnnxSession(await ort.InferenceSession.create(modelBytes, sessionOptions(options)));
+    const provider = options.executionProvider ?? selectExecutionProvider();
+    try {
+      const session = await ort.InferenceSession.create(
+        modelBytes,
+        sessionOptions({ ...options, executionProvider: provider }),
+      );
+      return new OnnxSession(session, provider);
+    } catch (error) {
+      if (provider === 'cpu') throw error;
+      const session = await ort.InferenceSession.create(
+        modelBytes,
+        sessionOptions({ ...options, executionProvider: 'cpu' }),
+      );
+      return new OnnxSession(session, 'cpu', `${provider} failed to create the session: ${String(error)}`);
+    }
   }
 
   /** Runs the model; returns the requested outputs (all by default) by name. */

@@ -17,8 +17,19 @@
  *     `shareKeys(ShareKeysRequest): Promise<ShareKeysResponse>`
  *     `maskInput(MaskedInputRequest, update: Float32Array): MaskedInputResponse`  (after approval)
  *     `unmask(UnmaskRequest): UnmaskResponse`   refuses (SecAggRefusalError) both shares of one peer
- * - Messages (`messages.ts`): the four requests and four responses above, discriminated by `kind`;
- *   `encodeSecAggMessage(m): Uint8Array` / `decodeSecAggMessage(bytes): SecAggMessage`.
+ * - Messages (`messages.ts`), plain data discriminated by `kind`; every one carries `roundId` and
+ *   `participantId` (the addressee of a request, the sender of a response):
+ *     AdvertiseKeysRequest  {threshold, degree, vectorLength, clipRange, bitsPerValue}
+ *     AdvertiseKeysResponse {encryptionKey, maskKey}                    (32-byte X25519 public keys)
+ *     ShareKeysRequest      {neighbours: PublicKeyEntry[]}              (the addressee included)
+ *     ShareKeysResponse     {sealedShares: SealedShare[], selfMaskCommitment}
+ *     MaskedInputRequest    {sealedShares: SealedShare[]}               (peerId = the sender)
+ *     MaskedInputResponse   {maskedInput}                               (vectorLength LE uint32 words)
+ *     UnmaskRequest         {selfMaskSharesOf: string[], maskKeySharesOf: string[]}
+ *     UnmaskResponse        {selfMaskShares: PeerShare[], maskKeyShares: PeerShare[]}
+ *   `encodeSecAggMessage(m): Uint8Array` / `decodeSecAggMessage(bytes): SecAggMessage` (versioned binary).
+ * - `SecAggResult` {sum: Float64Array, quantizedSum: Uint32Array, contributors, errorBound,
+ *   reconstructedMaskKeys}: the sum over `contributors` (U3), within `errorBound` per coordinate.
  * - Transport: `SecAggTransport.exchange(stage, requests) → responses`; `runSecAggRound(server, transport)`;
  *   `InProcessTransport` for tests and benchmarks.
  * - Quantization: `QuantizationConfig {clipRange, bitsPerValue}`, `quantizationFor(R, n)`, `quantize`,

@@ -3,7 +3,14 @@
  * of two key pairs, and HKDF-SHA256 with one info label per use so that no derived key serves two
  * purposes (RFC 5869 §3.2; Bonawitz et al. 2017 §4 use one agreement for shares and one for masks).
  */
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+} from 'node:crypto';
 import { SecAggProtocolError } from './errors.ts';
 
 /** DER prefixes of a PKCS#8 private key and an SPKI public key for X25519 (RFC 8410 §7, §10). */
@@ -81,4 +88,13 @@ export function agreeKey(
 ): Uint8Array {
   const ordered = idA < idB ? [idA, idB] : [idB, idA];
   return deriveKey(x25519SharedSecret(privateKey, peerPublicKey), roundId, purpose, ordered);
+}
+
+/**
+ * SHA-256 commitment to a self-mask seed, bound to the round and the owner. The seed is 32 uniformly random
+ * bytes, so the commitment reveals nothing usable about it; it lets the server check a reconstruction.
+ */
+export function commitToSeed(seed: Uint8Array, roundId: string, ownerId: string): Uint8Array {
+  const label = ['accord/secagg/v1/self-mask-commitment', roundId, ownerId].join('\0');
+  return new Uint8Array(createHash('sha256').update(label).update('\0').update(seed).digest());
 }

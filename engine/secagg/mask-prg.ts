@@ -8,8 +8,8 @@ import { endianness } from 'node:os';
 import { SecAggProtocolError } from './errors.ts';
 
 const littleEndian = endianness() === 'LE';
-/** Bytes expanded per cipher call: bounds the temporary memory for million-parameter vectors. */
-const chunkWords = 1 << 16;
+/** Words expanded per cipher call (1 MiB): bounds the temporary memory for million-parameter vectors. */
+const chunkWords = 1 << 18;
 
 /** The first `length` words of the stream keyed by `seed`. */
 export function expandMask(seed: Uint8Array, length: number): Uint32Array {

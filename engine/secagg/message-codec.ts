@@ -47,6 +47,9 @@ function writeBody(writer: ByteWriter, message: SecAggMessage): void {
     case 'share-keys-request':
       return writeKeys(writer, message.neighbours);
     case 'share-keys':
+      writeSealed(writer, message.sealedShares);
+      writer.bytes(message.selfMaskCommitment);
+      return;
     case 'masked-input-request':
       return writeSealed(writer, message.sealedShares);
     case 'masked-input':
@@ -108,6 +111,12 @@ function readBody(reader: ByteReader, kind: Kind, roundId: string, participantId
     case 'share-keys-request':
       return { kind, ...head, neighbours: readKeys(reader) };
     case 'share-keys':
+      return {
+        kind,
+        ...head,
+        sealedShares: readSealed(reader),
+        selfMaskCommitment: reader.bytes('selfMaskCommitment'),
+      };
     case 'masked-input-request':
       return { kind, ...head, sealedShares: readSealed(reader) };
     case 'masked-input':

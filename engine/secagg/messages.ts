@@ -57,6 +57,8 @@ export interface ShareKeysResponse {
   readonly roundId: string;
   readonly participantId: string;
   readonly sealedShares: readonly SealedShare[];
+  /** SHA-256 commitment to the self-mask seed, so the server can verify the seed it reconstructs. */
+  readonly selfMaskCommitment: Uint8Array;
 }
 
 export interface MaskedInputRequest {

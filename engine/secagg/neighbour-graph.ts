@@ -59,3 +59,30 @@ export function buildNeighbourGraph(
   }
   return new Map([...peers].map(([id, set]) => [id, [...set].sort()]));
 }
+
+/**
+ * The connected components of the graph restricted to `members`. Pairwise masks cancel within each
+ * component, so once self masks are removed the server could read each component's sum on its own.
+ */
+export function componentsWithin(graph: NeighbourGraph, members: ReadonlySet<string>): string[][] {
+  const seen = new Set<string>();
+  const components: string[][] = [];
+  for (const start of [...members].sort()) {
+    if (seen.has(start)) continue;
+    const component: string[] = [];
+    const queue = [start];
+    seen.add(start);
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      component.push(id);
+      for (const peer of graph.get(id) ?? []) {
+        if (members.has(peer) && !seen.has(peer)) {
+          seen.add(peer);
+          queue.push(peer);
+        }
+      }
+    }
+    components.push(component.sort());
+  }
+  return components;
+}

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SecAggAbortError, SecAggProtocolError } from './errors.ts';
-import { agreeKey, deriveKey, generateX25519KeyPair, type RawKeyPair } from './key-agreement.ts';
+import { agreeKey, commitToSeed, deriveKey, generateX25519KeyPair, type RawKeyPair } from './key-agreement.ts';
 import { applyMask, bytesOf } from './mask-prg.ts';
 import type {
   AdvertiseKeysRequest,
@@ -23,11 +23,11 @@ import type {
 } from './messages.ts';
 import { openUnmaskRequest } from './participant-unmask.ts';
 import { quantize, validateQuantization } from './quantization.ts';
-import { assertThresholdFits, assertVectorLength } from './round-parameters.ts';
+import { assertParticipantId, assertThresholdFits, assertVectorLength } from './round-parameters.ts';
 import { type SharePair, openShares, sealShares } from './share-encryption.ts';
 import { splitSecret } from './secret-sharing.ts';
 
-type ParticipantStage = 'new' | 'advertised' | 'shared' | 'masked' | 'failed';
+type ParticipantStage = 'new' | 'advertised' | 'sharing' | 'shared' | 'masked' | 'failed';
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a).equals(Buffer.from(b));
@@ -47,6 +47,7 @@ export class SecAggParticipant {
   private readonly revealedMaskKey = new Set<string>();
 
   constructor(participantId: string) {
+    assertParticipantId(participantId);
     this.participantId = participantId;
   }
 
@@ -91,7 +92,13 @@ export class SecAggParticipant {
         return [{ peerId, sealed: sealShares(key, envelope, pair) }];
       });
       this.stage = 'shared';
-      return { kind: 'share-keys', roundId: round.roundId, participantId: this.participantId, sealedShares };
+      return {
+        kind: 'share-keys',
+        roundId: round.roundId,
+        participantId: this.participantId,
+        sealedShares,
+        selfMaskCommitment: commitToSeed(this.selfMaskSeed, round.roundId, this.participantId),
+      };
     } catch (error) {
       this.stage = 'failed';
       throw error;
@@ -167,6 +174,7 @@ export class SecAggParticipant {
         .sort((a, b) => (a.participantId < b.participantId ? -1 : 1))
         .map((e) => [e.participantId, e]),
     );
+    this.stage = 'sharing'; // while the shares are being split, no second share-keys request is taken
     return round;
   }
 

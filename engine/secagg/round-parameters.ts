@@ -27,9 +27,19 @@ export function assertThresholdFits(threshold: number, degree: number): void {
   }
 }
 
+/** 2^29 words = 2 GiB of masked input: its byte length still fits the codec's 32-bit length prefix. */
 export function assertVectorLength(vectorLength: number): void {
-  if (!Number.isInteger(vectorLength) || vectorLength < 1 || vectorLength > 2 ** 30) {
-    throw new SecAggProtocolError(`vectorLength must be an integer in 1…2^30, got ${vectorLength}`);
+  if (!Number.isInteger(vectorLength) || vectorLength < 1 || vectorLength > 2 ** 29) {
+    throw new SecAggProtocolError(`vectorLength must be an integer in 1…2^29, got ${vectorLength}`);
+  }
+}
+
+/** Ids are joined with NUL into key-derivation labels and associated data, so they may not contain it. */
+export function assertParticipantId(id: string): void {
+  if (id.length === 0 || id.includes('\0')) {
+    throw new SecAggProtocolError(
+      `participant id ${JSON.stringify(id)} must be non-empty and contain no NUL character`,
+    );
   }
 }
 

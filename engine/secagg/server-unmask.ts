@@ -6,7 +6,7 @@
  * from D's key; none are computed for pairs that both dropped — such masks are in no input.
  */
 import { SecAggAbortError, SecAggProtocolError } from './errors.ts';
-import { agreeKey, deriveKey, x25519PublicKeyOf } from './key-agreement.ts';
+import { agreeKey, commitToSeed, deriveKey, x25519PublicKeyOf } from './key-agreement.ts';
 import { applyMask } from './mask-prg.ts';
 import type { UnmaskResponse } from './messages.ts';
 import { dequantizeSum, type QuantizationConfig, sumErrorBound } from './quantization.ts';
@@ -29,6 +29,7 @@ export interface UnmaskInputs {
   readonly config: { readonly roundId: string; readonly threshold: number; readonly quantization: QuantizationConfig };
   readonly neighbourhood: (id: string) => string[];
   readonly maskKeys: ReadonlyMap<string, Uint8Array>;
+  readonly commitments: ReadonlyMap<string, Uint8Array>;
   readonly maskedSum: Uint32Array;
   readonly survivors: readonly string[];
   readonly droppedWithMask: readonly string[];
@@ -69,6 +70,11 @@ export async function reconstructSum(inputs: UnmaskInputs): Promise<SecAggResult
       inputs.config.threshold,
       `self-mask seed of ${id}`,
     );
+    if (!Buffer.from(commitToSeed(seed, roundId, id)).equals(Buffer.from(inputs.commitments.get(id)!))) {
+      throw new SecAggProtocolError(
+        `the reconstructed self-mask seed of ${id} does not match its commitment: a share was corrupted`,
+      );
+    }
     applyMask(sum, deriveKey(seed, roundId, 'self-mask'), -1);
   }
   for (const droppedId of inputs.droppedWithMask) {

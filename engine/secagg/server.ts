@@ -13,15 +13,21 @@ import type {
   AdvertiseKeysRequest,
   MaskedInputRequest,
   PublicKeyEntry,
-  SealedShare,
   SecAggResponse,
   ShareKeysRequest,
+  ShareKeysResponse,
   UnmaskRequest,
   UnmaskResponse,
 } from './messages.ts';
-import { buildNeighbourGraph, graphDegree, type NeighbourGraph, type NeighbourGraphSpec } from './neighbour-graph.ts';
+import {
+  buildNeighbourGraph,
+  componentsWithin,
+  graphDegree,
+  type NeighbourGraph,
+  type NeighbourGraphSpec,
+} from './neighbour-graph.ts';
 import { maxParticipants, type QuantizationConfig, validateQuantization } from './quantization.ts';
-import { assertThresholdFits, assertVectorLength, sortedUnique } from './round-parameters.ts';
+import { assertParticipantId, assertThresholdFits, assertVectorLength, sortedUnique } from './round-parameters.ts';
 import { reconstructSum, type SecAggResult } from './server-unmask.ts';
 
 export interface SecAggServerConfig {
@@ -43,7 +49,7 @@ export class SecAggServer {
   readonly degree: number;
   private stageIndex = -1;
   private readonly keys = new Map<string, PublicKeyEntry>();
-  private readonly sealed = new Map<string, readonly SealedShare[]>();
+  private readonly sealed = new Map<string, ShareKeysResponse>();
   private readonly maskedSum: Uint32Array;
   private readonly masked = new Set<string>();
   private readonly unmaskRequested = new Map<string, UnmaskRequest>();
@@ -52,6 +58,7 @@ export class SecAggServer {
   constructor(config: SecAggServerConfig) {
     validateQuantization(config.quantization);
     assertVectorLength(config.vectorLength);
+    config.participantIds.forEach(assertParticipantId);
     const n = config.participantIds.length;
     const limit = maxParticipants(config.quantization);
     if (n > limit) {
@@ -108,7 +115,7 @@ export class SecAggServer {
       const senders = this.surviving('masked-input', participantId, survivors).filter((id) => id !== participantId);
       const sealedShares = senders.map((senderId) => ({
         peerId: senderId,
-        sealed: this.sealed.get(senderId)!.find((entry) => entry.peerId === participantId)!.sealed,
+        sealed: this.sealed.get(senderId)!.sealedShares.find((entry) => entry.peerId === participantId)!.sealed,
       }));
       return { kind: 'masked-input-request', roundId: this.config.roundId, participantId, sealedShares };
     });
@@ -125,6 +132,7 @@ export class SecAggServer {
     for (const id of survivors) this.surviving('unmask', id, survivors);
     const needed = this.droppedWithMaskInSum();
     for (const id of needed) this.surviving('unmask', id, survivors);
+    this.assertSurvivorsConnected();
     for (const participantId of sortedUnique(survivors)) {
       const around = this.neighbourhood(participantId);
       this.unmaskRequested.set(participantId, {
@@ -146,6 +154,7 @@ export class SecAggServer {
       config: this.config,
       neighbourhood: (id) => this.neighbourhood(id),
       maskKeys: new Map([...this.keys].map(([id, entry]) => [id, entry.maskKey])),
+      commitments: new Map([...this.sealed].map(([id, entry]) => [id, entry.selfMaskCommitment])),
       maskedSum: this.maskedSum,
       survivors: sortedUnique(this.masked),
       droppedWithMask: sortedUnique(this.droppedWithMaskInSum()),
@@ -169,7 +178,7 @@ export class SecAggServer {
       );
     }
     if (response.kind === 'advertise-keys') this.keys.set(participantId, response);
-    else if (response.kind === 'share-keys') this.acceptSealed(participantId, response.sealedShares);
+    else if (response.kind === 'share-keys') this.acceptSealed(participantId, response);
     else if (response.kind === 'masked-input') this.acceptMasked(participantId, response.maskedInput);
     else this.acceptUnmask(response);
   }
@@ -187,7 +196,8 @@ export class SecAggServer {
     }
   }
 
-  private acceptSealed(senderId: string, sealedShares: readonly SealedShare[]): void {
+  private acceptSealed(senderId: string, response: ShareKeysResponse): void {
+    const { sealedShares } = response;
     const expected = this.neighbourhood(senderId).filter((id) => id !== senderId && this.keys.has(id));
     const got = sortedUnique(sealedShares.map((entry) => entry.peerId));
     if (got.length !== sealedShares.length || got.join('\0') !== expected.join('\0')) {
@@ -195,7 +205,12 @@ export class SecAggServer {
         `share-keys from ${senderId} must seal one share for each of [${expected.join(', ')}], got [${got.join(', ')}]`,
       );
     }
-    this.sealed.set(senderId, sealedShares);
+    if (response.selfMaskCommitment.byteLength !== 32) {
+      throw new SecAggProtocolError(
+        `share-keys from ${senderId} carries a ${response.selfMaskCommitment.byteLength}-byte commitment, expected 32`,
+      );
+    }
+    this.sealed.set(senderId, response);
   }
 
   private acceptMasked(participantId: string, maskedInput: Uint8Array): void {
@@ -242,6 +257,20 @@ export class SecAggServer {
       );
     }
     return alive;
+  }
+
+  /** Before any share is asked for: survivors split into groups would reveal each group's sum. */
+  private assertSurvivorsConnected(): void {
+    const components = componentsWithin(this.graph, this.masked);
+    if (components.length > 1) {
+      const sizes = components.map((component) => component.length).join(' + ');
+      throw new SecAggAbortError(
+        'unmask',
+        `the survivors fall into ${components.length} unconnected groups (${sizes}) whose partial sums unmasking would reveal`,
+        this.masked.size,
+        this.config.threshold,
+      );
+    }
   }
 
   private enter(stage: SecAggStage): void {

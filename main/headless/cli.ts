@@ -1,7 +1,12 @@
-/** `accord participant serve`: the participant's UI and API on 127.0.0.1, for servers. */
+/**
+ * `accord participant serve`: the participant's UI and API on 127.0.0.1, for servers. It opens the real node:
+ * enrolled federations are polled, rounds trained in a worker thread and contributions await the UI.
+ */
 import { parseArgs } from 'node:util';
 import { createParticipantApi } from '../participant/api/participant-api.ts';
+import { Participation } from '../participant/federations/participation.ts';
 import { openParticipantNode } from '../participant/participant-node.ts';
+import { EngineLocalTrainer } from '../participant/training/engine-local-trainer.ts';
 import { startHeadlessServer } from './server.ts';
 
 export async function runParticipantServe(argv: string[]): Promise<void> {
@@ -10,13 +15,25 @@ export async function runParticipantServe(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${values.port}`);
   const node = openParticipantNode();
-  const server = await startHeadlessServer({ api: createParticipantApi(node), events: node.events, port });
+  let participation: Participation;
+  try {
+    participation = await Participation.start(node, { trainer: new EngineLocalTrainer() });
+  } catch (error) {
+    node.close();
+    throw error;
+  }
+  const api = createParticipantApi(node, participation);
+  const server = await startHeadlessServer({ api, events: node.events, port });
   process.stdout.write(`Accord participant UI: ${server.url}\n(Press Ctrl+C to stop.)\n`);
-  const stop = () =>
-    void server.close().then(() => {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.all([server.close(), participation.close()]).finally(() => {
       node.close();
       process.exit(0);
     });
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -8,6 +8,9 @@ import { payloadRetentionEnabled } from './audit/payload-retention.ts';
 import { verifyAuditEntries, type AuditVerification } from './audit/audit-verify.ts';
 import { ConsentDesk } from './consent/consent-desk.ts';
 import { DatasetRegistry } from './datasets/dataset-registry.ts';
+import { FederationRegistry } from './federations/federation-registry.ts';
+import { keychainServiceName, type CredentialStore } from './keychain/credential-store.ts';
+import { KeytarCredentialStore } from './keychain/keytar-credential-store.ts';
 import { EventBus } from './events/event-bus.ts';
 import { PrivacyLedger, type EpsilonFor } from './privacy/privacy-ledger.ts';
 import type { RoundRunnerDependencies } from './rounds/round-context.ts';
@@ -20,6 +23,11 @@ export interface ParticipantNodeOptions {
   readonly home?: string;
   /** Defaults to the engine's RDP accountant. */
   readonly epsilonFor?: EpsilonFor;
+  /**
+   * Where the identity key and coordinator credentials live; defaults to the OS keychain under the
+   * service ACCORD_KEYCHAIN_SERVICE (or "Accord"), so several participants on one machine stay apart.
+   */
+  readonly credentials?: CredentialStore;
 }
 
 export interface ParticipantNode {
@@ -30,6 +38,8 @@ export interface ParticipantNode {
   readonly consent: ConsentDesk;
   readonly events: EventBus;
   readonly rounds: RoundStore;
+  readonly federations: FederationRegistry;
+  readonly credentials: CredentialStore;
   verifyAudit(): AuditVerification;
   close(): void;
 }
@@ -47,6 +57,9 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
     consent: new ConsentDesk(db, audit, ledger),
     events: new EventBus(),
     rounds: new RoundStore(db),
+    federations: new FederationRegistry(db),
+    credentials:
+      options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName),
     verifyAudit: () => verifyAuditEntries(audit.entries(), audit.head()),
     close: () => database.close(),
   };

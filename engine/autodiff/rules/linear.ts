@@ -25,6 +25,20 @@ function matrixGradient(a: Value, g: Value): Value {
   return op.gemm(flattenLeading(a), flattenLeading(g), undefined, { transA: true });
 }
 
+/** Whether x is Transpose(y) swapping only the last two axes. */
+function isSwapOfLastTwo(x: Value): boolean {
+  const producer = x.graph.producerOf(x);
+  const perm = producer?.attributes.get('perm');
+  if (producer?.opType !== 'Transpose' || perm?.type !== 'ints') return false;
+  const rank = perm.value.length;
+  return perm.value.every((axis, i) => (i < rank - 2 ? axis === i : axis === (i === rank - 2 ? rank - 1 : rank - 2)));
+}
+
+/**
+ * For an operand that is itself a last-two-axes swap (attention's Kᵀ), its gradient is formed already swapped
+ * (Aᵀ·G = (Gᵀ·A)ᵀ): the Transpose rule swaps it back, onnxruntime cancels the two swaps and fuses the inner one
+ * into the MatMul, so no data moves.
+ */
 export const matMulRule: GradientRule = (c) => {
   const [a, b, g] = [inputAt(c, 0), inputAt(c, 1), gradOutput(c)];
   if (a.shape.length === 2 && b.shape.length === 2) {
@@ -36,10 +50,15 @@ export const matMulRule: GradientRule = (c) => {
   if (b.shape.length === 2) {
     return [when(c, 0, () => op.matMul(g, swapLastTwo(b))), when(c, 1, () => matrixGradient(a, g))];
   }
-  return [
-    when(c, 0, () => unbroadcast(op.matMul(g, swapLastTwo(b)), a.shape)),
-    when(c, 1, () => unbroadcast(op.matMul(swapLastTwo(a), g), b.shape)),
-  ];
+  const gradA = () =>
+    isSwapOfLastTwo(a) && a.shape.length === b.shape.length
+      ? swapLastTwo(op.matMul(b, swapLastTwo(g)))
+      : op.matMul(g, swapLastTwo(b));
+  const gradB = () =>
+    isSwapOfLastTwo(b) && a.shape.length === b.shape.length
+      ? swapLastTwo(op.matMul(swapLastTwo(g), a))
+      : op.matMul(swapLastTwo(a), g);
+  return [when(c, 0, () => unbroadcast(gradA(), a.shape)), when(c, 1, () => unbroadcast(gradB(), b.shape))];
 };
 
 function flag(c: Parameters<GradientRule>[0], name: string, fallback: number): number {

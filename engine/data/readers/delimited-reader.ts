@@ -51,6 +51,8 @@ function checkHeader(file: string, header: readonly string[]): string | undefine
 }
 
 export async function* readDelimited(file: string, options: DelimitedOptions): AsyncGenerator<ReadItem> {
+  // With quotes and column counts relaxed, csv-parse skips a record only for a quote left open, which runs to
+  // the end of the file: so a skip is never followed by records whose start lines it would shift.
   const skipped: ReadItem[] = [];
   const parser = parserFor(options, (error) => {
     const line = typeof error?.lines === 'number' ? error.lines : undefined;

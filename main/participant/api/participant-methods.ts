@@ -4,7 +4,9 @@ import type { ParticipantNode } from '../participant-node.ts';
 import { currentUser } from '../consent/consent-desk.ts';
 import { createWorkstationMethods } from './workstation-methods.ts';
 
-type DomainApi = Omit<ParticipantApi, 'app.info'>;
+import type { federationMethodNames } from './federation-methods.ts';
+
+type DomainApi = Omit<ParticipantApi, 'app.info' | (typeof federationMethodNames)[number]>;
 
 export function budgetStatus(node: ParticipantNode, datasetId: string) {
   const budget = node.ledger.budget(datasetId);
@@ -66,9 +68,9 @@ export function createDomainMethods(node: ParticipantNode): DomainApi {
 }
 
 /** Without an open node every domain method explains itself instead of failing obscurely. */
-export function unavailableDomainMethods(methodNames: readonly string[]): DomainApi {
+export function unavailableDomainMethods(methodNames: readonly string[], excluded: readonly string[] = []): DomainApi {
   const entries = methodNames
-    .filter((name) => name !== 'app.info')
+    .filter((name) => name !== 'app.info' && !excluded.includes(name))
     .map((name) => [name, async () => Promise.reject(new Error(`${name}: the participant node is not open`))]);
   return Object.fromEntries(entries) as DomainApi;
 }

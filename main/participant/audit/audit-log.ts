@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
+import type { Statement } from 'better-sqlite3';
 import { withFullSync, type SqliteDatabase } from '../store/participant-database.ts';
 
 export const genesisHash = '0'.repeat(64);
@@ -62,35 +63,35 @@ export function rowToEntry(row: AuditRow): AuditEntry {
 
 export class AuditLog {
   readonly db: SqliteDatabase;
-  readonly listeners: ((entry: AuditEntry) => void)[] = [];
+  readonly #readHead: Statement;
+  readonly #insert: Statement;
+  readonly #writeHead: Statement;
+  readonly #write: (kind: string, data: Record<string, unknown>) => AuditEntry;
 
   constructor(db: SqliteDatabase) {
     this.db = db;
-  }
-
-  /** Appends one entry (inside the caller's transaction when there is one). */
-  append(kind: AuditKind, data: Record<string, unknown>): AuditEntry {
-    const write = this.db.transaction(() => {
-      const head = this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-        { seq: number; hash: string } | undefined;
+    this.#readHead = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
+    this.#insert = db.prepare('INSERT INTO audit (seq, at, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#writeHead = db.prepare(
+      'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    );
+    this.#write = db.transaction((kind: string, data: Record<string, unknown>) => {
+      const head = this.#readHead.get() as { seq: number; hash: string } | undefined;
       const seq = (head?.seq ?? 0) + 1;
       const prevHash = head?.hash ?? genesisHash;
       const at = new Date().toISOString();
-      const normalized = JSON.parse(canonicalJson(data)) as Record<string, unknown>;
+      const body = canonicalJson(data);
+      const normalized = JSON.parse(body) as Record<string, unknown>;
       const hash = entryHash(prevHash, { seq, at, kind, data: normalized });
-      this.db
-        .prepare('INSERT INTO audit (seq, at, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(seq, at, kind, canonicalJson(normalized), prevHash, hash);
-      this.db
-        .prepare(
-          'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = ?, hash = ?',
-        )
-        .run(seq, hash, seq, hash);
+      this.#insert.run(seq, at, kind, body, prevHash, hash);
+      this.#writeHead.run(seq, hash);
       return { seq, at, kind, data: normalized, prevHash, hash };
     });
-    const entry = write();
-    for (const listener of this.listeners) listener(entry);
-    return entry;
+  }
+
+  /** Appends one entry (inside the caller's transaction when there is one: it commits or rolls back with it). */
+  append(kind: AuditKind, data: Record<string, unknown>): AuditEntry {
+    return this.#write(kind, data);
   }
 
   /** Appends and fsyncs before returning (synchronous=FULL): for the entry that precedes an upload. */

@@ -24,13 +24,23 @@ export function verifyIdentitySignature(publicKeyPem: string, message: Uint8Arra
   return verify(null, message, createPublicKey(publicKeyPem), signature);
 }
 
-/** Loads the identity from the store, creating and storing a new key pair the first time. */
-export async function loadOrCreateIdentity(store: CredentialStore): Promise<ParticipantIdentity> {
+/**
+ * The identity's private key, for the federation client's request signatures: loaded from the store, or
+ * created and stored the first time. It is read back after storing, so a key the keychain did not keep fails here.
+ */
+export async function loadOrCreateIdentityKey(store: CredentialStore): Promise<KeyObject> {
   const stored = await store.get(identityAccount);
-  if (stored) return identityFrom(createPrivateKey(stored));
+  if (stored) return createPrivateKey(stored);
   const { privateKey } = generateKeyPairSync('ed25519');
   await store.set(identityAccount, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-  return identityFrom(privateKey);
+  const kept = await store.get(identityAccount);
+  if (!kept) throw new Error('the keychain did not keep the participant identity');
+  return createPrivateKey(kept);
+}
+
+/** Loads the identity from the store, creating and storing a new key pair the first time. */
+export async function loadOrCreateIdentity(store: CredentialStore): Promise<ParticipantIdentity> {
+  return identityFrom(await loadOrCreateIdentityKey(store));
 }
 
 export async function storeCoordinatorCredential(

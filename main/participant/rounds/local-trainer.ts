@@ -14,6 +14,8 @@ export interface TrainingProgress {
   readonly loss?: number;
   /** Metrics measured along the way (accuracy, F1…), by name. */
   readonly metrics?: Readonly<Record<string, number>>;
+  readonly elapsedSeconds?: number;
+  readonly etaSeconds?: number;
 }
 
 export interface TrainingRequest {

@@ -22,6 +22,7 @@ import { RoundStore, type RoundRecord } from './round-store.ts';
 export class RoundRunner {
   readonly context: RoundContext;
   readonly inFlight = new Map<string, Promise<RoundRecord>>();
+  readonly deadlineTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(deps: RoundRunnerDependencies) {
     this.context = createRoundContext(deps, new RoundStore(deps.db));
@@ -155,7 +156,29 @@ export class RoundRunner {
     }
     const waiting = consent.pending(this.context.clock());
     this.context.events.emit('approvals.waiting', { count: waiting.length, contributionIds: waiting.map((c) => c.id) });
+    this.wakeAtDeadline(round);
     return false;
+  }
+
+  /** Expires a waiting contribution at the deadline even if nobody looks, so the coordinator is told. */
+  private wakeAtDeadline(round: RoundRecord): void {
+    if (this.deadlineTimers.has(round.roundKey)) return;
+    const delay = Math.max(0, Date.parse(round.task.deadline) - this.context.clock().getTime());
+    const timer = setTimeout(
+      () => {
+        this.deadlineTimers.delete(round.roundKey);
+        void this.advance(round.roundKey).catch(() => undefined);
+      },
+      Math.min(delay + 1, 2 ** 31 - 1),
+    );
+    timer.unref();
+    this.deadlineTimers.set(round.roundKey, timer);
+  }
+
+  /** Stops the deadline timers (the node is closing). */
+  stop(): void {
+    for (const timer of this.deadlineTimers.values()) clearTimeout(timer);
+    this.deadlineTimers.clear();
   }
 
   private afterDecision(contribution: Contribution): void {

@@ -48,4 +48,13 @@ const initial = `
     sha256 TEXT NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (round_key, kind));
 `;
 
-export const participantMigrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+const federations = `
+  CREATE TABLE federations (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, coordinator TEXT NOT NULL, participant_id TEXT NOT NULL,
+    ca_certificate TEXT NOT NULL, public_key_sha256 TEXT NOT NULL, enrolled_at TEXT NOT NULL);
+`;
+
+export const participantMigrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'federations', sql: federations },
+];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { loadTokenizer } from '../../../engine/data/tokenizer.ts';
+import { loadTokenizer, tokenizerFromJson } from '../../../engine/data/tokenizer.ts';
 
 const bert = loadTokenizer('resources/tokenizers/bert-base-uncased');
 const gpt2 = loadTokenizer('resources/tokenizers/gpt2');
@@ -157,5 +157,46 @@ describe('GPT-2 tokenizer (resources/tokenizers/gpt2)', () => {
     expect(encoding.attentionMask).toEqual([1, 1, 0, 0]);
     expect(encoding.typeIds.slice(0, 2)).toEqual([0, 1]);
     expect(gpt2.vocabSize).toBe(50257);
+  });
+});
+
+describe('offsets on real sentences', () => {
+  const sentences = sampleSentences(1000);
+  const normalize = (text: string) =>
+    text
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{Mn}/gu, '');
+
+  it('BERT: every token sits, in order, on the characters it was made from', () => {
+    for (const sentence of sentences) {
+      const { tokens, offsets } = bert.tokenize(sentence);
+      let previousEnd = 0;
+      tokens.forEach((token, i) => {
+        const [start, end] = offsets[i]!;
+        expect(start).toBeGreaterThanOrEqual(previousEnd);
+        if (token !== '[UNK]') expect(normalize(sentence.slice(start, end))).toBe(token.replace(/^##/, ''));
+        previousEnd = end;
+      });
+    }
+  });
+
+  it('GPT-2: the token slices put together give back the sentence', () => {
+    for (const sentence of sentences) {
+      const { offsets } = gpt2.tokenize(sentence);
+      expect(offsets.map(([start, end]) => sentence.slice(start, end)).join('')).toBe(sentence);
+    }
+  });
+});
+
+describe('a tokenizer.json without its tokenizer_config.json', () => {
+  it('finds the special tokens by their usual names', () => {
+    for (const [name, expected] of [
+      ['bert-base-uncased', { pad: 0, unk: 100, cls: 101, sep: 102, mask: 103 }],
+      ['gpt2', { pad: 50256, eos: 50256, bos: 50256 }],
+    ] as const) {
+      const json = JSON.parse(readFileSync(`resources/tokenizers/${name}/tokenizer.json`, 'utf8'));
+      expect(tokenizerFromJson(json).specialTokenIds).toMatchObject(expected);
+    }
   });
 });

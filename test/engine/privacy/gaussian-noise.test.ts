@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDpNoise, gaussianSamples } from '../../../engine/privacy/gaussian-noise.ts';
+import { logErfc } from '../../../engine/privacy/analysis/log-erfc.ts';
 import { cryptoRandomSource, uniformDoubles } from '../../../engine/privacy/random-source.ts';
 import { seededRandomSource } from './seeded-random-source.ts';
 
@@ -35,6 +36,23 @@ describe('Gaussian noise', () => {
       const inside = samples.filter((x) => Math.abs(x) < k).length / count;
       expect(Math.abs(inside - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / count));
     }
+  });
+
+  it('follows the normal CDF: Kolmogorov distance below the 1 % critical value 1.628/√N, tails included', () => {
+    const samples = gaussianSamples(count, 1, seededRandomSource(21)).sort();
+    const normalCdf = (x: number) =>
+      x < 0 ? Math.exp(logErfc(-x / Math.SQRT2)) / 2 : 1 - Math.exp(logErfc(x / Math.SQRT2)) / 2;
+    let distance = 0;
+    samples.forEach((x, i) => {
+      const cdf = normalCdf(x);
+      distance = Math.max(distance, Math.abs(cdf - i / count), Math.abs(cdf - (i + 1) / count));
+    });
+    expect(distance).toBeLessThan(1.628 / Math.sqrt(count));
+    // Beyond the ziggurat's base layer (R ≈ 3.4426) samples come from the exact tail algorithm:
+    // P(|Z| > 3.5) = erfc(3.5/√2) = 4.6525e-4; allow 5 binomial standard errors.
+    const p = Math.exp(logErfc(3.5 / Math.SQRT2));
+    const beyond = samples.filter((x) => Math.abs(x) > 3.5).length / count;
+    expect(Math.abs(beyond - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / count));
   });
 
   it('adds N(0, (σC)²) to a gradient sum in place, leaving its expectation unchanged', () => {

@@ -30,6 +30,13 @@ describe('session options', () => {
 });
 
 describe('OnnxSession', () => {
+  it('reports the execution provider it runs on (CPU when no accelerator library is present)', async () => {
+    const session = await OnnxSession.create(doubler(2), { executionProvider: 'cpu' });
+    expect(session.executionProvider).toBe('cpu');
+    expect(session.fallbackReason).toBeUndefined();
+    await session.release();
+  });
+
   it('names a missing or unknown input', async () => {
     const session = await OnnxSession.create(doubler(2));
     await expect(session.run({})).rejects.toThrow('missing input "x" (the model takes x)');

@@ -28,6 +28,7 @@ const samples: SecAggMessage[] = [
       { peerId: 'b', sealed: bytes(1, 2, 3) },
       { peerId: 'c', sealed: bytes() },
     ],
+    selfMaskCommitment: new Uint8Array(32).fill(5),
   },
   { kind: 'masked-input-request', ...head, sealedShares: [] },
   { kind: 'masked-input', ...head, maskedInput: bytes(0, 0, 0, 255) },

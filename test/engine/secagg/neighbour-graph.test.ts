@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNeighbourGraph } from '../../../engine/secagg/neighbour-graph.ts';
+import { buildNeighbourGraph, componentsWithin } from '../../../engine/secagg/neighbour-graph.ts';
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `p${i}`);
 
@@ -43,5 +43,20 @@ describe('neighbour graphs', () => {
     );
     expect(() => buildNeighbourGraph(ids(5), { kind: 'k-regular', degree: 5 })).toThrow(/1…4 for 5 participants/);
     expect(() => buildNeighbourGraph(['a', 'a', 'b'], { kind: 'complete' })).toThrow(/unique/);
+  });
+});
+
+describe('componentsWithin', () => {
+  it('splits a ring where two non-adjacent members are missing, and not where one is', () => {
+    // Identity order: p0–p1–…–p7–p0.
+    const ring = buildNeighbourGraph(ids(8), { kind: 'k-regular', degree: 2 }, (n) => n - 1);
+    const without = (...missing: string[]) => new Set(ids(8).filter((id) => !missing.includes(id)));
+    expect(componentsWithin(ring, without('p0', 'p4'))).toEqual([
+      ['p1', 'p2', 'p3'],
+      ['p5', 'p6', 'p7'],
+    ]);
+    expect(componentsWithin(ring, without('p0'))).toHaveLength(1);
+    const complete = buildNeighbourGraph(ids(8), { kind: 'complete' });
+    expect(componentsWithin(complete, without('p0', 'p3', 'p5'))).toHaveLength(1);
   });
 });

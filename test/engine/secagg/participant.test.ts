@@ -99,6 +99,11 @@ describe('SecAggParticipant checks the round before committing secrets', () => {
     );
   });
 
+  it('refuses an id that could be confused inside key-derivation labels', () => {
+    expect(() => new SecAggParticipant('a\0b')).toThrow(/contain no NUL/);
+    expect(() => new SecAggParticipant('')).toThrow(/non-empty/);
+  });
+
   it('refuses a request addressed to another participant', () => {
     expect(() => new SecAggParticipant('q').advertiseKeys(request)).toThrow(/for p .* reached q/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SecAggAbortError, type SecAggStage } from '../../../engine/secagg/errors.ts';
-import type { UnmaskRequest } from '../../../engine/secagg/messages.ts';
+import type { UnmaskRequest, UnmaskResponse } from '../../../engine/secagg/messages.ts';
 import type { NeighbourGraphSpec } from '../../../engine/secagg/neighbour-graph.ts';
 import { quantizationStep } from '../../../engine/secagg/quantization.ts';
 import { makeRound, maxAbsDifference, participantId, plaintextSum, type RoundSetup } from './round-fixture.ts';
@@ -88,6 +88,14 @@ describe('a secure-aggregation round recovers the plaintext sum within the quant
   });
 
   for (const stage of stages) {
+    it(`n = 50, classic SecAgg, t = 26: all n − t = 24 dropouts at ${stage}`, async () => {
+      const drops = dropsOf(
+        Array.from({ length: 24 }, (_, i) => 2 * i + 1),
+        stage,
+      );
+      await expectExactSum(50, 26, { kind: 'complete' }, drops, 16);
+    });
+
     it(`n = 50, SecAgg+ with k = 10, t = 6: five dropouts (k + 1 − t) at ${stage}`, async () => {
       await expectExactSum(50, 6, { kind: 'k-regular', degree: 10 }, dropsOf([3, 11, 19, 27, 42], stage), 16);
     });
@@ -125,6 +133,32 @@ describe('a round below the threshold aborts cleanly', () => {
       expect(abort.message).toMatch(/threshold 6/);
     });
   }
+
+  it('aborts before asking for any share when the survivors fall into unconnected groups', async () => {
+    // A ring (k = 2, t = 2): dropping two participants that are not adjacent cuts it into two arcs.
+    const round = makeRound({
+      n: 12,
+      threshold: 2,
+      graph: { kind: 'k-regular', degree: 2 },
+      vectorLength: 8,
+      dropsFor: (server, ids) => {
+        // Walk three steps along the ring from ids[0]: the two arcs left have 2 and 8 participants.
+        const right = server.graph.get(ids[0]!)![1]!;
+        const farther = server.graph.get(right!)!.find((id) => id !== ids[0])!;
+        const opposite = server.graph.get(farther)!.find((id) => id !== right)!;
+        return new Map([
+          [0, 'masked-input'],
+          [ids.indexOf(opposite), 'masked-input'],
+        ]);
+      },
+    });
+    await expect(round.run()).rejects.toThrow(/2 unconnected groups \((2 \+ 8|8 \+ 2)\)/);
+    expect(round.transport.delivered.some((request) => request.kind === 'unmask-request')).toBe(false);
+  });
+
+  it('on the same ring, one dropout leaves a path and the round completes', async () => {
+    await expectExactSum(12, 2, { kind: 'k-regular', degree: 2 }, new Map([[4, 'masked-input']]), 8);
+  });
 
   it('refuses to start a round whose participants could overflow 32 bits', () => {
     expect(() =>
@@ -192,5 +226,43 @@ describe('the server asks only for the shares it needs', () => {
       expect(request.maskKeySharesOf).toEqual([]);
       expect(request.selfMaskSharesOf).toEqual(round.ids);
     }
+  });
+});
+
+describe('the server verifies what it reconstructs', () => {
+  /** Runs a round by hand, flipping one byte of the first share of `field` in the first unmask answer. */
+  async function corruptOneShare(field: 'selfMaskShares' | 'maskKeyShares') {
+    const round = makeRound({
+      n: 5,
+      threshold: 3,
+      graph: { kind: 'complete' },
+      vectorLength: 8,
+      drops: dropsOf([4], 'masked-input'),
+    });
+    const { server, transport } = round;
+    for (const [stage, requests] of [
+      ['advertise-keys', () => server.advertiseKeysRequests()],
+      ['share-keys', () => server.shareKeysRequests()],
+      ['masked-input', () => server.maskedInputRequests()],
+    ] as const) {
+      for (const answer of await transport.exchange(stage, requests())) server.receive(answer);
+    }
+    const answers = await transport.exchange('unmask', server.unmaskRequests());
+    const first = answers[0] as UnmaskResponse;
+    const share = first[field][0]!.share;
+    share[0] = share[0]! ^ 0x40;
+    for (const answer of answers) server.receive(answer);
+    return { round, owner: first[field][0]!.peerId, finish: () => server.finish() };
+  }
+
+  it('refuses a self-mask seed that does not match its owner’s commitment', async () => {
+    const { owner, finish } = await corruptOneShare('selfMaskShares');
+    await expect(finish()).rejects.toThrow(new RegExp(`self-mask seed of ${owner} does not match its commitment`));
+  });
+
+  it('refuses a mask key that does not match its owner’s advertised public key', async () => {
+    const { owner, finish } = await corruptOneShare('maskKeyShares');
+    expect(owner).toBe(participantId(4));
+    await expect(finish()).rejects.toThrow(/mask key of site-004 does not match its advertised key/);
   });
 });

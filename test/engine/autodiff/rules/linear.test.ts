@@ -48,3 +48,19 @@ describe('MatMul and Gemm gradient rules match finite differences', () => {
       }));
   }
 });
+
+describe('MatMul with a transposed operand (attention scores Q·Kᵀ)', () => {
+  it('gradients through Transpose of the last two axes, on either side', () =>
+    checkGradients({
+      dtype: 'float64',
+      inputs: [
+        { name: 'q', shape: [2, 2, 3, 4] },
+        { name: 'k', shape: [2, 2, 5, 4] },
+      ],
+      build: (q, k) =>
+        op.add(
+          op.matMul(q, op.transpose(k, [0, 1, 3, 2])),
+          op.transpose(op.matMul(k, op.transpose(q, [0, 1, 3, 2])), [0, 1, 3, 2]),
+        ),
+    }));
+});

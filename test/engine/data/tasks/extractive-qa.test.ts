@@ -1,9 +1,50 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { afterAll, describe, expect, it } from 'vitest';
 import { codePointToUtf16Index, extractiveQaTask } from '../../../../engine/data/tasks/extractive-qa.ts';
 import { readExamples } from '../../../../engine/data/tasks/read-examples.ts';
 
 const squadFile = 'test/fixtures/data/squad-v2-sample.json';
 const jsonlFile = 'test/fixtures/data/qa-sample.jsonl';
+const temp = mkdtempSync(join(tmpdir(), 'accord-qa-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+/** A Parquet file as the Hugging Face Hub stores SQuAD: answers is struct<text: list<string>, answer_start: list<int32>>. */
+function writeQaParquet(file: string, context: string): void {
+  const utf8 = { type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' } as const;
+  const list = (name: string, element: object) => [
+    { name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+    { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+    { name: 'element', ...element },
+  ];
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: ['a', 'b', 'c'] },
+      { name: 'context', data: [context, context, context] },
+      { name: 'question', data: ['Where?', 'Who named it?', 'Where, again?'] },
+      {
+        name: 'answers',
+        data: [
+          { text: ['Port Delling'], answer_start: [context.indexOf('Port Delling')] },
+          { text: [], answer_start: [] },
+          { text: ['Port Delling'], answer_start: [3] },
+        ],
+      },
+    ],
+    schema: [
+      { name: 'root', num_children: 4 },
+      { name: 'id', ...utf8 },
+      { name: 'context', ...utf8 },
+      { name: 'question', ...utf8 },
+      { name: 'answers', repetition_type: 'OPTIONAL', num_children: 2 },
+      ...list('text', utf8),
+      ...list('answer_start', { type: 'INT32', repetition_type: 'OPTIONAL' }),
+    ],
+  } as Parameters<typeof parquetWriteBuffer>[0]);
+  writeFileSync(file, new Uint8Array(buffer));
+}
 
 describe('extractive QA examples', () => {
   it('reads SQuAD v2 JSON, answerable and unanswerable, with answer spans that point at the answer', async () => {
@@ -52,6 +93,18 @@ describe('extractive QA examples', () => {
       [5, undefined, 'is not valid JSON (Expected do'],
       [6, undefined, 'is an array, not a JSON object'],
     ]);
+  });
+
+  it('reads the Hugging Face Parquet layout with nested answers, naming the row of a wrong answer_start', async () => {
+    const file = join(temp, 'squad.parquet');
+    const context = 'The river reaches the sea at Port Delling.';
+    writeQaParquet(file, context);
+    const { examples, report } = await readExamples(file, extractiveQaTask);
+    expect(examples.map((e) => [e.example.id, e.example.answers.answerStart, e.example.isImpossible])).toEqual([
+      ['a', [29], false],
+      ['b', [], true],
+    ]);
+    expect(report.issues).toMatchObject([{ location: { file, row: 2 }, field: 'answers.answer_start[0]' }]);
   });
 
   it('refuses an impossible question that has answers', () => {

@@ -167,14 +167,16 @@ describe('RoundRunner', () => {
     expect(participant.coordinator.declines()).toEqual([expect.objectContaining({ reason: 'dataset_unavailable' })]);
   });
 
-  it('expires a contribution nobody approved before the deadline', async () => {
+  it('expires a contribution nobody approved at the deadline, by itself, and tells the coordinator', async () => {
     const { node, runner, coordinator } = await wiredParticipant();
+    const expired = new Promise((resolve) => node.events.on('round.state', (e) => e.state === 'expired' && resolve(e)));
     const round = await runner.handle(fakeTask({ deadline: new Date(Date.now() + 300).toISOString() }));
     expect(round.state).toBe('awaiting_approval');
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    const after = await runner.advance(round.roundKey);
-    expect(after.state).toBe('expired');
+    await expired;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runner.round(round.roundKey)?.state).toBe('expired');
     expect(node.consent.require(round.contributionId ?? '').status).toBe('expired');
+    expect(coordinator.declines()).toEqual([expect.objectContaining({ reason: 'expired' })]);
     expect(coordinator.uploads()).toEqual([]);
   });
 

@@ -1,0 +1,185 @@
+/**
+ * The round state machine: open (waiting for participants) → collecting (enough joined, uploads arrive)
+ * → aggregating → closed. Deadline-driven: at the deadline a round with at least the minimum number of
+ * committed updates is aggregated, one with fewer closes as "too_few_updates" and is tried again from the
+ * same global model. A round also closes early once everyone who joined has answered. All state lives in
+ * the store, so a restarted coordinator resumes the current round, its deadline and its uploads.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { CoordinatorConfig } from '../config/coordinator-config.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import type { CoordinatorStore } from '../store/coordinator-store.ts';
+import type { RoundRow } from '../store/rows.ts';
+import { aggregateRound } from './aggregate-round.ts';
+import { ensureInitialCheckpoint } from './initial-checkpoint.ts';
+import type { RoundLog } from './round-log.ts';
+
+export interface RoundMachineOptions {
+  readonly config: CoordinatorConfig;
+  readonly store: CoordinatorStore;
+  readonly strategy: Strategy;
+  readonly log: RoundLog;
+  readonly checkpointsDir: string;
+}
+
+export class RoundMachine {
+  readonly #options: RoundMachineOptions;
+  readonly #changes = new EventEmitter();
+  #timer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(options: RoundMachineOptions) {
+    this.#options = options;
+    this.#changes.setMaxListeners(0);
+  }
+
+  async start(): Promise<void> {
+    const { store, strategy, config, checkpointsDir } = this.#options;
+    const saved = store.setting('strategy_state');
+    if (saved !== undefined) strategy.restoreState(JSON.parse(saved));
+    await ensureInitialCheckpoint(store, config, checkpointsDir);
+    const latest = store.latestRound();
+    if (!latest) store.insertRound(this.#newRound(1));
+    else if (latest.state === 'aggregating') await this.#close(latest);
+    this.#arm();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#changes.emit('change');
+  }
+
+  /** Resolves when rounds close or change; a pending close finishes first. */
+  async idle(): Promise<void> {
+    await this.#closing;
+  }
+
+  current(): RoundRow | undefined {
+    const latest = this.#options.store.latestRound();
+    return latest && (latest.state === 'open' || latest.state === 'collecting') ? latest : undefined;
+  }
+
+  finished(): boolean {
+    const latest = this.#options.store.latestRound();
+    return latest?.state === 'closed' && this.#options.store.checkpoint(this.#options.config.rounds) !== undefined;
+  }
+
+  /** The round this participant should work on now, assigning it when there is room; else undefined. */
+  assign(participantId: string, now = Date.now()): RoundRow | undefined {
+    const { store, config, log } = this.#options;
+    const round = this.current();
+    if (!round || now >= round.deadlineAt) return undefined;
+    const assignments = store.assignments(round.id);
+    const mine = assignments.find((assignment) => assignment.participantId === participantId);
+    if (mine) return mine.status === 'assigned' ? round : undefined;
+    if (assignments.length >= config.participantsPerRound.max) return undefined;
+    store.setAssignment(round.id, participantId, 'assigned');
+    log.event(round.number, round.id, 'joined', { participantId });
+    if (round.state === 'open' && assignments.length + 1 >= config.participantsPerRound.min) {
+      store.setRoundState(round.id, 'collecting');
+      log.event(round.number, round.id, 'collecting');
+    }
+    return store.round(round.id);
+  }
+
+  /** Called after a commit or a decline: closes the round early once everyone who joined has answered. */
+  settle(roundId: string): void {
+    const { store, config } = this.#options;
+    const round = this.current();
+    if (!round || round.id !== roundId) return;
+    const assignments = store.assignments(round.id);
+    const committed = assignments.filter((assignment) => assignment.status === 'committed').length;
+    const waiting = assignments.some((assignment) => assignment.status === 'assigned');
+    const full = assignments.length >= Math.min(config.participantsPerRound.max, store.participantCount());
+    if (!waiting && full && committed >= config.participantsPerRound.min) this.#beginClose(round);
+    this.#changes.emit('change');
+  }
+
+  /** Waits until something changes (a round opens or closes) or `ms` pass. */
+  waitForChange(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#changes.off('change', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#changes.once('change', done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  #newRound(number: number): RoundRow {
+    const { store, config } = this.#options;
+    const model = store.checkpoint(number - 1);
+    if (!model) throw new Error(`round ${number} has no starting checkpoint (round ${number - 1})`);
+    const openedAt = Date.now();
+    return {
+      id: randomUUID(),
+      number,
+      state: 'open',
+      openedAt,
+      deadlineAt: openedAt + config.roundDeadlineSeconds * 1000,
+      modelPath: model.path,
+      modelSha256: model.sha256,
+      modelBytes: model.bytes,
+      outcome: null,
+      closedAt: null,
+    };
+  }
+
+  #arm(): void {
+    clearTimeout(this.#timer);
+    const round = this.current();
+    if (!round || this.#stopped) return;
+    this.#options.log.event(round.number, round.id, 'armed', { deadline: new Date(round.deadlineAt).toISOString() });
+    this.#timer = setTimeout(() => this.#beginClose(round), Math.max(0, round.deadlineAt - Date.now()));
+  }
+
+  #beginClose(round: RoundRow): void {
+    if (this.#closing || this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#closing = this.#close(round)
+      .catch((error: unknown) => {
+        this.#options.log.event(round.number, round.id, 'aggregation_failed', { error: (error as Error).message });
+      })
+      .finally(() => {
+        this.#closing = undefined;
+        this.#arm();
+        this.#changes.emit('change');
+      });
+  }
+
+  async #close(round: RoundRow): Promise<void> {
+    const { store, config, strategy, log, checkpointsDir } = this.#options;
+    const uploads = store.committedUploads(round.id);
+    if (uploads.length < config.participantsPerRound.min) {
+      log.event(round.number, round.id, 'closed', { outcome: 'too_few_updates', updates: uploads.length });
+      store.db.transaction(() => {
+        store.setRoundState(round.id, 'closed', 'too_few_updates');
+        store.insertRound(this.#newRound(round.number));
+      })();
+      return;
+    }
+    store.setRoundState(round.id, 'aggregating');
+    log.event(round.number, round.id, 'aggregating', { updates: uploads.length });
+    const started = performance.now();
+    const checkpoint = await aggregateRound(round, uploads, config, strategy, checkpointsDir);
+    const next = round.number < config.rounds ? this.#newRound.bind(this) : undefined;
+    store.db.transaction(() => {
+      store.finishRound(round.id, checkpoint, JSON.stringify(strategy.saveState() ?? null), undefined);
+      if (next) store.insertRound(next(round.number + 1));
+    })();
+    log.event(round.number, round.id, 'closed', {
+      outcome: 'aggregated',
+      participants: uploads.map((upload) => upload.participantId),
+      examples: uploads.reduce((sum, upload) => sum + upload.numExamples, 0),
+      aggregationMs: Math.round(performance.now() - started),
+      checkpointSha256: checkpoint.sha256,
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The coordinator's one serde module: wire and stored forms ↔ engine types. Strategies see only
+ * ClientResults and ParameterSets; tasks and receipts become protobuf messages only here.
+ */
+import { create } from '@bufbuild/protobuf';
+import { readFile } from 'node:fs/promises';
+import { createUpdateDecoder } from '../../engine/codec/decode-update.ts';
+import { decodeFloat32Update } from '../../engine/codec/float32-update.ts';
+import { JoinRoundTaskSchema, SettingValueSchema } from '../../engine/protocol/gen/accord/v1/tasks_pb.js';
+import type { JoinRoundTask, SettingValue } from '../../engine/protocol/gen/accord/v1/tasks_pb.js';
+import { ReceiptSchema } from '../../engine/protocol/gen/accord/v1/transfer_pb.js';
+import type { Receipt } from '../../engine/protocol/gen/accord/v1/transfer_pb.js';
+import type { ReceiptFields } from '../../engine/protocol/receipt.ts';
+import type { TensorSpec } from '../../engine/tensor/parameter-set.ts';
+import type { CoordinatorConfig } from '../config/coordinator-config.ts';
+import type { ClientResult } from '../strategies/strategy.ts';
+import type { RoundRow, UploadRow } from '../store/rows.ts';
+
+export type UpdateEncodingName = CoordinatorConfig['updateEncoding'];
+
+/** Decodes an update in the federation's encoding, validating names, shapes, sizes and finiteness. */
+export function decodeUpload(
+  bytes: Uint8Array,
+  spec: readonly TensorSpec[],
+  encoding: UpdateEncodingName,
+  maxBytes: number,
+) {
+  return encoding === 'float32-le' ? decodeFloat32Update(bytes, spec) : createUpdateDecoder({ maxBytes })(bytes, spec);
+}
+
+export async function clientResultFromUpload(upload: UploadRow, config: CoordinatorConfig): Promise<ClientResult> {
+  const bytes = await readFile(upload.path);
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    participantId: upload.participantId,
+    numExamples: upload.numExamples,
+    update: decodeUpload(view, config.model.spec, config.updateEncoding, config.limits.maxUpdateBytes),
+  };
+}
+
+function settingToProto(value: number | string | boolean): SettingValue {
+  if (typeof value === 'number') return create(SettingValueSchema, { value: { case: 'number', value } });
+  if (typeof value === 'string') return create(SettingValueSchema, { value: { case: 'text', value } });
+  return create(SettingValueSchema, { value: { case: 'flag', value } });
+}
+
+export function roundTaskToProto(round: RoundRow, config: CoordinatorConfig, federationId: string): JoinRoundTask {
+  return create(JoinRoundTaskSchema, {
+    federationId,
+    roundId: round.id,
+    roundNumber: round.number,
+    deadline: new Date(round.deadlineAt).toISOString(),
+    modelSha256: round.modelSha256,
+    modelBytes: BigInt(round.modelBytes),
+    modelSpec: config.model.spec.map((spec) => ({ name: spec.name, shape: [...spec.shape], dtype: 'float32' })),
+    dp: { ...config.dp },
+    taskName: config.task,
+    secureAggregation: config.secureAggregation,
+    training: Object.fromEntries(Object.entries(config.training).map(([key, value]) => [key, settingToProto(value)])),
+    updateEncoding: config.updateEncoding,
+  });
+}
+
+export function receiptToProto(fields: ReceiptFields, signature: Uint8Array): Receipt {
+  return create(ReceiptSchema, { ...fields, bytes: BigInt(fields.bytes), signature });
+}
+
+export function receiptToJson(fields: ReceiptFields, signature: Uint8Array): string {
+  return JSON.stringify({ ...fields, signature: Buffer.from(signature).toString('base64') });
+}
+
+export function receiptFromJson(json: string): Receipt {
+  const stored = JSON.parse(json) as ReceiptFields & { signature: string };
+  return receiptToProto(stored, new Uint8Array(Buffer.from(stored.signature, 'base64')));
+}

@@ -1,0 +1,26 @@
+/** What every request handler of the coordinator reaches: config, store, keys, rounds and the log. */
+import type { KeyObject } from 'node:crypto';
+import type { CoordinatorConfig } from '../config/coordinator-config.ts';
+import type { ModelFiles } from './model-files.ts';
+import type { RoundMachine } from '../rounds/round-machine.ts';
+import type { CoordinatorStore } from '../store/coordinator-store.ts';
+
+export interface CoordinatorContext {
+  readonly config: CoordinatorConfig;
+  readonly store: CoordinatorStore;
+  readonly federationId: string;
+  /** Ed25519: signs receipts. */
+  readonly signingKey: KeyObject;
+  readonly publicKeyRaw: Uint8Array;
+  readonly rounds: RoundMachine;
+  readonly uploadsDir: string;
+  readonly modelFiles: ModelFiles;
+}
+
+/** A decoded request with the sha256 of its bytes as they arrived (what the participant signed). */
+export interface IncomingRequest<T> {
+  readonly message: T;
+  readonly participantId: string;
+  /** Aborted when the caller cancels or its deadline passes. */
+  readonly signal: AbortSignal;
+}

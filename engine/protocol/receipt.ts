@@ -1,0 +1,31 @@
+/**
+ * The coordinator's signed receipt for an accepted upload: Ed25519 over canonical text, so the participant
+ * can keep it in its audit log and anyone holding the coordinator's public key can check it later.
+ */
+import { sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+export interface ReceiptFields {
+  readonly uploadId: string;
+  readonly roundId: string;
+  readonly participantId: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly acceptedAt: string;
+}
+
+export function receiptSigningText(fields: ReceiptFields): Buffer {
+  const { uploadId, roundId, participantId, sha256, bytes, acceptedAt } = fields;
+  return Buffer.from(
+    `accord.v1 receipt\n${uploadId}\n${roundId}\n${participantId}\n${sha256}\n${bytes}\n${acceptedAt}`,
+    'utf8',
+  );
+}
+
+export function signReceipt(fields: ReceiptFields, coordinatorKey: KeyObject): Uint8Array {
+  return new Uint8Array(sign(null, receiptSigningText(fields), coordinatorKey));
+}
+
+export function verifyReceipt(fields: ReceiptFields, signature: Uint8Array, coordinatorPublicKey: KeyObject): boolean {
+  return signature.length === 64 && verify(null, receiptSigningText(fields), coordinatorPublicKey, signature);
+}

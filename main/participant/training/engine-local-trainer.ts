@@ -1,0 +1,98 @@
+/**
+ * The real LocalTrainer: runs a round's DP-SGD training (engine/train/dp-round-job.ts) in a worker thread
+ * through the engine's host, so onnxruntime never blocks the thread serving the UI or gRPC. Progress goes
+ * to the round runner (→ `training.progress`); `cancel(roundKey)` or the request's signal stops the job
+ * after its current step, and the round then fails with that reason (nothing trained is sent).
+ */
+import { startTrainingJob } from '../../../engine/runtime/training-worker-host.ts';
+import type { TrainingJobHandle } from '../../../engine/runtime/training-worker-host.ts';
+import type { DpRoundJobResult, DpRoundJobSpec } from '../../../engine/train/dp-round-job.ts';
+import type { DataFormat } from '../../../engine/data/readers/read-records.ts';
+import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
+import { roundKeyOf } from '../rounds/round-state.ts';
+import type { LocalTrainer, TrainingRequest, TrainingResult } from '../rounds/local-trainer.ts';
+
+const jobModule = new URL('../../../engine/train/dp-round-job.ts', import.meta.url);
+
+export class TrainingCancelledError extends Error {
+  constructor(roundKey: string, steps: number) {
+    super(`training for round ${roundKey} was cancelled after ${steps} step(s); nothing was sent`);
+    this.name = 'TrainingCancelledError';
+  }
+}
+
+function jobSpec(request: TrainingRequest): DpRoundJobSpec {
+  const { dataset, task, globalModel, dp } = request;
+  const text = dataset.columns.text;
+  const label = dataset.columns.label;
+  if (!text || !label)
+    throw new Error(
+      `dataset "${dataset.name}" maps no ${text ? 'label' : 'text'} column; this task needs text and label`,
+    );
+  return {
+    dataFile: dataset.path,
+    format: dataset.format as DataFormat,
+    columns: { text, label },
+    training: task.training,
+    globalModel: [...globalModel].map(([name, value]) => ({ name, shape: [...value.shape], data: value.data })),
+    dp: { ...dp },
+  };
+}
+
+export class EngineLocalTrainer implements LocalTrainer {
+  readonly #jobs = new Map<string, TrainingJobHandle<DpRoundJobResult>>();
+
+  /** Round keys whose training runs now. */
+  get running(): string[] {
+    return [...this.#jobs.keys()];
+  }
+
+  async train(request: TrainingRequest): Promise<TrainingResult> {
+    const roundKey = roundKeyOf(request.task.federationId, request.task.roundId);
+    const handle = startTrainingJob<DpRoundJobSpec, DpRoundJobResult>(jobModule, jobSpec(request), {
+      onProgress: (progress) =>
+        request.onProgress?.({
+          step: progress.step,
+          totalSteps: progress.totalSteps,
+          ...(Number.isFinite(progress.loss) ? { loss: progress.loss } : {}),
+          elapsedSeconds: progress.elapsedSeconds,
+          etaSeconds: progress.etaSeconds,
+        }),
+    });
+    this.#jobs.set(roundKey, handle);
+    const onAbort = () => handle.cancel();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await handle.result;
+      if (result.cancelled) throw new TrainingCancelledError(roundKey, result.steps);
+      const update: ParameterSet = new Map(result.update.map(({ name, shape, data }) => [name, { shape, data }]));
+      return {
+        update,
+        numExamples: result.numExamples,
+        // The training loss stays here: it is computed from the data without noise.
+        metrics: { steps: result.steps },
+        dpSteps: {
+          noiseMultiplier: request.dp.noiseMultiplier,
+          sampleRate: request.dp.sampleRate,
+          steps: result.steps,
+        },
+      };
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+      this.#jobs.delete(roundKey);
+    }
+  }
+
+  /** Stops a round's training after its current step; false when none runs for it. */
+  cancel(roundKey: string): boolean {
+    const handle = this.#jobs.get(roundKey);
+    handle?.cancel();
+    return handle !== undefined;
+  }
+
+  /** Stops every job at once (the node is closing): their rounds fail with that reason, nothing is sent. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#jobs.values()].map((handle) => handle.terminate()));
+    this.#jobs.clear();
+  }
+}

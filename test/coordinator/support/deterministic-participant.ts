@@ -1,0 +1,61 @@
+/**
+ * A participant whose "training" is a small deterministic computation: it pulls every weight halfway
+ * towards its own target value c, i.e. update = 0.5·(c − w), and reports n examples.
+ */
+import { encodeUpdate } from '../../../engine/codec/encode-update.ts';
+import { denseFloat32 } from '../../../engine/codec/update-codec.ts';
+import { tensor } from '../../../engine/tensor/parameter-set.ts';
+import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
+import type { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
+import type { UploadReceipt } from '../../../main/participant/federation/federation-link.ts';
+
+export function pullTowards(global: ParameterSet, target: number): ParameterSet {
+  return new Map(
+    [...global].map(([name, value]) => [
+      name,
+      tensor(
+        value.shape,
+        value.data.map((w) => 0.5 * (target - w)),
+      ),
+    ]),
+  );
+}
+
+export async function runRounds(
+  link: GrpcFederationLink,
+  name: string,
+  target: number,
+  examples: number,
+  rounds: number,
+): Promise<UploadReceipt[]> {
+  const receipts: UploadReceipt[] = [];
+  while (receipts.length < rounds) {
+    const task = await link.pollTask();
+    if (!task) continue;
+    const global = await link.downloadModel(task);
+    const payload = encodeUpdate(pullTowards(global, target), denseFloat32).bytes;
+    receipts.push(
+      await link.uploadUpdate(task, `${name}-${task.roundId}`, payload, {
+        numExamples: examples,
+        metrics: { loss: 1 / task.roundNumber },
+      }),
+    );
+  }
+  return receipts;
+}
+
+/** The expected global weights after `rounds` rounds of FedAvg (example-weighted mean of deltas), in float64. */
+export function referenceWeights(
+  initial: ParameterSet,
+  participants: readonly { target: number; examples: number }[],
+  rounds: number,
+): number[] {
+  let weights = [...initial.values()].flatMap((value) => [...value.data]);
+  const total = participants.reduce((sum, participant) => sum + participant.examples, 0);
+  for (let round = 0; round < rounds; round += 1) {
+    weights = weights.map(
+      (w) => w + participants.reduce((sum, p) => sum + (p.examples / total) * 0.5 * (p.target - w), 0),
+    );
+  }
+  return weights;
+}
