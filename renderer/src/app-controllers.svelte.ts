@@ -12,6 +12,7 @@ import { OverviewController } from './views/overview/overview.svelte.ts';
 import { PrivacyController } from './views/privacy/privacy.svelte.ts';
 import { RoundsController } from './views/rounds/rounds.svelte.ts';
 import { SettingsController } from './views/settings/settings.svelte.ts';
+import { EnrolmentController } from './views/settings/enrolment.svelte.ts';
 import { TrainingController } from './views/training/training.svelte.ts';
 
 export class AppControllers {
@@ -20,9 +21,10 @@ export class AppControllers {
   readonly datasets: DatasetsController;
   readonly privacy: PrivacyController;
   readonly rounds: RoundsController;
-  readonly training = new TrainingController();
+  readonly training: TrainingController;
   readonly audit: AuditController;
   readonly settings: SettingsController;
+  readonly enrolment: EnrolmentController;
   readonly api: ParticipantApi;
   /** Announced app-wide (a live region in the shell): a contribution waiting, a round finished. */
   announcement = $state('');
@@ -30,12 +32,14 @@ export class AppControllers {
 
   constructor(api: ParticipantApi) {
     this.api = api;
+    this.training = new TrainingController(() => Date.now(), api);
     this.overview = new OverviewController(api);
     this.datasets = new DatasetsController(api);
     this.privacy = new PrivacyController(api);
     this.rounds = new RoundsController(api);
     this.audit = new AuditController(api);
     this.settings = new SettingsController(api);
+    this.enrolment = new EnrolmentController(api);
   }
 
   /** Loads what a view shows, each time it is opened (the participant may have moved on meanwhile). */
@@ -47,7 +51,7 @@ export class AppControllers {
       rounds: () => this.rounds.load(),
       training: async () => undefined,
       audit: () => this.audit.load(),
-      settings: () => this.settings.load(),
+      settings: async () => void (await Promise.all([this.settings.load(), this.enrolment.load()])),
     };
     await Promise.all([loaders[view](), this.refreshWaiting()]);
   }
@@ -71,6 +75,9 @@ export class AppControllers {
       subscribe('round.state', (event) => {
         this.training.onRoundState(event);
         void this.show(current());
+      }),
+      subscribe('federation.state', () => {
+        if (current() === 'overview') void this.overview.load();
       }),
       subscribe('approvals.waiting', (event) => {
         this.waitingApprovals = event.count;

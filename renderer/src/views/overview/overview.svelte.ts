@@ -2,11 +2,10 @@
  * The Overview's state: the federations this workstation takes part in, the current and latest rounds, and
  * what needs a person's attention (a contribution awaiting approval, a budget running low, a changed dataset).
  */
-import type { DatasetView, ParticipantApi } from '../../../../preload/contract.ts';
+import type { DatasetView, FederationView, ParticipantApi } from '../../../../preload/contract.ts';
 import { errorMessage, formatEpsilon } from '../../lib/format.ts';
-import { summarizeFederations, type FederationSummary } from './federation-summary.ts';
 
-type OverviewApi = Pick<ParticipantApi, 'rounds.list' | 'approvals.pending' | 'datasets.list' | 'budget.show'>;
+type OverviewApi = Pick<ParticipantApi, 'federations.list' | 'approvals.pending' | 'datasets.list' | 'budget.show'>;
 
 export interface Alert {
   kind: 'approval' | 'budget' | 'dataset';
@@ -14,14 +13,12 @@ export interface Alert {
   view: 'rounds' | 'privacy' | 'datasets';
 }
 
-export type { FederationSummary };
-
 /** A budget with less than this share left is flagged: one more round may not fit. */
 export const lowBudgetShare = 0.2;
 
 export class OverviewController {
   readonly api: OverviewApi;
-  federations = $state<FederationSummary[]>([]);
+  federations = $state<FederationView[]>([]);
   alerts = $state<Alert[]>([]);
   datasets = $state<DatasetView[]>([]);
   loaded = $state(false);
@@ -34,12 +31,12 @@ export class OverviewController {
 
   async load(): Promise<void> {
     try {
-      const [rounds, pending, datasets] = await Promise.all([
-        this.api['rounds.list']({}),
+      const [federations, pending, datasets] = await Promise.all([
+        this.api['federations.list']({}),
         this.api['approvals.pending']({}),
         this.api['datasets.list']({}),
       ]);
-      this.federations = summarizeFederations(rounds);
+      this.federations = federations;
       this.datasets = datasets;
       const alerts: Alert[] = [];
       if (pending.length > 0) {

@@ -8,7 +8,7 @@ import { unique } from '../../lib/unique.ts';
 
 type SettingsApi = Pick<
   ParticipantApi,
-  'settings.get' | 'settings.set' | 'consent.policy.get' | 'consent.policy.set' | 'rounds.list'
+  'settings.get' | 'settings.set' | 'consent.policy.get' | 'consent.policy.set' | 'federations.list'
 >;
 
 export interface PolicyForm {
@@ -56,8 +56,8 @@ export class SettingsController {
   async load(): Promise<void> {
     try {
       this.settings = await this.api['settings.get']({});
-      const rounds = await this.api['rounds.list']({});
-      this.federations = unique(rounds.map((round) => round.federationId));
+      const federations = await this.api['federations.list']({});
+      this.federations = unique(federations.map((federation) => federation.id));
       if (!this.federationId && this.federations[0]) await this.selectFederation(this.federations[0]);
       this.error = undefined;
     } catch (error) {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OverviewController } from '../../../../renderer/src/views/overview/overview.svelte.ts';
-import { summarizeFederations } from '../../../../renderer/src/views/overview/federation-summary.ts';
-import type { RoundSummary } from '../../../../preload/contract.ts';
+import { connectionText } from '../../../../renderer/src/views/overview/connection-text.ts';
 import { openParticipantNode } from '../../../../main/participant/participant-node.ts';
 import { fakeTask } from '../../../support/fake-coordinator.ts';
 import {
@@ -19,35 +18,20 @@ afterEach(async () => {
   wired?.node.close();
 });
 
-function round(federationId: string, roundNumber: number, state: RoundSummary['state']): RoundSummary {
-  return {
-    roundKey: `${federationId}/r${roundNumber}`,
-    federationId,
-    roundId: `r${roundNumber}`,
-    roundNumber,
-    coordinator: `${federationId}.example:7443`,
-    state,
-    reason: null,
-    datasetId: null,
-    approvedSha256: null,
-    sentSha256: null,
-    deadline: '2030-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z',
-  };
-}
-
-describe('summarizeFederations', () => {
-  it('finds the running round and the last finished one of each federation', () => {
-    const summary = summarizeFederations([
-      round('a', 1, 'receipted'),
-      round('a', 2, 'declined'),
-      round('a', 3, 'training'),
-      round('b', 1, 'failed'),
-    ]);
-    expect(summary.map((f) => [f.federationId, f.current?.roundNumber, f.latest?.roundNumber, f.rounds])).toEqual([
-      ['a', 3, 2, 3],
-      ['b', undefined, 1, 1],
-    ]);
+describe('connectionText', () => {
+  it('says how a coordinator is reached, worst first in tone', () => {
+    expect(connectionText({ state: 'connected', since: '2026-01-01T10:00:00Z' }).tone).toBe('good');
+    const down = connectionText({
+      state: 'unreachable',
+      error: 'connection refused',
+      since: '2026-01-01T10:00:00Z',
+      nextAttemptAt: '2026-01-01T10:05:00Z',
+    });
+    expect(down.tone).toBe('bad');
+    expect(down.label).toContain('connection refused');
+    expect(
+      connectionText({ state: 'retrying', error: 'timeout', attempt: 3, nextAttemptAt: '2026-01-01T10:05:00Z' }).label,
+    ).toContain('attempt 3');
   });
 });
 
@@ -76,7 +60,8 @@ describe('OverviewController', () => {
     await wired.runner.handle(fakeTask());
     const overview = new OverviewController(dispatchedApi(wired.node));
     await overview.load();
-    expect(overview.enrolled).toBe(true);
+    // Rounds here come from the test coordinator, not an enrolment: federations.list stays empty.
+    expect(overview.enrolled).toBe(false);
     expect(overview.alerts.map((alert) => alert.kind)).toEqual(['approval']);
     wired.node.consent.approve(wired.node.consent.pending()[0]!.id, { by: 'tester' });
     await Promise.allSettled([...wired.runner.inFlight.values()]);

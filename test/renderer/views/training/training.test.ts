@@ -69,3 +69,20 @@ describe('TrainingController', () => {
     expect(training.phase).toBe('training');
   });
 });
+
+describe('TrainingController with the participant', () => {
+  it("prefers the trainer's own ETA and reports why a cancel failed", async () => {
+    const calls: string[] = [];
+    const training = new TrainingController(clock().now, {
+      'training.cancel': async ({ roundKey }) => {
+        calls.push(roundKey);
+        throw new Error(`no training runs for round ${roundKey}`);
+      },
+    });
+    training.onProgress({ roundKey: 'f/r', step: 1, totalSteps: 5, etaSeconds: 42 });
+    expect(training.etaSeconds).toBe(42);
+    await training.cancel();
+    expect(calls).toEqual(['f/r']);
+    expect(training.cancelError).toBe('no training runs for round f/r');
+  });
+});
