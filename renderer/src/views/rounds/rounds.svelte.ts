@@ -5,7 +5,10 @@
 import type { ContributionView, ParticipantApi, RoundSummary } from '../../../../preload/contract.ts';
 import { errorMessage } from '../../lib/format.ts';
 
-type RoundsApi = Pick<ParticipantApi, 'approvals.pending' | 'approvals.approve' | 'approvals.decline' | 'rounds.list'>;
+type RoundsApi = Pick<
+  ParticipantApi,
+  'approvals.pending' | 'approvals.approve' | 'approvals.decline' | 'rounds.list' | 'federations.list'
+>;
 
 export type Outcome = { label: string; tone: 'good' | 'bad' | 'waiting' | 'active' };
 
@@ -39,6 +42,8 @@ export class RoundsController {
   error = $state<string | undefined>(undefined);
   status = $state('');
   deciding = $state<string | undefined>(undefined);
+  /** Federation id → its name, for federations this node is enrolled in. */
+  federationNames = $state<Record<string, string>>({});
   history = $derived([...this.rounds].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)));
 
   constructor(api: RoundsApi) {
@@ -50,11 +55,17 @@ export class RoundsController {
       const [pending, rounds] = await Promise.all([this.api['approvals.pending']({}), this.api['rounds.list']({})]);
       this.pending = pending;
       this.rounds = rounds;
+      const federations = await this.api['federations.list']({});
+      this.federationNames = Object.fromEntries(federations.map((federation) => [federation.id, federation.name]));
       this.error = undefined;
     } catch (error) {
       this.error = errorMessage(error);
     }
     this.loaded = true;
+  }
+
+  federationName(id: string): string {
+    return this.federationNames[id] ?? id;
   }
 
   async decide(id: string, decision: 'approve' | 'decline'): Promise<void> {
