@@ -2,7 +2,9 @@
  * The same UI against a real local federation: a coordinator on 127.0.0.1 (gRPC over TLS) and this participant
  * with its participation loop. The steward enrols with an invitation and the CA certificate in Settings, sees
  * the connection on the Overview, approves round 1 in the browser and finds the coordinator's signed receipt
- * in the audit log. The identity key lives in an in-memory credential store (no OS keychain in this run).
+ * in the audit log, then declines round 2 and sees the coordinator complete it with the other participant (a
+ * second node approving by written policy). Identity keys live in an in-memory credential store (no OS
+ * keychain in this run).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,9 +38,11 @@ const shots = 'test-results/screenshots';
 let coordinator: Coordinator;
 let address: string;
 let invitation: string;
+let invite: (note: string) => string;
 let caPem: string;
 let node: ParticipantNode;
 let participation: Participation;
+let other: { node: ParticipantNode; participation: Participation } | undefined;
 let server: HeadlessServer;
 let browser: Browser;
 let page: Page;
@@ -51,22 +55,29 @@ async function open(view: string): Promise<void> {
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(view);
 }
 
-beforeAll(async () => {
-  const config = await writeTestFederation({ participantsPerRound: { min: 1, max: 1 }, rounds: 2 });
-  ({ coordinator, address } = await startCoordinator(config));
-  invitation = createInvitation(config, 7, 'ui test');
-  caPem = readFileSync(federationPaths(config.dataDir).caCertificate, 'utf8');
+/** A participant node with one sentiment dataset and a budget, taking part through its participation loop. */
+async function participant(): Promise<{ node: ParticipantNode; participation: Participation }> {
   const home = tempDir('accord-ui-federation-');
-  node = openParticipantNode({ home, credentials: new MemoryCredentialStore() });
-  const dataset = await node.datasets.register({
+  const opened = openParticipantNode({ home, credentials: new MemoryCredentialStore() });
+  const dataset = await opened.datasets.register({
     name: 'reviews',
     path: writeSentimentCsv(home, 'reviews.csv', 20),
     task: 'sentiment',
     format: 'csv',
     columns: { text: 'text', label: 'label' },
   });
-  node.ledger.setBudget(dataset.id, 50, 1e-5);
-  participation = await Participation.start(node, { trainer: new PacedTrainer(6, 30), pollWaitSeconds: 1 });
+  opened.ledger.setBudget(dataset.id, 50, 1e-5);
+  const started = await Participation.start(opened, { trainer: new PacedTrainer(6, 30), pollWaitSeconds: 1 });
+  return { node: opened, participation: started };
+}
+
+beforeAll(async () => {
+  const config = await writeTestFederation({ participantsPerRound: { min: 1, max: 2 }, rounds: 2 });
+  ({ coordinator, address } = await startCoordinator(config));
+  invite = (note) => createInvitation(config, 7, note);
+  invitation = invite('ui test');
+  caPem = readFileSync(federationPaths(config.dataDir).caCertificate, 'utf8');
+  ({ node, participation } = await participant());
   server = await startHeadlessServer({ api: createParticipantApi(node, participation), events: node.events });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -78,7 +89,9 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await participation?.close();
+  await other?.participation.close();
   node?.close();
+  other?.node.close();
   await coordinator?.stop();
 });
 
@@ -108,5 +121,34 @@ describe('the UI on a real local federation', () => {
     await expect.poll(() => page.getByTestId('audit-table').locator('tbody tr').count()).toBe(1);
     await open('Overview');
     await page.screenshot({ path: `${shots}/overview-federation.png`, fullPage: true });
+  });
+
+  it('declines round 2: nothing is sent, and the coordinator completes it with the other participant', async () => {
+    // A second institution joins now, approving by written policy (set before it can receive a round).
+    other = await participant();
+    other.node.consent.setPolicy(coordinator.context.federationId, { mode: 'auto', limits: {} });
+    await other.participation.enrol({
+      coordinatorUrl: address,
+      invitation: invite('clinic b'),
+      caCertificatePem: caPem,
+      displayName: 'Clinic B',
+    });
+    await expect.poll(() => other!.participation.runner.rounds().length, { timeout: 20_000 }).toBe(1);
+    await open('Rounds');
+    await expect.poll(() => page.getByTestId('approval').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByTestId('approval').getByLabel('Comment (kept in the audit log)').fill('not this round');
+    await page.getByTestId('approval').getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => page.getByTestId('round-history').textContent()).toContain('Declined');
+    const store = coordinator.context.store;
+    await expect
+      .poll(() => store.rounds().find((round) => round.number === 2)?.state, { timeout: 30_000 })
+      .toBe('closed');
+    const round2 = store.rounds().find((round) => round.number === 2)!;
+    const senders = store.committedUploads(round2.id).map((upload) => upload.participantId);
+    const mine = participation.list()[0]!.participantId;
+    const theirs = other!.participation.list()[0]!.participantId;
+    expect(senders).toEqual([theirs]);
+    expect(senders).not.toContain(mine);
+    await page.screenshot({ path: `${shots}/rounds-federation.png`, fullPage: true });
   });
 });

@@ -4,7 +4,6 @@
  */
 import type { ConsentPolicyView, ParticipantApi, WorkstationSettings } from '../../../../preload/contract.ts';
 import { errorMessage } from '../../lib/format.ts';
-import { unique } from '../../lib/unique.ts';
 
 type SettingsApi = Pick<
   ParticipantApi,
@@ -43,7 +42,7 @@ export function policyFromForm(form: PolicyForm): ConsentPolicyView | string {
 export class SettingsController {
   readonly api: SettingsApi;
   settings = $state<WorkstationSettings | undefined>(undefined);
-  federations = $state<string[]>([]);
+  federations = $state<{ id: string; name: string }[]>([]);
   federationId = $state('');
   policy = $state<PolicyForm>({ mode: 'ask', maxEpsilonRound: '', maxUpdateNorm: '' });
   error = $state<string | undefined>(undefined);
@@ -57,8 +56,8 @@ export class SettingsController {
     try {
       this.settings = await this.api['settings.get']({});
       const federations = await this.api['federations.list']({});
-      this.federations = unique(federations.map((federation) => federation.id));
-      if (!this.federationId && this.federations[0]) await this.selectFederation(this.federations[0]);
+      this.federations = federations.map(({ id, name }) => ({ id, name }));
+      if (!this.federationId && this.federations[0]) await this.selectFederation(this.federations[0].id);
       this.error = undefined;
     } catch (error) {
       this.error = errorMessage(error);
@@ -93,10 +92,11 @@ export class SettingsController {
     else {
       try {
         this.policy = policyToForm(await this.api['consent.policy.set']({ federationId, policy }));
+        const name = this.federations.find((federation) => federation.id === federationId)?.name ?? federationId;
         this.status =
           policy.mode === 'ask'
-            ? `Every contribution to ${federationId} waits for a person's approval.`
-            : `Contributions to ${federationId} within the limits are approved by this policy.`;
+            ? `Every contribution to ${name} waits for a person's approval.`
+            : `Contributions to ${name} within the limits are approved by this policy.`;
         this.error = undefined;
       } catch (error) {
         this.error = errorMessage(error);
