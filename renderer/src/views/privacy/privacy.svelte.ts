@@ -3,7 +3,7 @@
  * the projected spend of the next round (with the DP parameters of the last one), and setting a budget.
  */
 import type { BudgetStatus, DatasetView, ParticipantApi } from '../../../../preload/contract.ts';
-import { errorMessage } from '../../lib/format.ts';
+import { errorMessage, formatDelta, formatEpsilon } from '../../lib/format.ts';
 
 type PrivacyApi = Pick<ParticipantApi, 'datasets.list' | 'budget.show' | 'budget.set' | 'budget.project'>;
 
@@ -85,7 +85,7 @@ export class PrivacyController {
         epsilon: Number(this.epsilonInput),
         delta: Number(this.deltaInput),
       });
-      this.status = `Budget of ${this.selected?.dataset.name} set to ε ${budget.epsilon}, δ ${budget.delta}.`;
+      this.status = `Budget of ${this.selected?.dataset.name} set to ${formatEpsilon(budget.epsilon)}, ${formatDelta(budget.delta)}.`;
       this.selectedId = datasetId;
       await this.load();
     } catch (error) {
