@@ -157,7 +157,15 @@ describe('the participant story in the browser', () => {
     await runner.handle(fakeTask({ roundId: 'round-2', roundNumber: 2 }));
     await open('Rounds');
     await expect.poll(() => page.getByTestId('approval').count()).toBe(1);
-    await page.getByTestId('approval').getByRole('button', { name: 'Decline' }).click();
+    // By keyboard alone: the comment field, then Tab to Approve and Decline, Enter on Decline.
+    await page.getByTestId('approval').getByLabel('Comment (kept in the audit log)').focus();
+    await page.keyboard.type('outside our study protocol');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Decline');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('round-history').textContent()).toContain('Declined');
     await shoot('rounds');
     expect(coordinator.uploads()).toHaveLength(1);
