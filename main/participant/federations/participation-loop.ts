@@ -11,7 +11,7 @@ import { roundKeyOf, terminalStates } from '../rounds/round-state.ts';
 
 export interface ParticipationLoopOptions {
   readonly link: Pick<FederationLink, 'pollTask'>;
-  readonly runner: RoundRunner;
+  readonly runner: Pick<RoundRunner, 'handle' | 'round'>;
   readonly onConnection: (state: ConnectionState) => void;
   /** Waits between polls while a round waits for a person, or after a round this participant finished. */
   readonly idleMs?: number;

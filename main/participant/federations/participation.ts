@@ -189,8 +189,10 @@ export class Participation {
   /** Stops polling and training; rounds in flight settle (a stopped training fails its round, nothing is sent). */
   async close(): Promise<void> {
     this.#unsubscribe();
-    await Promise.all([...this.#loops.values()].map((loop) => loop.stop()));
+    // Training is stopped first: a loop may be waiting for the round it handed over.
+    const stopping = [...this.#loops.values()].map((loop) => loop.stop());
     await this.#options.trainer.close?.();
+    await Promise.all(stopping);
     await Promise.allSettled([...this.runner.inFlight.values()]);
     for (const link of this.#links.values()) link.close();
   }

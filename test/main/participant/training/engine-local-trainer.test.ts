@@ -1,0 +1,70 @@
+/** The real trainer: DP-SGD in the engine's worker thread on a shard of the sample data. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initializeClassifierParameters } from '../../../../engine/nn/classifier.ts';
+import {
+  federatedClassifierConfig,
+  federatedClassifierSettings,
+} from '../../../../engine/train/federated-classifier.ts';
+import type { Dataset } from '../../../../main/participant/datasets/dataset-registry.ts';
+import type { RoundTask } from '../../../../main/participant/federation/federation-link.ts';
+import {
+  EngineLocalTrainer,
+  TrainingCancelledError,
+} from '../../../../main/participant/training/engine-local-trainer.ts';
+import { sampleTraining, splitSampleData } from '../../../../scripts/demo/sample-federation.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'accord-trainer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const training = { ...sampleTraining, physicalBatchSize: 32, dModel: 16, ff: 32, vocabBuckets: 256 };
+const globalModel = initializeClassifierParameters(federatedClassifierConfig(federatedClassifierSettings(training)), 3);
+
+async function request(localSteps: number) {
+  const { shards } = await splitSampleData(dir, { participants: 3, alpha: 10, seed: 3 });
+  const dp = { clipNorm: 1, noiseMultiplier: 1, sampleRate: 0.05, localSteps };
+  const task = {
+    federationId: 'fed',
+    roundId: `round-${localSteps}`,
+    dp,
+    training,
+    modelSpec: [...globalModel].map(([name, value]) => ({ name, shape: value.shape })),
+  } as unknown as RoundTask;
+  const dataset = { name: 'shard', path: shards[0]!.path, format: 'tsv', columns: { text: 'text', label: 'label' } };
+  return { task, dataset: dataset as unknown as Dataset, globalModel, dp, examples: shards[0]!.examples };
+}
+
+describe('EngineLocalTrainer', () => {
+  it('returns a finite update of the model shape, the examples and the DP steps taken, with progress', async () => {
+    const progress: number[] = [];
+    const base = await request(3);
+    const result = await new EngineLocalTrainer().train({ ...base, onProgress: (p) => progress.push(p.step) });
+    expect(progress).toEqual([1, 2, 3]);
+    expect(result.dpSteps).toEqual({ noiseMultiplier: 1, sampleRate: 0.05, steps: 3 });
+    expect(result.numExamples).toBe(base.examples);
+    for (const [name, value] of globalModel) {
+      const update = result.update.get(name)!;
+      expect(update.shape).toEqual(value.shape);
+      expect(update.data.every(Number.isFinite)).toBe(true);
+    }
+    // Noise reaches every coordinate, so the update is nowhere all zero.
+    expect(result.update.get('head.bias')!.data.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('stops after the current step when cancelled, and the round gets a cancellation error', async () => {
+    const trainer = new EngineLocalTrainer();
+    const base = await request(500);
+    let cancelled = false;
+    const training = trainer.train({
+      ...base,
+      onProgress: () => {
+        if (!cancelled) cancelled = trainer.cancel('fed/round-500');
+      },
+    });
+    await expect(training).rejects.toBeInstanceOf(TrainingCancelledError);
+    expect(cancelled).toBe(true);
+    expect(trainer.running).toEqual([]);
+  });
+});
