@@ -68,12 +68,31 @@ export class AppControllers {
     if (pending) this.setWaiting(pending.length);
   }
 
+  /** "Round 3 of Sentiment consortium" rather than the ids the events carry. */
+  async nameTrainingRound(roundKey: string): Promise<void> {
+    const [rounds, federations] = await Promise.all([
+      this.api['rounds.list']({}),
+      this.api['federations.list']({}),
+    ]).catch(() => [[], []] as const);
+    const round = rounds.find((candidate) => candidate.roundKey === roundKey);
+    const federation = federations.find((candidate) => candidate.id === round?.federationId);
+    if (round && this.training.roundKey === roundKey) {
+      this.training.roundLabel = `round ${round.roundNumber} of ${federation?.name ?? round.federationId}`;
+    }
+  }
+
   /** Subscribes the controllers to the participant's events; returns the unsubscribe function. */
   connect(subscribe: Subscribe, current: () => ViewId): () => void {
     const stops = [
-      subscribe('training.progress', (event) => this.training.onProgress(event)),
+      subscribe('training.progress', (event) => {
+        const isNew = event.roundKey !== this.training.roundKey;
+        this.training.onProgress(event);
+        if (isNew) void this.nameTrainingRound(event.roundKey);
+      }),
       subscribe('round.state', (event) => {
+        const isNew = event.roundKey !== this.training.roundKey;
         this.training.onRoundState(event);
+        if (isNew && event.roundKey === this.training.roundKey) void this.nameTrainingRound(event.roundKey);
         void this.show(current());
       }),
       subscribe('federation.state', () => {
