@@ -49,7 +49,11 @@ beforeAll(async () => {
   home = tempDir('accord-ui-');
   node = openParticipantNode({ home });
   coordinator = new FakeCoordinator(join(home, 'coordinator.sqlite'));
-  runner = attachRoundRunner(node, { link: coordinator, trainer: new PacedTrainer(), encode: encodeDenseFloat32 });
+  runner = attachRoundRunner(node, {
+    link: coordinator,
+    trainer: new PacedTrainer(12, 150),
+    encode: encodeDenseFloat32,
+  });
   server = await startHeadlessServer({ api: createParticipantApi(node), events: node.events });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -109,7 +113,14 @@ describe('the participant story in the browser', () => {
   it('shows the training chart growing while a round trains', async () => {
     await open('Training');
     const round = runner.handle(fakeTask({ roundId: 'round-1', roundNumber: 1 }));
-    await expect.poll(() => page.getByTestId('loss-chart').getAttribute('data-points')).toBe('3');
+    // Seen part-way (some points, not all 12), then complete: the chart grows as events arrive.
+    const points = async () => Number((await page.getByTestId('loss-chart').getAttribute('data-points')) ?? 0);
+    await expect
+      .poll(async () => {
+        const n = await points();
+        return n > 0 && n < 12;
+      })
+      .toBe(true);
     await expect.poll(() => page.getByTestId('loss-chart').getAttribute('data-points')).toBe('12');
     expect(await page.getByTestId('metrics-chart').count()).toBe(1);
     await shoot('training');
