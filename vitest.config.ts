@@ -15,7 +15,12 @@ export default defineConfig({
       area('preload'),
       { plugins: [svelte({ configFile: 'renderer/svelte.config.js' })], ...area('renderer') },
       area('lint', { testTimeout: 60_000 }),
-      area('e2e', { testTimeout: 120_000, hookTimeout: 60_000, fileParallelism: false }),
+      area('e2e', {
+        testTimeout: 120_000,
+        hookTimeout: 60_000,
+        fileParallelism: false,
+        expect: { poll: { timeout: 10_000 } },
+      }),
     ],
   },
 });

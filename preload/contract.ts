@@ -21,6 +21,14 @@ import {
   RoundSummary,
   TrainingProgressEvent,
 } from './participant-schemas.ts';
+import {
+  AuditExportFile,
+  AuditExportRequest,
+  DatasetPreview,
+  DatasetPreviewRequest,
+  WorkstationSettings,
+  WorkstationSettingsUpdate,
+} from './workstation-schemas.ts';
 import { EnrolmentRequest, Federation, TrainingCancelRequest } from './federation-schemas.ts';
 
 export const ExecutionProvider = z.object({
@@ -48,6 +56,7 @@ const Done = z.object({ ok: z.literal(true) });
 export const methods = {
   'app.info': { request: NoRequest, response: AppInfo },
   'datasets.list': { request: NoRequest, response: z.array(Dataset) },
+  'datasets.preview': { request: DatasetPreviewRequest, response: DatasetPreview },
   'datasets.add': { request: DatasetRegistration, response: Dataset },
   'datasets.remove': { request: ById, response: Done },
   'datasets.reconfirm': { request: ById, response: Dataset },
@@ -65,6 +74,9 @@ export const methods = {
   'rounds.list': { request: NoRequest, response: z.array(RoundSummary) },
   'audit.verify': { request: NoRequest, response: AuditVerification },
   'audit.entries': { request: AuditEntriesRequest, response: z.array(AuditEntry) },
+  'audit.export': { request: AuditExportRequest, response: AuditExportFile },
+  'settings.get': { request: NoRequest, response: WorkstationSettings },
+  'settings.set': { request: WorkstationSettingsUpdate, response: WorkstationSettings },
   'federation.enrol': { request: EnrolmentRequest, response: Federation },
   'federations.list': { request: NoRequest, response: z.array(Federation) },
   'training.cancel': { request: TrainingCancelRequest, response: Done },
@@ -104,4 +116,5 @@ export type ExecutionProvider = z.output<typeof ExecutionProvider>;
 export type AppInfo = z.output<typeof AppInfo>;
 
 export * from './participant-schemas.ts';
+export * from './workstation-schemas.ts';
 export * from './federation-schemas.ts';

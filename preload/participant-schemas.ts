@@ -186,6 +186,8 @@ export const TrainingProgressEvent = z.object({
   step: z.number().int(),
   totalSteps: z.number().int(),
   loss: z.number().optional(),
+  /** Metrics the trainer reports along the way (accuracy, F1…), by name. */
+  metrics: z.record(z.string(), z.number()).optional(),
   /** Seconds since training started and the estimate of what is left. */
   elapsedSeconds: z.number().nonnegative().optional(),
   etaSeconds: z.number().nonnegative().optional(),
@@ -196,3 +198,6 @@ export type DatasetView = z.output<typeof Dataset>;
 export type ContributionView = z.output<typeof Contribution>;
 export type RoundSummary = z.output<typeof RoundSummary>;
 export type BudgetStatus = z.output<typeof BudgetStatus>;
+export type AuditEntryView = z.output<typeof AuditEntry>;
+export type AuditVerificationView = z.output<typeof AuditVerification>;
+export type ConsentPolicyView = z.output<typeof ConsentPolicy>;

@@ -1,12 +1,45 @@
 /** Electron entry: lifecycle only. Everything the app does lives in main/participant. */
 import { app, ipcMain, session } from 'electron';
 import { createParticipantApi } from '../participant/api/participant-api.ts';
-import { openParticipantNode } from '../participant/participant-node.ts';
+import { Participation } from '../participant/federations/participation.ts';
+import { openParticipantNode, type ParticipantNode } from '../participant/participant-node.ts';
+import { readWorkstationSettings } from '../participant/settings/workstation-settings.ts';
+import { EngineLocalTrainer } from '../participant/training/engine-local-trainer.ts';
 import { registerAppSchemeAsPrivileged, serveRendererOverAppProtocol } from './app-protocol.ts';
+import { attachDesktopShell, showWindow } from './desktop-shell.ts';
 import { forwardEventsToWindow, registerIpcHandlers } from './ipc.ts';
+import { loginItemSettings, startsHidden } from './shell-state.ts';
 import { createMainWindow } from './window.ts';
 
 registerAppSchemeAsPrivileged();
+
+/** Start at login follows the setting each time it may have changed (the renderer saves it via settings.set). */
+function applyLoginItem(node: ParticipantNode): void {
+  app.setLoginItemSettings(loginItemSettings(readWorkstationSettings(node.database.db).startAtLogin));
+}
+
+async function start(): Promise<void> {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  serveRendererOverAppProtocol();
+  const node = openParticipantNode();
+  const participation = await Participation.start(node, { trainer: new EngineLocalTrainer() });
+  app.once('will-quit', () => {
+    void participation.close().finally(() => node.close());
+  });
+  const api = createParticipantApi(node, participation);
+  const setSettings = api['settings.set'];
+  api['settings.set'] = async (update) => {
+    const settings = await setSettings(update);
+    applyLoginItem(node);
+    return settings;
+  };
+  registerIpcHandlers(ipcMain, api);
+  applyLoginItem(node);
+  const window = createMainWindow({ show: !startsHidden(process.argv) });
+  forwardEventsToWindow(node.events, window.webContents);
+  attachDesktopShell(node.events, window);
+  app.on('second-instance', () => showWindow(window));
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -14,15 +47,5 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-  void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    serveRendererOverAppProtocol();
-    const node = openParticipantNode();
-    app.once('will-quit', () => node.close());
-    registerIpcHandlers(ipcMain, createParticipantApi(node));
-    forwardEventsToWindow(node.events, createMainWindow().webContents);
-  });
+  void app.whenReady().then(start);
 }

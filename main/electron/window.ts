@@ -5,7 +5,8 @@ import { appOrigin } from './sender-policy.ts';
 
 const preloadPath = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 
-export function createMainWindow(): BrowserWindow {
+/** `show: false` when started at login: the window stays hidden until opened from the tray. */
+export function createMainWindow(options: { show?: boolean } = {}): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -32,7 +33,7 @@ export function createMainWindow(): BrowserWindow {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  window.once('ready-to-show', () => window.show());
+  if (options.show !== false) window.once('ready-to-show', () => window.show());
   void window.loadURL(`${appOrigin}/index.html`);
   return window;
 }

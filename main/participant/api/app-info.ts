@@ -6,8 +6,10 @@ import {
 } from '../../../engine/runtime/execution-providers.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
-export function readAppInfo(): AppInfo {
+/** `preferred` is the workstation's compute-device setting: honoured when that provider is available. */
+export function readAppInfo(preferred = 'auto'): AppInfo {
   const executionProviders = describeExecutionProviders();
+  const chosen = executionProviders.find((provider) => provider.name === preferred && provider.available);
   return {
     name: packageJson.productName,
     version: packageJson.version,
@@ -16,6 +18,6 @@ export function readAppInfo(): AppInfo {
     nodeVersion: process.versions.node,
     onnxRuntimeVersion,
     executionProviders,
-    selectedExecutionProvider: selectExecutionProvider(executionProviders),
+    selectedExecutionProvider: chosen?.name ?? selectExecutionProvider(executionProviders),
   };
 }

@@ -5,6 +5,7 @@
 import { methodNames, type ParticipantApi } from '../../../preload/contract.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { readAppInfo } from './app-info.ts';
+import { readWorkstationSettings } from '../settings/workstation-settings.ts';
 import type { Participation } from '../federations/participation.ts';
 import { createFederationMethods, federationMethodNames } from './federation-methods.ts';
 import { createDomainMethods, unavailableDomainMethods } from './participant-methods.ts';
@@ -12,7 +13,7 @@ import { createDomainMethods, unavailableDomainMethods } from './participant-met
 /** With a Participation the node also enrols and takes part in federations (desktop app, headless server). */
 export function createParticipantApi(node?: ParticipantNode, participation?: Participation): ParticipantApi {
   return {
-    'app.info': async () => readAppInfo(),
+    'app.info': async () => readAppInfo(node ? readWorkstationSettings(node.database.db).computeDevice : 'auto'),
     ...(node ? createDomainMethods(node) : unavailableDomainMethods(methodNames, federationMethodNames)),
     ...createFederationMethods(participation),
   };

@@ -2,6 +2,7 @@
 import type { ParticipantApi } from '../../../preload/contract.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { currentUser } from '../consent/consent-desk.ts';
+import { createWorkstationMethods } from './workstation-methods.ts';
 
 import type { federationMethodNames } from './federation-methods.ts';
 
@@ -33,6 +34,7 @@ function roundSummaries(node: ParticipantNode) {
 
 export function createDomainMethods(node: ParticipantNode): DomainApi {
   return {
+    ...createWorkstationMethods(node),
     'datasets.list': async () => node.datasets.list(),
     'datasets.add': async (registration) => node.datasets.register(registration),
     'datasets.remove': async ({ id }) => (node.datasets.remove(id), { ok: true as const }),

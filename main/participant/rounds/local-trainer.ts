@@ -12,6 +12,8 @@ export interface TrainingProgress {
   readonly step: number;
   readonly totalSteps: number;
   readonly loss?: number;
+  /** Metrics measured along the way (accuracy, F1…), by name. */
+  readonly metrics?: Readonly<Record<string, number>>;
   readonly elapsedSeconds?: number;
   readonly etaSeconds?: number;
 }

@@ -5,11 +5,14 @@
 import type { Envelope } from '../../../preload/contract.ts';
 
 type Pending = (envelope: Envelope<unknown>) => void;
+export type PushListener = (event: string, data: unknown) => void;
 
 export class SocketTransport {
   #socket: Promise<WebSocket>;
   #pending = new Map<number, Pending>();
   #nextId = 1;
+  /** Receives every pushed event frame ({event, data}, no id). */
+  onEvent: PushListener | undefined;
 
   constructor(url: string) {
     this.#socket = new Promise((resolve, reject) => {
@@ -31,9 +34,13 @@ export class SocketTransport {
   }
 
   #receive(data: string): void {
-    const frame = JSON.parse(data) as Envelope<unknown> & { id: number | null };
-    const pending = frame.id === null ? undefined : this.#pending.get(frame.id);
-    if (!pending || frame.id === null) return;
+    const frame = JSON.parse(data) as Envelope<unknown> & { id?: number | null; event?: string; data?: unknown };
+    if (typeof frame.event === 'string' && frame.id === undefined) {
+      this.onEvent?.(frame.event, frame.data);
+      return;
+    }
+    const pending = frame.id === null || frame.id === undefined ? undefined : this.#pending.get(frame.id);
+    if (!pending || frame.id === null || frame.id === undefined) return;
     this.#pending.delete(frame.id);
     pending(frame);
   }

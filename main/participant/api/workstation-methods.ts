@@ -1,0 +1,32 @@
+/** The contract methods for the workstation itself: dataset preview, audit export, settings. */
+import type { ParticipantApi } from '../../../preload/contract.ts';
+import { auditToHtml, auditToJson } from '../audit/audit-export.ts';
+import { previewDataset } from '../datasets/dataset-preview.ts';
+import type { ParticipantNode } from '../participant-node.ts';
+import { readWorkstationSettings, writeWorkstationSettings } from '../settings/workstation-settings.ts';
+
+type WorkstationApi = Pick<ParticipantApi, 'datasets.preview' | 'audit.export' | 'settings.get' | 'settings.set'>;
+
+function exportAudit(node: ParticipantNode, format: 'json' | 'html') {
+  const entries = node.audit.entries();
+  const verification = node.verifyAudit();
+  const day = new Date().toISOString().slice(0, 10);
+  if (format === 'html') {
+    return {
+      fileName: `accord-audit-${day}.html`,
+      mediaType: 'text/html',
+      content: auditToHtml(entries, verification),
+    };
+  }
+  const content = JSON.stringify(auditToJson(entries, verification), null, 2);
+  return { fileName: `accord-audit-${day}.json`, mediaType: 'application/json', content };
+}
+
+export function createWorkstationMethods(node: ParticipantNode): WorkstationApi {
+  return {
+    'datasets.preview': async ({ path, format, limit }) => previewDataset(path, format, limit),
+    'audit.export': async ({ format }) => exportAudit(node, format),
+    'settings.get': async () => readWorkstationSettings(node.database.db),
+    'settings.set': async (update) => writeWorkstationSettings(node.database.db, update),
+  };
+}
