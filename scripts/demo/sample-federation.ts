@@ -37,7 +37,7 @@ export const sampleTraining: TrainingSettings = {
   physicalBatchSize: 128,
 };
 
-export const sampleDp = { clipNorm: 1, noiseMultiplier: 1, sampleRate: 0.2, localSteps: 10 };
+export const sampleDp = { clipNorm: 1, noiseMultiplier: 0.8, sampleRate: 0.5, localSteps: 10 };
 
 export interface SampleSplit {
   /** One TSV file (columns text, label) per participant. */
