@@ -2,22 +2,10 @@
  * The round states of DESIGN.md ("A round, seen from the participant"), plus 'uploading': the durable audit
  * entry of what is about to leave has been written, and the bytes may be on their way.
  */
-export const roundStates = [
-  'invited',
-  'accepted',
-  'downloaded',
-  'training',
-  'update_ready',
-  'awaiting_approval',
-  'approved',
-  'masked',
-  'uploading',
-  'uploaded',
-  'receipted',
-  'declined',
-  'expired',
-  'failed',
-] as const;
+import { RoundStateName } from '../../../preload/participant-schemas.ts';
+
+// One list for the node and the contract: the contract's schema is where the renderer learns the states.
+export const roundStates = RoundStateName.options;
 
 export type RoundState = (typeof roundStates)[number];
 
