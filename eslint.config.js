@@ -28,7 +28,17 @@ function layer(packages, folders, extra = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'release/', 'test-results/', '**/*.d.ts', 'test/fixtures/lint/', 'engine/protocol/gen/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'release/',
+      'test-results/',
+      '**/*.d.ts',
+      'test/fixtures/lint/',
+      'engine/protocol/gen/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -90,7 +100,6 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**'],
-    ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': layer(
