@@ -6,7 +6,6 @@
  * the store, so a restarted coordinator resumes the current round, its deadline and its uploads.
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import type { CoordinatorStore } from '../store/coordinator-store.ts';
@@ -16,6 +15,7 @@ import type { SecureAggregationRounds } from '../secagg/secure-aggregation-round
 import { aggregateRound } from './aggregate-round.ts';
 import { ensureInitialCheckpoint } from './initial-checkpoint.ts';
 import type { RoundLog } from './round-log.ts';
+import { ChangeSignal } from './change-signal.ts';
 
 export interface RoundMachineOptions {
   readonly config: CoordinatorConfig;
@@ -29,14 +29,13 @@ export interface RoundMachineOptions {
 
 export class RoundMachine {
   readonly #options: RoundMachineOptions;
-  readonly #changes = new EventEmitter();
+  readonly #changes = new ChangeSignal();
   #timer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
   #stopped = false;
 
   constructor(options: RoundMachineOptions) {
     this.#options = options;
-    this.#changes.setMaxListeners(0);
   }
 
   async start(): Promise<void> {
@@ -54,7 +53,7 @@ export class RoundMachine {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#options.secure?.stop();
-    this.#changes.emit('change');
+    this.#changes.notify();
   }
 
   /** Resolves when rounds close or change; a pending close finishes first. */
@@ -104,22 +103,12 @@ export class RoundMachine {
     const waiting = assignments.some((assignment) => assignment.status === 'assigned');
     const full = assignments.length >= Math.min(config.participantsPerRound.max, store.participantCount());
     if (!waiting && full && committed >= config.participantsPerRound.min) this.#beginClose(round);
-    this.#changes.emit('change');
+    this.#changes.notify();
   }
 
   /** Waits until something changes (a round opens or closes) or `ms` pass. */
   waitForChange(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#changes.off('change', done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#changes.once('change', done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return this.#changes.wait(ms, signal);
   }
 
   #newRound(number: number): RoundRow {
@@ -159,7 +148,7 @@ export class RoundMachine {
       .finally(() => {
         this.#closing = undefined;
         this.#arm();
-        this.#changes.emit('change');
+        this.#changes.notify();
       });
   }
 

@@ -8,7 +8,6 @@
  * count, then the count itself. The coordinator thus learns Σ n_i Δ_i and Σ n_i — sums only — and
  * FedAvg's Σ n_i Δ_i / Σ n_i from them; the upload's own num_examples field is sent as 1.
  */
-import { EventEmitter } from 'node:events';
 import { decodeSecAggMessage } from '../../engine/secagg/message-codec.ts';
 import type { SecAggResponse } from '../../engine/secagg/messages.ts';
 import type { SecAggStage } from '../../engine/secagg/errors.ts';
@@ -21,6 +20,7 @@ import type { CoordinatorStore } from '../store/coordinator-store.ts';
 import type { RoundRow } from '../store/rows.ts';
 import type { ClientResult } from '../strategies/strategy.ts';
 import { SecureAggregationRun, type StageTask } from './secure-aggregation-run.ts';
+import { ChangeSignal } from '../rounds/change-signal.ts';
 
 /** Checked at start-up for a full round, so a bad threshold or degree is a config error, not a failed round. */
 export function assertSecureAggregationOptions(config: CoordinatorConfig): void {
@@ -42,13 +42,12 @@ export class SecureAggregationRounds {
   readonly #runs = new Map<string, SecureAggregationRun>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #delivered = new Map<string, number>();
-  readonly #changes = new EventEmitter();
+  readonly #changes = new ChangeSignal();
   readonly #failed = new Map<string, Error>();
 
   constructor(config: CoordinatorConfig, store: CoordinatorStore) {
     this.#config = config;
     this.#store = store;
-    this.#changes.setMaxListeners(0);
     assertSecureAggregationOptions(config);
   }
 
@@ -103,10 +102,7 @@ export class SecureAggregationRounds {
       quantization: quantizationFor(options.clipRange, this.#config.participantsPerRound.max),
     };
     try {
-      this.#runs.set(
-        roundId,
-        new SecureAggregationRun(config, options.stageSeconds, () => this.#changes.emit('change')),
-      );
+      this.#runs.set(roundId, new SecureAggregationRun(config, options.stageSeconds, () => this.#changes.notify()));
     } catch (error) {
       // E.g. a threshold that does not fit this many participants: the round fails with the reason.
       this.#failed.set(roundId, error as Error);
@@ -127,17 +123,7 @@ export class SecureAggregationRounds {
   }
 
   waitForChange(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#changes.off('change', done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#changes.once('change', done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return this.#changes.wait(ms, signal);
   }
 
   /** A stage answer arriving through its RPC, in engine/secagg's encoding. */
@@ -223,7 +209,7 @@ export class SecureAggregationRounds {
   stop(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
-    this.#changes.emit('change');
+    this.#changes.notify();
   }
 }
 
