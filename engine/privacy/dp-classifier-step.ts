@@ -8,7 +8,6 @@
  *   createDpClassifierStep(config, batchSize, seqLen, { clipNorm }) → Promise<DpClassifierStep>
  *   step.run(params, batch, dropoutSeed = 0) → Promise<{ clippedSums, norms, clipFactors }>
  */
-import { dropoutMask } from '../autodiff/dropout-mask.ts';
 import { scatterAddRows } from '../autodiff/scatter-add-rows.ts';
 import * as op from '../graph/ops/index.ts';
 import { serializeGraph } from '../graph/serialize.ts';
@@ -16,6 +15,7 @@ import { buildClassifierGraph, ignoreIndex } from '../nn/classifier.ts';
 import type { TransformerClassifierConfig } from '../nn/classifier.ts';
 import type { ClassifierBatch } from '../nn/classifier-step.ts';
 import { specsOf } from '../nn/scope.ts';
+import { dropoutFeeds } from '../nn/graph-step.ts';
 import { sessionCache } from '../runtime/session-cache.ts';
 import type { HostTensor } from '../runtime/session.ts';
 import { assertMatchesSpec } from '../tensor/parameter-set.ts';
@@ -94,11 +94,8 @@ export async function createDpClassifierStep(
         labels: { data: batch.labels, shape: [batchSize] },
       };
       for (const [name, value] of params) feeds[name] = { data: value.data, shape: value.shape };
-      model.scope.dropoutSites.forEach((site, index) => {
-        const size = site.shape.reduce((n, d) => n * d, 1);
-        const siteSeed = (Math.imul(dropoutSeed >>> 0, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0;
-        feeds[site.name] = { data: dropoutMask(siteSeed, size, rate), shape: site.shape };
-      });
+      // The same masks as the plain step for the same seed, so a DP step and its reference agree.
+      dropoutFeeds(model.scope.dropoutSites, rate, dropoutSeed, feeds);
       const out = await session.run(feeds);
       return {
         clippedSums: collect(out, parameterSpecs, rowParameters),
