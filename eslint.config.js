@@ -6,6 +6,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nativeOrTransport = ['electron', '@grpc/*', 'better-sqlite3', 'keytar', 'ws'];
+/** Everything that stands on the engine: the engine imports none of it. */
+const aboveEngine = ['protocol', 'main', 'coordinator', 'cli', 'preload', 'renderer'];
 
 /** A no-restricted-imports rule: forbidden packages plus forbidden relative folders. */
 function layer(packages, folders, extra = []) {
@@ -36,7 +38,7 @@ export default tseslint.config(
       'test-results/',
       '**/*.d.ts',
       'test/fixtures/lint/',
-      'engine/protocol/gen/',
+      'protocol/gen/',
     ],
   },
   js.configs.recommended,
@@ -64,7 +66,7 @@ export default tseslint.config(
   },
   {
     files: ['engine/**'],
-    rules: { 'no-restricted-imports': layer(nativeOrTransport, ['main', 'coordinator', 'preload', 'renderer']) },
+    rules: { 'no-restricted-imports': layer(nativeOrTransport, aboveEngine) },
   },
   {
     files: ['engine/**'],
@@ -72,7 +74,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': layer(
         nativeOrTransport,
-        ['main', 'coordinator', 'preload', 'renderer'],
+        aboveEngine,
         [
           {
             group: ['onnxruntime-node', 'onnxruntime-*'],
@@ -83,20 +85,38 @@ export default tseslint.config(
     },
   },
   {
+    // The accord.v1 wire types and request signatures: shared by both sides, above the engine, below them.
+    files: ['protocol/**'],
+    rules: { 'no-restricted-imports': layer(nativeOrTransport, ['main', 'coordinator', 'cli', 'preload', 'renderer']) },
+  },
+  {
     files: ['main/participant/**', 'main/headless/**'],
-    rules: { 'no-restricted-imports': layer(['electron'], ['coordinator', 'renderer', 'electron']) },
+    rules: { 'no-restricted-imports': layer(['electron'], ['coordinator', 'renderer', 'electron', 'cli']) },
+  },
+  {
+    // The participation loops stand on the node's services (participant-node.ts); only the API sits above them.
+    files: ['main/participant/**'],
+    ignores: ['main/participant/participation/**', 'main/participant/api/**'],
+    rules: {
+      'no-restricted-imports': layer(['electron'], ['coordinator', 'renderer', 'electron', 'cli', 'participation']),
+    },
   },
   {
     files: ['main/electron/**'],
-    rules: { 'no-restricted-imports': layer([], ['coordinator', 'renderer']) },
+    rules: { 'no-restricted-imports': layer([], ['coordinator', 'renderer', 'cli']) },
   },
   {
     files: ['coordinator/**'],
-    rules: { 'no-restricted-imports': layer(['electron', 'keytar'], ['main', 'renderer', 'preload']) },
+    rules: { 'no-restricted-imports': layer(['electron', 'keytar'], ['main', 'renderer', 'preload', 'cli']) },
+  },
+  {
+    // The `accord` command: thin adapters over every room but the renderer; nothing imports it.
+    files: ['cli/**'],
+    rules: { 'no-restricted-imports': layer(['electron'], ['renderer', 'electron']) },
   },
   {
     files: ['preload/**'],
-    rules: { 'no-restricted-imports': layer([], ['main', 'coordinator', 'renderer', 'engine']) },
+    rules: { 'no-restricted-imports': layer([], ['main', 'coordinator', 'renderer', 'engine', 'protocol', 'cli']) },
   },
   {
     files: ['renderer/**'],
@@ -104,7 +124,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': layer(
         ['electron', 'node:*', 'onnxruntime-node', ...nativeOrTransport],
-        ['main', 'coordinator', 'engine'],
+        ['main', 'coordinator', 'engine', 'protocol', 'cli'],
         [
           {
             group: ['**/preload/*', '!**/preload/contract.ts'],

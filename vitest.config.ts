@@ -10,7 +10,9 @@ export default defineConfig({
   test: {
     projects: [
       area('engine', { testTimeout: 60_000 }),
+      area('protocol'),
       area('main', { testTimeout: 30_000 }),
+      area('cli', { testTimeout: 60_000 }),
       area('coordinator', { testTimeout: 60_000 }),
       area('preload'),
       { plugins: [svelte({ configFile: 'renderer/svelte.config.js' })], ...area('renderer') },

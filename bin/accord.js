@@ -3,14 +3,14 @@
 const commands = {
   participant: async (argv) => {
     const [sub, ...rest] = argv;
-    if (sub === 'serve') return (await import('../main/headless/cli.ts')).runParticipantServe(rest);
-    process.exitCode = await (await import('../main/participant/cli/participant-cli.ts')).runParticipantCommand(argv);
+    if (sub === 'serve') return (await import('../cli/participant/serve-command.ts')).runParticipantServe(rest);
+    process.exitCode = await (await import('../cli/participant/participant-cli.ts')).runParticipantCommand(argv);
   },
-  data: async (argv) => (await import('../engine/data/inspect-dataset.ts')).runDataCommand(argv),
-  train: async (argv) => (await import('../engine/train/cli.ts')).runTrainCommand(argv),
-  eval: async (argv) => (await import('../engine/train/eval-cli.ts')).runEvalCommand(argv),
-  privacy: async (argv) => (await import('../engine/privacy/cli.ts')).runPrivacyCommand(argv),
-  coordinator: async (argv) => (await import('../coordinator/cli.ts')).runCoordinatorCommand(argv),
+  data: async (argv) => (await import('../cli/data-command.ts')).runDataCommand(argv),
+  train: async (argv) => (await import('../cli/train/train-command.ts')).runTrainCommand(argv),
+  eval: async (argv) => (await import('../cli/train/eval-command.ts')).runEvalCommand(argv),
+  privacy: async (argv) => (await import('../cli/privacy-command.ts')).runPrivacyCommand(argv),
+  coordinator: async (argv) => (await import('../cli/coordinator-command.ts')).runCoordinatorCommand(argv),
 };
 
 const [name, ...argv] = process.argv.slice(2);

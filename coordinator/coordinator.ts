@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ed25519PublicKeyToRaw } from '../engine/protocol/request-signature.ts';
+import { ed25519PublicKeyToRaw } from '../protocol/request-signature.ts';
 import type { CoordinatorConfig } from './config/coordinator-config.ts';
 import { RoundLog } from './rounds/round-log.ts';
 import { RoundMachine } from './rounds/round-machine.ts';

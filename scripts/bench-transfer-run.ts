@@ -13,9 +13,9 @@ import {
   writeCertificates,
 } from '../coordinator/setup/federation-files.ts';
 import { SafetensorsWriter } from '../engine/codec/safetensors.ts';
-import { fileSource } from '../main/participant/federation/byte-source.ts';
-import { GrpcFederationLink } from '../main/participant/federation/grpc-federation-link.ts';
-import { FileUploadJournal } from '../main/participant/federation/upload-journal.ts';
+import { fileSource } from '../main/participant/coordinator-client/byte-source.ts';
+import { GrpcFederationLink } from '../main/participant/coordinator-client/grpc-federation-link.ts';
+import { FileUploadJournal } from '../main/participant/coordinator-client/upload-journal.ts';
 import { writeFloats } from './bench-floats.ts';
 
 const mib = 1024 * 1024;

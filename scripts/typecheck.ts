@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const areas = ['engine', 'coordinator', 'main', 'preload', 'renderer', 'test'];
+const areas = ['engine', 'protocol', 'coordinator', 'main', 'cli', 'preload', 'renderer', 'test'];
 let failed = false;
 
 function run(label: string, command: string, args: string[]): void {

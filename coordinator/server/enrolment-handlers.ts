@@ -1,9 +1,9 @@
 /** Hello (version negotiation and limits) and Enrol (invitation token → participant id). */
 import { create } from '@bufbuild/protobuf';
 import { createHash, randomUUID } from 'node:crypto';
-import { protocolVersion } from '../../engine/protocol/federation-methods.ts';
-import { EnrolResponseSchema, HelloResponseSchema } from '../../engine/protocol/gen/accord/v1/federation_pb.js';
-import type { EnrolRequest, HelloRequest } from '../../engine/protocol/gen/accord/v1/federation_pb.js';
+import { protocolVersion } from '../../protocol/federation-methods.ts';
+import { EnrolResponseSchema, HelloResponseSchema } from '../../protocol/gen/accord/v1/federation_pb.js';
+import type { EnrolRequest, HelloRequest } from '../../protocol/gen/accord/v1/federation_pb.js';
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';
 import { failedPrecondition, invalidArgument, permissionDenied, unauthenticated } from './federation-error.ts';
 

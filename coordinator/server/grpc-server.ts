@@ -4,9 +4,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { DescMessage } from '@bufbuild/protobuf';
-import { decodeMessage, encodeMessage, federationMethods } from '../../engine/protocol/federation-methods.ts';
-import type { FederationMethod, FederationMethodName } from '../../engine/protocol/federation-methods.ts';
-import { sha256Hex } from '../../engine/protocol/request-signature.ts';
+import { decodeMessage, encodeMessage, federationMethods } from '../../protocol/federation-methods.ts';
+import type { FederationMethod, FederationMethodName } from '../../protocol/federation-methods.ts';
+import { sha256Hex } from '../../protocol/request-signature.ts';
 import type { CoordinatorStore } from '../store/coordinator-store.ts';
 import { FederationError, invalidArgument } from './federation-error.ts';
 import type { IncomingRequest } from './coordinator-context.ts';

@@ -8,7 +8,7 @@ import {
   maxClockSkewMs,
   signatureHeaders,
   verifyRequestSignature,
-} from '../../engine/protocol/request-signature.ts';
+} from '../../protocol/request-signature.ts';
 import type { CoordinatorStore } from '../store/coordinator-store.ts';
 import { unauthenticated } from './federation-error.ts';
 

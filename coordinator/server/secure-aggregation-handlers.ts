@@ -4,20 +4,20 @@
  * RPCs carry the answers back. The masked input arrives as an ordinary upload (upload-handlers).
  */
 import { create } from '@bufbuild/protobuf';
-import { PollTaskResponseSchema } from '../../engine/protocol/gen/accord/v1/federation_pb.js';
-import type { PollTaskRequest } from '../../engine/protocol/gen/accord/v1/federation_pb.js';
+import { PollTaskResponseSchema } from '../../protocol/gen/accord/v1/federation_pb.js';
+import type { PollTaskRequest } from '../../protocol/gen/accord/v1/federation_pb.js';
 import {
   AdvertiseKeysResponseSchema,
   SecureAggregationStep,
   ShareKeysResponseSchema,
   UnmaskResponseSchema,
-} from '../../engine/protocol/gen/accord/v1/secure_aggregation_pb.js';
+} from '../../protocol/gen/accord/v1/secure_aggregation_pb.js';
 import type {
   AdvertiseKeysRequest,
   ShareKeysRequest,
   SubmitMaskedInputRequest,
   UnmaskRequest,
-} from '../../engine/protocol/gen/accord/v1/secure_aggregation_pb.js';
+} from '../../protocol/gen/accord/v1/secure_aggregation_pb.js';
 import type { SecAggStage } from '../../engine/secagg/errors.ts';
 import { StageError, type SecureAggregationRounds } from '../secagg/secure-aggregation-rounds.ts';
 import type { StageTask } from '../secagg/secure-aggregation-run.ts';

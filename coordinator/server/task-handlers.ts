@@ -5,14 +5,14 @@ import {
   DeclineResponseSchema,
   PollTaskResponseSchema,
   ReportMetricsResponseSchema,
-} from '../../engine/protocol/gen/accord/v1/federation_pb.js';
+} from '../../protocol/gen/accord/v1/federation_pb.js';
 import type {
   DeclineRequest,
   PollTaskRequest,
   ReportMetricsRequest,
-} from '../../engine/protocol/gen/accord/v1/federation_pb.js';
-import { DownloadModelResponseSchema } from '../../engine/protocol/gen/accord/v1/transfer_pb.js';
-import type { DownloadModelRequest } from '../../engine/protocol/gen/accord/v1/transfer_pb.js';
+} from '../../protocol/gen/accord/v1/federation_pb.js';
+import { DownloadModelResponseSchema } from '../../protocol/gen/accord/v1/transfer_pb.js';
+import type { DownloadModelRequest } from '../../protocol/gen/accord/v1/transfer_pb.js';
 import { roundTaskToProto } from '../serde/update-serde.ts';
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';
 import { failedPrecondition, invalidArgument, notFound } from './federation-error.ts';

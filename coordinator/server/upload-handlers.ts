@@ -12,13 +12,13 @@ import {
   BeginUploadResponseSchema,
   CommitUploadResponseSchema,
   PutUploadChunkResponseSchema,
-} from '../../engine/protocol/gen/accord/v1/transfer_pb.js';
+} from '../../protocol/gen/accord/v1/transfer_pb.js';
 import type {
   BeginUploadRequest,
   CommitUploadRequest,
   PutUploadChunkRequest,
-} from '../../engine/protocol/gen/accord/v1/transfer_pb.js';
-import { signReceipt } from '../../engine/protocol/receipt.ts';
+} from '../../protocol/gen/accord/v1/transfer_pb.js';
+import { signReceipt } from '../../protocol/receipt.ts';
 import { receiptFromJson, receiptToJson, receiptToProto } from '../serde/update-serde.ts';
 import type { UploadRow } from '../store/rows.ts';
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';

@@ -7,7 +7,7 @@ import { splitOf } from './split.ts';
 import { type DatasetStatistics, StatisticsCollector } from './statistics.ts';
 import { classificationTask } from './tasks/classification.ts';
 import { extractiveQaTask } from './tasks/extractive-qa.ts';
-import { describeReport, emptyReport, type ReadReport, streamExamples } from './tasks/read-examples.ts';
+import { emptyReport, type ReadReport, streamExamples } from './tasks/read-examples.ts';
 import { summarizationTask } from './tasks/summarization.ts';
 import type { TaskSchema } from './tasks/task-schema.ts';
 import { dataFormats, type DataFormat } from './readers/read-records.ts';
@@ -85,20 +85,4 @@ export async function inspectDataset(argv: string[]): Promise<InspectResult> {
     split[splitOf(example, index, { validationFraction, seed: values.seed })] += 1;
   }
   return { report, statistics: collector.result(), split };
-}
-
-export async function runDataCommand(argv: string[]): Promise<void> {
-  const [sub, ...rest] = argv;
-  if (sub !== 'inspect') throw new Error(`unknown data command "${sub ?? ''}" (try: inspect)`);
-  const result = await inspectDataset(rest);
-  if (rest.includes('--json')) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${describeReport(result.report)}\n`);
-    process.stdout.write(`statistics: ${JSON.stringify(result.statistics, null, 2)}\n`);
-    process.stdout.write(
-      `split (seed ${result.split.seed}): ${result.split.train} train, ${result.split.validation} validation\n`,
-    );
-  }
-  if (result.report.issueCount > 0) process.exitCode = 1;
 }

@@ -4,7 +4,7 @@
  * result once: with the job's result, or with an Error carrying the worker's message.
  */
 import { Worker } from 'node:worker_threads';
-import type { TrainingProgress } from '../train/training-loop.ts';
+import type { TrainingProgress } from './training-progress.ts';
 import { parseWorkerMessage } from './worker-protocol.ts';
 import type { HostToWorker, WorkerToHost } from './worker-protocol.ts';
 

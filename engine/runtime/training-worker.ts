@@ -3,7 +3,7 @@
  * obeying pause, resume and cancel between steps. Any failure is sent as an `error` message with its text.
  */
 import { parentPort } from 'node:worker_threads';
-import { TrainingControl } from '../train/training-control.ts';
+import { TrainingControl } from './training-control.ts';
 import { parseHostMessage } from './worker-protocol.ts';
 import type { HostToWorker, RunJob, WorkerToHost } from './worker-protocol.ts';
 

@@ -3,8 +3,8 @@
  * A job is a module that exports `runJob(spec, context)`; the host names it by URL and sends its spec,
  * so the protocol carries any job without the host importing the engine's heavy parts.
  */
-import type { TrainingControl } from '../train/training-control.ts';
-import type { TrainingProgress } from '../train/training-loop.ts';
+import type { TrainingControl } from './training-control.ts';
+import type { TrainingProgress } from './training-progress.ts';
 
 export type HostToWorker =
   { type: 'start'; jobModule: string; spec: unknown } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };

@@ -19,9 +19,10 @@ import type { ClassifierModel, ClassifierShape } from './classifier-model.ts';
 import { paddingId } from './compact-vocabulary.ts';
 import { evaluateClassifier } from './evaluate.ts';
 import type { ClassificationEvaluation } from './evaluate.ts';
-import type { TrainingControl } from './training-control.ts';
+import type { TrainingControl } from '../runtime/training-control.ts';
 import { runTrainingLoop } from './training-loop.ts';
-import type { TrainingOutcome, TrainingProgress } from './training-loop.ts';
+import type { TrainingOutcome } from './training-loop.ts';
+import type { TrainingProgress } from '../runtime/training-progress.ts';
 
 export interface ClassificationJobSpec {
   dataFiles: string[];

@@ -14,7 +14,7 @@ import { evaluateTask } from './task-evaluation.ts';
 import type { DecodingSettings, TaskEvaluationResult } from './task-evaluation.ts';
 import { prepareTaskDatasets } from './task-job-spec.ts';
 import type { TaskJobSpec, TaskSpec } from './task-job-spec.ts';
-import { defaultTaskJobSpec } from './task-cli.ts';
+import { defaultTaskJobSpec } from './task-job-spec.ts';
 
 export interface TaskEvaluationOptions {
   checkpoint: string;

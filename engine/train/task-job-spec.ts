@@ -14,8 +14,9 @@ import type { TaskDataset } from './task-dataset.ts';
 import { prepareClassificationTask, prepareQaTask, prepareSummarizationTask } from './task-datasets.ts';
 import type { DecodingSettings, TaskMetrics } from './task-evaluation.ts';
 import type { TaskSampling } from './task-sampler.ts';
-import type { TrainingControl } from './training-control.ts';
-import type { TrainingProgress } from './training-loop.ts';
+import { defaultTokenizerPath } from './classification-job.ts';
+import type { TrainingControl } from '../runtime/training-control.ts';
+import type { TrainingProgress } from '../runtime/training-progress.ts';
 
 export const taskKinds = ['classification', 'qa', 'summarization'] as const;
 export type TaskKind = (typeof taskKinds)[number];
@@ -147,5 +148,27 @@ export function taskModelConfig(
     },
     heads: Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.head])),
     ...(spec.lora ? { lora: spec.lora } : {}),
+  };
+}
+
+/** The defaults of a task job that a command line or a job file overrides. */
+export function defaultTaskJobSpec(): Omit<TaskJobSpec, 'tasks'> {
+  return {
+    tokenizerPath: defaultTokenizerPath,
+    seqLen: 64,
+    batchSize: 16,
+    epochs: 8,
+    learningRate: 1e-3,
+    seed: 0,
+    optimizer: 'adamw',
+    schedule: 'linear',
+    warmupFraction: 0.1,
+    weightDecay: 0.01,
+    maxGradientNorm: 1,
+    model: { layers: 2, dModel: 64, heads: 4, ff: 128, dropout: 0.1 },
+    sampling: 'proportional',
+    validationFraction: 0.2,
+    stride: 16,
+    decoding: { ...defaultDecoding },
   };
 }

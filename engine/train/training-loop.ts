@@ -9,8 +9,9 @@ import { GradientAccumulator } from '../optim/accumulate.ts';
 import { clipGlobalNorm, globalNorm } from '../optim/clip.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import type { LearningRateSchedule } from '../optim/schedule.ts';
+import type { TrainingProgress } from '../runtime/training-progress.ts';
 import type { ParameterSet } from '../tensor/parameter-set.ts';
-import type { TrainingControl } from './training-control.ts';
+import type { TrainingControl } from '../runtime/training-control.ts';
 
 export interface StepResult {
   loss: number;
@@ -19,18 +20,6 @@ export interface StepResult {
 
 export interface TrainingStep<Batch> {
   run(parameters: ParameterSet, batch: Batch): Promise<StepResult>;
-}
-
-export interface TrainingProgress {
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  loss: number;
-  learningRate: number;
-  gradientNorm: number;
-  examplesPerSecond: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
 }
 
 export interface TrainingLoopOptions<Batch> {

@@ -1,7 +1,7 @@
 /** Electron entry: lifecycle only. Everything the app does lives in main/participant. */
 import { app, ipcMain, session } from 'electron';
 import { createParticipantApi } from '../participant/api/participant-api.ts';
-import { Participation } from '../participant/federations/participation.ts';
+import { Participation } from '../participant/participation/participation.ts';
 import { openParticipantNode, type ParticipantNode } from '../participant/participant-node.ts';
 import { readWorkstationSettings } from '../participant/settings/workstation-settings.ts';
 import { EngineLocalTrainer } from '../participant/training/engine-local-trainer.ts';

@@ -8,7 +8,7 @@ import { payloadRetentionEnabled } from './audit/payload-retention.ts';
 import { verifyAuditEntries, type AuditVerification } from './audit/audit-verify.ts';
 import { ConsentDesk } from './consent/consent-desk.ts';
 import { DatasetRegistry } from './datasets/dataset-registry.ts';
-import { FederationRegistry } from './federations/federation-registry.ts';
+import { FederationRegistry } from './enrolment/federation-registry.ts';
 import { keychainServiceName, type CredentialStore } from './keychain/credential-store.ts';
 import { KeytarCredentialStore } from './keychain/keytar-credential-store.ts';
 import { EventBus } from './events/event-bus.ts';

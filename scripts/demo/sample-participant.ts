@@ -6,8 +6,8 @@
  */
 import type { ParticipantApi } from '../../preload/contract.ts';
 import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
-import { Participation } from '../../main/participant/federations/participation.ts';
-import type { ParticipationOptions } from '../../main/participant/federations/participation.ts';
+import { Participation } from '../../main/participant/participation/participation.ts';
+import type { ParticipationOptions } from '../../main/participant/participation/participation.ts';
 import type { CredentialStore } from '../../main/participant/keychain/credential-store.ts';
 import { openParticipantNode } from '../../main/participant/participant-node.ts';
 import type { ParticipantNode } from '../../main/participant/participant-node.ts';

@@ -15,7 +15,7 @@ import {
   federatedClassifierSettings,
   federatedTokenizerPath,
 } from '../../engine/train/federated-classifier.ts';
-import { TrainingControl } from '../../engine/train/training-control.ts';
+import { TrainingControl } from '../../engine/runtime/training-control.ts';
 import type { ParameterSet } from '../../engine/tensor/parameter-set.ts';
 import { sampleDp, sampleTraining } from '../../scripts/demo/sample-federation.ts';
 import { startSampleFederation, waitForCheckpoint, type SampleFederationRun } from './support/sample-federation-run.ts';

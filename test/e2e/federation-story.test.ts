@@ -13,7 +13,7 @@ import type { Coordinator } from '../../coordinator/coordinator.ts';
 import { createInvitation, federationPaths } from '../../coordinator/setup/federation-files.ts';
 import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
 import { startHeadlessServer, type HeadlessServer } from '../../main/headless/server.ts';
-import { Participation } from '../../main/participant/federations/participation.ts';
+import { Participation } from '../../main/participant/participation/participation.ts';
 import type { CredentialStore } from '../../main/participant/keychain/credential-store.ts';
 import { openParticipantNode, type ParticipantNode } from '../../main/participant/participant-node.ts';
 import { startCoordinator, writeTestFederation } from '../coordinator/support/test-federation.ts';

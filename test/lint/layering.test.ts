@@ -21,6 +21,16 @@ describe('layering lint', () => {
     ['renderer/src/fixture.ts', "import { readFileSync } from 'node:fs';"],
     ['renderer/src/fixture.ts', "import { x } from '../../engine/runtime/execution-providers.ts';"],
     ['renderer/src/fixture.ts', "import { x } from '../../preload/preload.ts';"],
+    ['engine/train/fixture.ts', "import { x } from '../../protocol/receipt.ts';"],
+    ['engine/train/fixture.ts', "import { x } from '../../cli/train/train-command.ts';"],
+    ['protocol/fixture.ts', "import { x } from '../main/participant/participant-node.ts';"],
+    ['protocol/fixture.ts', "import { x } from '../coordinator/coordinator.ts';"],
+    ['protocol/fixture.ts', "import * as grpc from '@grpc/grpc-js';"],
+    ['coordinator/fixture.ts', "import { x } from '../cli/coordinator-command.ts';"],
+    ['main/participant/fixture.ts', "import { x } from '../../cli/participant/participant-cli.ts';"],
+    ['main/participant/rounds/fixture.ts', "import { x } from '../participation/participation.ts';"],
+    ['main/participant/fixture.ts', "import { x } from './participation/participation.ts';"],
+    ['preload/fixture.ts', "import { x } from '../protocol/receipt.ts';"],
   ])('refuses %s: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toHaveLength(1);
   });
@@ -30,6 +40,13 @@ describe('layering lint', () => {
     ['renderer/src/fixture.ts', "import { methods } from '../../preload/contract.ts';"],
     ['main/electron/fixture.ts', "import { app } from 'electron';"],
     ['main/participant/fixture.ts', "import { x } from '../../engine/runtime/execution-providers.ts';"],
+    ['protocol/fixture.ts', "import { x } from '../engine/tensor/parameter-set.ts';"],
+    ['coordinator/fixture.ts', "import { x } from '../protocol/receipt.ts';"],
+    ['main/participant/fixture.ts', "import { x } from '../../protocol/receipt.ts';"],
+    ['cli/fixture.ts', "import { x } from '../coordinator/coordinator.ts';"],
+    ['cli/fixture.ts', "import { x } from '../main/participant/participant-node.ts';"],
+    ['main/participant/participation/fixture.ts', "import { x } from '../participant-node.ts';"],
+    ['main/participant/api/fixture.ts', "import { x } from '../participation/participation.ts';"],
   ])('allows %s: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });

@@ -13,7 +13,7 @@ import type {
   RoundTask,
   UploadMetadata,
   UploadReceipt,
-} from '../../main/participant/federation/federation-link.ts';
+} from '../../main/participant/coordinator-client/federation-link.ts';
 import { tensor, type ParameterSet } from '../../engine/tensor/parameter-set.ts';
 
 export const fakeModel = (): ParameterSet =>

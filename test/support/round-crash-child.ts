@@ -8,7 +8,7 @@
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachRoundRunner, openParticipantNode } from '../../main/participant/participant-node.ts';
-import type { RoundTask } from '../../main/participant/federation/federation-link.ts';
+import type { RoundTask } from '../../main/participant/coordinator-client/federation-link.ts';
 import { FakeCoordinator } from './fake-coordinator.ts';
 import { encodeDenseFloat32, FakeTrainer } from './fake-trainer.ts';
 

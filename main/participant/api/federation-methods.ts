@@ -1,6 +1,6 @@
 /** The ParticipantApi's federation methods: enrolment, the federations' state, and cancelling a training. */
 import type { ParticipantApi } from '../../../preload/contract.ts';
-import type { Participation } from '../federations/participation.ts';
+import type { Participation } from '../participation/participation.ts';
 
 export const federationMethodNames = ['federation.enrol', 'federations.list', 'training.cancel'] as const;
 export type FederationMethods = Pick<ParticipantApi, (typeof federationMethodNames)[number]>;

@@ -6,7 +6,7 @@ import { methodNames, type ParticipantApi } from '../../../preload/contract.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { readAppInfo } from './app-info.ts';
 import { readWorkstationSettings } from '../settings/workstation-settings.ts';
-import type { Participation } from '../federations/participation.ts';
+import type { Participation } from '../participation/participation.ts';
 import { createFederationMethods, federationMethodNames } from './federation-methods.ts';
 import { createDomainMethods, unavailableDomainMethods } from './participant-methods.ts';
 

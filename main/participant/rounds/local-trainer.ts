@@ -5,7 +5,7 @@
  */
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
-import type { DpParameters, RoundTask } from '../federation/federation-link.ts';
+import type { DpParameters, RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
 
 export interface TrainingProgress {

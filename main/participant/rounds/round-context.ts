@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { ConsentDesk } from '../consent/consent-desk.ts';
 import type { DatasetRegistry } from '../datasets/dataset-registry.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { FederationLink } from '../federation/federation-link.ts';
+import type { FederationLink } from '../coordinator-client/federation-link.ts';
 import type { PrivacyLedger } from '../privacy/privacy-ledger.ts';
 import { withFullSync, type SqliteDatabase } from '../store/participant-database.ts';
 import type { LocalTrainer, UpdateEncoder, UpdateMasker } from './local-trainer.ts';

@@ -3,7 +3,7 @@
  * verify the global model, train, and keep the exact bytes to send. Nothing here leaves the machine.
  */
 import type { Dataset } from '../datasets/dataset-registry.ts';
-import type { RoundTask } from '../federation/federation-link.ts';
+import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';

@@ -5,7 +5,7 @@
  * repeated, and the ledger is never debited twice nor refunded.
  */
 import type { Contribution } from '../consent/contribution.ts';
-import type { DeclineReason, RoundTask } from '../federation/federation-link.ts';
+import type { DeclineReason, RoundTask } from '../coordinator-client/federation-link.ts';
 import { createRoundContext, type RoundContext, type RoundRunnerDependencies } from './round-context.ts';
 import { closeReceipted, maskUpdate, PermanentRoundFailure, recordUploadIntent, upload } from './round-delivery.ts';
 import { acceptRound, openApproval, prepareUpdate, RoundRefusal } from './round-preparation.ts';

@@ -1,6 +1,6 @@
 /** Persists each round's state, its exact payload bytes and its outcome, one row per round. */
 import type { SqliteDatabase } from '../store/participant-database.ts';
-import type { RoundTask, UploadReceipt } from '../federation/federation-link.ts';
+import type { RoundTask, UploadReceipt } from '../coordinator-client/federation-link.ts';
 import type { RoundState } from './round-state.ts';
 
 export interface TrainingOutcome {

@@ -16,8 +16,8 @@ import type { MaskedInputRequest, SecAggRequest } from '../../../engine/secagg/m
 import { SecAggParticipant } from '../../../engine/secagg/participant.ts';
 import { totalElements } from '../../../engine/tensor/parameter-set.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { RoundTask } from '../federation/federation-link.ts';
-import type { GrpcFederationLink } from '../federation/grpc-federation-link.ts';
+import type { RoundTask } from '../coordinator-client/federation-link.ts';
+import type { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 
 export interface SecAggClientOptions {
   readonly link: Pick<GrpcFederationLink, 'participantId' | 'callSigned' | 'updateEncoding'>;

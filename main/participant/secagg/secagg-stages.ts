@@ -4,8 +4,8 @@
  * `mask` routed to the right one.
  */
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { RoundTask } from '../federation/federation-link.ts';
-import type { GrpcFederationLink } from '../federation/grpc-federation-link.ts';
+import type { RoundTask } from '../coordinator-client/federation-link.ts';
+import type { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 import type { UpdateMasker } from '../rounds/local-trainer.ts';
 import { SecAggClient } from './secagg-client.ts';
 

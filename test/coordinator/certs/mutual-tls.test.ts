@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createInvitation, federationPaths, writeCertificates } from '../../../coordinator/setup/federation-files.ts';
-import { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
-import { FileUploadJournal } from '../../../main/participant/federation/upload-journal.ts';
+import { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import { FileUploadJournal } from '../../../main/participant/coordinator-client/upload-journal.ts';
 import { startCoordinator, writeTestFederation } from '../support/test-federation.ts';
 
 describe("the coordinator's own CA and mutual TLS", () => {

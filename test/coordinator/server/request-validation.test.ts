@@ -7,12 +7,12 @@ import type { CoordinatorConfig } from '../../../coordinator/config/coordinator-
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
 import { createInvitation } from '../../../coordinator/setup/federation-files.ts';
 import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
-import { encodeMessage, methodNamed } from '../../../engine/protocol/federation-methods.ts';
-import type { FederationMethodName } from '../../../engine/protocol/federation-methods.ts';
-import { sha256Hex, signatureHeaders, signRequest } from '../../../engine/protocol/request-signature.ts';
+import { encodeMessage, methodNamed } from '../../../protocol/federation-methods.ts';
+import type { FederationMethodName } from '../../../protocol/federation-methods.ts';
+import { sha256Hex, signatureHeaders, signRequest } from '../../../protocol/request-signature.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
-import type { RoundTask } from '../../../main/participant/federation/federation-link.ts';
-import type { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
+import type { RoundTask } from '../../../main/participant/coordinator-client/federation-link.ts';
+import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
 import { participantLink, startCoordinator, testWeights, writeTestFederation } from '../support/test-federation.ts';
 
 let config: CoordinatorConfig;

@@ -7,8 +7,8 @@ import { denseFloat32 } from '../../../engine/codec/update-codec.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
 import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
-import type { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
-import type { UploadReceipt } from '../../../main/participant/federation/federation-link.ts';
+import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import type { UploadReceipt } from '../../../main/participant/coordinator-client/federation-link.ts';
 
 export function pullTowards(global: ParameterSet, target: number): ParameterSet {
   return new Map(

@@ -15,8 +15,8 @@ import {
 import { writeSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
-import { GrpcFederationLink } from '../../../main/participant/federation/grpc-federation-link.ts';
-import { FileUploadJournal } from '../../../main/participant/federation/upload-journal.ts';
+import { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import { FileUploadJournal } from '../../../main/participant/coordinator-client/upload-journal.ts';
 
 export const testWeights: ParameterSet = new Map([
   ['layer.weight', tensor([2, 3], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6])],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTrainingJob } from '../../../engine/runtime/training-worker-host.ts';
-import type { TrainingProgress } from '../../../engine/train/training-loop.ts';
+import type { TrainingProgress } from '../../../engine/runtime/training-progress.ts';
 import { defaultClassificationSpec } from '../../../engine/train/classification-job.ts';
 import type { ClassificationJobResult, ClassificationJobSpec } from '../../../engine/train/classification-job.ts';
 import type { LogisticJobSpec } from './logistic-job.ts';

@@ -8,8 +8,8 @@ import { loadCheckpoint } from '../../../engine/train/checkpoint.ts';
 import { defaultClassificationSpec, runClassificationJob } from '../../../engine/train/classification-job.ts';
 import type { ClassificationJobSpec } from '../../../engine/train/classification-job.ts';
 import { transformerConfigOf } from '../../../engine/train/classifier-model.ts';
-import { TrainingControl } from '../../../engine/train/training-control.ts';
-import type { TrainingProgress } from '../../../engine/train/training-loop.ts';
+import { TrainingControl } from '../../../engine/runtime/training-control.ts';
+import type { TrainingProgress } from '../../../engine/runtime/training-progress.ts';
 
 const amazon = fileURLToPath(new URL('../../../resources/datasets/sentiment/amazon.tsv', import.meta.url));
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createOptimizer } from '../../../engine/optim/create-optimizer.ts';
 import { createSchedule } from '../../../engine/optim/schedule.ts';
 import { seededRandom, shuffledIndices } from '../../../engine/train/seeded-random.ts';
-import { TrainingControl } from '../../../engine/train/training-control.ts';
+import { TrainingControl } from '../../../engine/runtime/training-control.ts';
 import { runTrainingLoop } from '../../../engine/train/training-loop.ts';
-import type { TrainingLoopOptions, TrainingProgress } from '../../../engine/train/training-loop.ts';
+import type { TrainingLoopOptions } from '../../../engine/train/training-loop.ts';
+import type { TrainingProgress } from '../../../engine/runtime/training-progress.ts';
 import { blobs, initialParameters, logisticStep } from './logistic-step.ts';
 import type { PointBatch } from './logistic-step.ts';
 

@@ -9,7 +9,7 @@ import {
   federatedClassifierSettings,
 } from '../../../../engine/train/federated-classifier.ts';
 import type { Dataset } from '../../../../main/participant/datasets/dataset-registry.ts';
-import type { RoundTask } from '../../../../main/participant/federation/federation-link.ts';
+import type { RoundTask } from '../../../../main/participant/coordinator-client/federation-link.ts';
 import {
   EngineLocalTrainer,
   TrainingCancelledError,

@@ -1,0 +1,79 @@
+/** The participant's one serde module: accord.v1 wire types ↔ the FederationLink's engine-side types. */
+import { decodeUpdate } from '../../../engine/codec/decode-update.ts';
+import { assertFinite, float32UpdateBytes, littleEndianFloat32 } from '../../../engine/codec/float32-update.ts';
+import { DeclineReason } from '../../../protocol/gen/accord/v1/federation_pb.js';
+import type { JoinRoundTask } from '../../../protocol/gen/accord/v1/tasks_pb.js';
+import type { Receipt } from '../../../protocol/gen/accord/v1/transfer_pb.js';
+import type { DeclineReason as LinkDeclineReason, RoundTask, UploadReceipt } from './federation-link.ts';
+
+export function roundTaskFromProto(task: JoinRoundTask, coordinator: string): RoundTask {
+  const training: Record<string, number | string | boolean> = {};
+  for (const [key, setting] of Object.entries(task.training)) {
+    if (setting.value.case !== undefined) training[key] = setting.value.value;
+  }
+  for (const spec of task.modelSpec) {
+    if (spec.dtype !== 'float32')
+      throw new Error(`tensor "${spec.name}" has dtype ${spec.dtype}; this participant reads float32`);
+  }
+  return {
+    federationId: task.federationId,
+    coordinator,
+    roundId: task.roundId,
+    roundNumber: task.roundNumber,
+    deadline: task.deadline,
+    modelSha256: task.modelSha256,
+    modelSpec: task.modelSpec.map((spec) => ({ name: spec.name, shape: [...spec.shape] })),
+    dp: {
+      clipNorm: task.dp?.clipNorm ?? 0,
+      noiseMultiplier: task.dp?.noiseMultiplier ?? 0,
+      sampleRate: task.dp?.sampleRate ?? 0,
+      localSteps: task.dp?.localSteps ?? 0,
+    },
+    taskName: task.taskName,
+    secureAggregation: task.secureAggregation,
+    training,
+  };
+}
+
+export function receiptFromProto(receipt: Receipt): UploadReceipt {
+  return {
+    uploadId: receipt.uploadId,
+    roundId: receipt.roundId,
+    participantId: receipt.participantId,
+    sha256: receipt.sha256,
+    bytes: Number(receipt.bytes),
+    acceptedAt: receipt.acceptedAt,
+    signature: Buffer.from(receipt.signature).toString('base64'),
+  };
+}
+
+const declineReasons: Record<LinkDeclineReason, DeclineReason> = {
+  consent_refused: DeclineReason.CONSENT_REFUSED,
+  budget_exhausted: DeclineReason.BUDGET_EXHAUSTED,
+  dataset_unavailable: DeclineReason.DATASET_UNAVAILABLE,
+  expired: DeclineReason.EXPIRED,
+  failed: DeclineReason.FAILED,
+};
+
+export function declineReasonToProto(reason: LinkDeclineReason): DeclineReason {
+  return declineReasons[reason];
+}
+
+/** Refuses, before sending, an update that does not decode against the round's model spec. */
+export function checkUpdate(payload: Uint8Array, task: RoundTask, encoding: string): void {
+  if (encoding === 'float32-le') {
+    const expected = float32UpdateBytes(task.modelSpec);
+    if (payload.length !== expected) {
+      throw new Error(
+        `the update has ${payload.length} bytes, round ${task.roundNumber}'s model spec needs ${expected}`,
+      );
+    }
+    assertFinite(littleEndianFloat32(payload), task.modelSpec);
+  } else if (encoding === 'accord-update-v1') {
+    decodeUpdate(payload, task.modelSpec);
+  } else {
+    throw new Error(
+      `round ${task.roundNumber} asks for update encoding "${encoding}", which this participant does not write`,
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { signReceipt, verifyReceipt } from '../../protocol/receipt.ts';
+import {
+  ed25519PublicKeyFromRaw,
+  ed25519PublicKeyToRaw,
+  requestSigningText,
+  sha256Hex,
+  signRequest,
+  verifyRequestSignature,
+} from '../../protocol/request-signature.ts';
+
+describe('request signatures', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const fields = {
+    methodPath: '/accord.v1.FederationService/PollTask',
+    participantId: 'p-1',
+    timestampMs: 1_700_000_000_000,
+    bodySha256: sha256Hex(new Uint8Array([1, 2])),
+  };
+
+  it('signs the method, participant, timestamp and body hash, each of which the signature binds', () => {
+    expect(requestSigningText(fields).toString()).toBe(
+      `accord.v1\n/accord.v1.FederationService/PollTask\np-1\n1700000000000\n${fields.bodySha256}`,
+    );
+    const signature = signRequest(fields, privateKey);
+    expect(verifyRequestSignature(fields, signature, publicKey)).toBe(true);
+    for (const changed of [
+      { ...fields, methodPath: '/accord.v1.FederationService/Decline' },
+      { ...fields, participantId: 'p-2' },
+      { ...fields, timestampMs: fields.timestampMs + 1 },
+      { ...fields, bodySha256: sha256Hex(new Uint8Array([1, 3])) },
+    ]) {
+      expect(verifyRequestSignature(changed, signature, publicKey)).toBe(false);
+    }
+    expect(verifyRequestSignature(fields, 'c2hvcnQ=', publicKey)).toBe(false);
+  });
+
+  it('carries Ed25519 public keys as 32 raw bytes and back', () => {
+    const raw = ed25519PublicKeyToRaw(publicKey);
+    expect(raw).toHaveLength(32);
+    expect(ed25519PublicKeyFromRaw(raw).export({ format: 'der', type: 'spki' })).toEqual(
+      publicKey.export({ format: 'der', type: 'spki' }),
+    );
+    expect(() => ed25519PublicKeyFromRaw(new Uint8Array(31))).toThrow(/32 bytes, got 31/);
+  });
+
+  it('verifies a receipt only with every field as signed', () => {
+    const receipt = {
+      uploadId: 'u-1',
+      roundId: 'r-1',
+      participantId: 'p-1',
+      sha256: 'ab'.repeat(32),
+      bytes: 32,
+      acceptedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const signature = signReceipt(receipt, privateKey);
+    expect(verifyReceipt(receipt, signature, publicKey)).toBe(true);
+    expect(verifyReceipt({ ...receipt, bytes: 33 }, signature, publicKey)).toBe(false);
+    expect(verifyReceipt(receipt, signature, generateKeyPairSync('ed25519').publicKey)).toBe(false);
+  });
+});
