@@ -1,4 +1,4 @@
-// Lint enforces the architecture of DESIGN.md (who may import whom) as well as style and size.
+// Lint enforces the architecture of docs/architecture.md (who may import whom) as well as style and size.
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import svelte from 'eslint-plugin-svelte';
@@ -17,11 +17,11 @@ function layer(packages, folders, extra = []) {
       patterns: [
         ...[...new Set(packages)].map((name) => ({
           group: [name, `${name}/*`],
-          message: `this layer must not import ${name} (DESIGN.md)`,
+          message: `this layer must not import ${name} (docs/architecture.md)`,
         })),
         ...folders.map((folder) => ({
           group: [`.*/**/${folder}/**`, `.*/**/${folder}`],
-          message: `this layer must not import ${folder}/ (DESIGN.md)`,
+          message: `this layer must not import ${folder}/ (docs/architecture.md)`,
         })),
         ...extra,
       ],
@@ -78,7 +78,7 @@ export default tseslint.config(
         [
           {
             group: ['onnxruntime-node', 'onnxruntime-*'],
-            message: 'only engine/runtime imports onnxruntime (DESIGN.md)',
+            message: 'only engine/runtime imports onnxruntime (docs/architecture.md)',
           },
         ],
       ),

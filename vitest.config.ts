@@ -17,6 +17,7 @@ export default defineConfig({
       area('preload'),
       { plugins: [svelte({ configFile: 'renderer/svelte.config.js' })], ...area('renderer') },
       area('lint', { testTimeout: 60_000 }),
+      area('docs'),
       area('e2e', {
         testTimeout: 120_000,
         hookTimeout: 60_000,

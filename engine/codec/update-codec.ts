@@ -1,5 +1,5 @@
 /**
- * The update wire format's entry points (communication optimization, DESIGN.md "codec/").
+ * The update wire format's entry points (communication optimization, docs/protocol.md "Update encoding").
  * The implementation lives beside this file; these types are what the federation code calls.
  */
 import type { Float32Tensor, ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';

@@ -1,6 +1,6 @@
 /**
  * Which execution providers onnxruntime-node can use on this machine, and which one the engine picks.
- * Preference follows DESIGN.md: CUDA (Linux/Windows), DirectML (Windows), CoreML (macOS), CPU last.
+ * Preference follows docs/architecture.md: CUDA (Linux/Windows), DirectML (Windows), CoreML (macOS), CPU last.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,6 +1,6 @@
 /**
- * Session options that measured best for training-step graphs (DESIGN.md, "Engine"): all cores for one op,
- * one op at a time, the memory arena on (off was 5.5× slower), every graph optimization.
+ * Session options that measured best for training-step graphs (docs/architecture.md, "The engine"): all cores for
+ * one op, one op at a time, the memory arena on (off was 5.5× slower), every graph optimization.
  */
 import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';

@@ -1,4 +1,4 @@
-/** Proves that lint enforces DESIGN.md's dependency directions, by linting code placed in each layer. */
+/** Proves that lint enforces docs/architecture.md's dependency directions, by linting code placed in each layer. */
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 

@@ -38,7 +38,7 @@ export function clippedLinearWeightGrad(input: Value, scaledGrad: Value, options
 /**
  * The embedding's clipped gradient as rows [B·T, d], one per looked-up id; they are added into the
  * table in TypeScript (autodiff's scatterAddRows), because onnxruntime's ScatterND with reduction=add is wrong with
- * more than one thread (onnxruntime issue 18048, DESIGN.md).
+ * more than one thread (onnxruntime issue 18048, docs/architecture.md).
  */
 export function clippedEmbeddingRows(scaledGrad: Value): Value {
   const width = scaledGrad.shape[scaledGrad.shape.length - 1] as number;

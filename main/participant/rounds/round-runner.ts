@@ -1,5 +1,5 @@
 /**
- * The participant's round state machine (DESIGN.md "A round, seen from the participant"). Each transition
+ * The participant's round state machine (docs/architecture.md "A round and its four invariants"). Each transition
  * is persisted with its audit entry in one transaction, so after a crash `resume()` continues every round
  * from its last committed state: nothing is uploaded twice (stable upload id), no audit entry is lost or
  * repeated, and the ledger is never debited twice nor refunded.

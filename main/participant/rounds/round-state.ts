@@ -1,5 +1,5 @@
 /**
- * The round states of DESIGN.md ("A round, seen from the participant"), plus 'uploading': the durable audit
+ * The round states of docs/architecture.md ("A round and its four invariants"), plus 'uploading': the durable audit
  * entry of what is about to leave has been written, and the bytes may be on their way.
  */
 import { RoundStateName } from '../../../preload/participant-schemas.ts';

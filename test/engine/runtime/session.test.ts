@@ -15,7 +15,7 @@ function doubler(factor: number): Uint8Array {
 }
 
 describe('session options', () => {
-  it('follow DESIGN.md: all cores, one inter-op thread, sequential, arena on, all optimizations, CPU last', () => {
+  it('follow docs/architecture.md: all cores, one inter-op thread, sequential, arena on, all optimizations, CPU last', () => {
     const options = sessionOptions({ executionProvider: 'cpu' });
     expect(options).toMatchObject({
       intraOpNumThreads: availableParallelism(),

@@ -22,7 +22,7 @@ function ledgerWithDataset(budget = 10, delta = 1e-5, accountant?: ConstructorPa
 
 describe('PrivacyLedger', () => {
   it("composes rounds through the accountant: two halves of Opacus's published run cost its ε", () => {
-    // Opacus (and DESIGN.md): σ = 1.5, q = 0.04, 2250 steps, δ = 1e-5 → ε = 7.32911117143.
+    // Opacus (and docs/privacy.md): σ = 1.5, q = 0.04, 2250 steps, δ = 1e-5 → ε = 7.32911117143.
     const { ledger } = ledgerWithDataset(8);
     const half: DpStepRecord = { noiseMultiplier: 1.5, sampleRate: 0.04, steps: 1125 };
     ledger.debit('d1', 'fed-a/r1', 'c1', half);

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md invariant 4: the participant process is SIGKILLed in every round state, restarted, and must
+ * docs/architecture.md invariant 4: the participant process is SIGKILLed in every round state, restarted, and must
  * finish the round with no double upload, no lost or duplicated audit entry and no ledger change.
  */
 import Database from 'better-sqlite3';
