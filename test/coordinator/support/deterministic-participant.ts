@@ -8,7 +8,7 @@ import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
 import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
-import type { UploadReceipt } from '../../../main/participant/coordinator-client/federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
 
 export function pullTowards(global: ParameterSet, target: number): ParameterSet {
   return new Map(

@@ -7,7 +7,8 @@ import { tensor, type ParameterSet, type TensorSpec } from '../../../engine/tens
 import type { CoordinatorConfig } from '../../../coordinator/config/coordinator-config.ts';
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
 import type { RoundRow } from '../../../coordinator/store/rows.ts';
-import type { RoundTask, UploadReceipt } from '../../../main/participant/coordinator-client/federation-link.ts';
+import type { RoundTask } from '../../../main/participant/coordinator-client/federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
 import { SecAggClient } from '../../../main/participant/secagg/secagg-client.ts';
 import { enrolledParticipant, startCoordinator, writeTestFederation } from './test-federation.ts';
