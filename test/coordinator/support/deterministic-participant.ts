@@ -36,9 +36,14 @@ export async function runRounds(
   encode: UpdateEncoder = codecEncoder,
 ): Promise<UploadReceipt[]> {
   const receipts: UploadReceipt[] = [];
-  while (receipts.length < rounds) {
+  // Each poll waits up to the link's long-poll time; this many empty ones in a row means no round came.
+  for (let emptyPolls = 0; receipts.length < rounds;) {
     const task = await link.pollTask();
-    if (!task) continue;
+    if (!task) {
+      if (++emptyPolls >= 12) throw new Error(`${name} was handed no round in ${emptyPolls} long polls`);
+      continue;
+    }
+    emptyPolls = 0;
     const global = await link.downloadModel(task);
     const payload = encode(pullTowards(global, target), task.modelSpec);
     receipts.push(

@@ -10,6 +10,7 @@ import type { RoundRow } from '../../../coordinator/store/rows.ts';
 import type { RoundTask } from '../../../main/participant/coordinator-client/federation-link.ts';
 import type { UploadReceipt } from '../../../protocol/receipt.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import { vi } from 'vitest';
 import { SecAggClient } from '../../../main/participant/secagg/secagg-client.ts';
 import { enrolledParticipant, startCoordinator, writeTestFederation } from './test-federation.ts';
 
@@ -69,12 +70,16 @@ export async function secureFederation(overrides: Record<string, unknown> = {}):
   return { config, coordinator, members, close };
 }
 
+/** Polls whose long wait may end empty before the coordinator hands out a round. */
+const maxEmptyPolls = 12;
+
 /** Long-polls until the coordinator hands this participant the round (joining it). */
 export async function joinRound(link: GrpcFederationLink): Promise<RoundTask> {
-  for (;;) {
+  for (let poll = 0; poll < maxEmptyPolls; poll++) {
     const task = await link.pollTask();
     if (task) return task;
   }
+  throw new Error(`the coordinator handed ${link.participantId} no round in ${maxEmptyPolls} long polls`);
 }
 
 /** A distinct, deterministic update per participant, inside [−1, 1]. */
@@ -105,9 +110,11 @@ export async function contribute(
 }
 
 export async function roundClosed(coordinator: Coordinator, roundId: string): Promise<RoundRow> {
-  for (;;) {
-    const round = coordinator.context.store.round(roundId);
-    if (round?.state === 'closed') return round;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return vi.waitUntil(
+    () => {
+      const round = coordinator.context.store.round(roundId);
+      return round?.state === 'closed' ? round : undefined;
+    },
+    { timeout: 45_000, interval: 100, message: `round ${roundId} did not close` },
+  );
 }
