@@ -8,6 +8,8 @@ import tseslint from 'typescript-eslint';
 const nativeOrTransport = ['electron', '@grpc/*', 'better-sqlite3', 'keytar', 'ws'];
 /** Everything that stands on the engine: the engine imports none of it. */
 const aboveEngine = ['protocol', 'main', 'coordinator', 'cli', 'preload', 'renderer'];
+const coordinatorPackages = ['electron', 'keytar'];
+const coordinatorForbidden = ['main', 'renderer', 'preload', 'cli'];
 
 /** A no-restricted-imports rule: forbidden packages plus forbidden relative folders. */
 function layer(packages, folders, extra = []) {
@@ -107,7 +109,19 @@ export default tseslint.config(
   },
   {
     files: ['coordinator/**'],
-    rules: { 'no-restricted-imports': layer(['electron', 'keytar'], ['main', 'renderer', 'preload', 'cli']) },
+    rules: { 'no-restricted-imports': layer(coordinatorPackages, coordinatorForbidden) },
+  },
+  {
+    // The round machine drives secure aggregation, not the reverse; both stand on the checkpoint writer
+    // and the change signal.
+    files: ['coordinator/secagg/**'],
+    rules: { 'no-restricted-imports': layer(coordinatorPackages, [...coordinatorForbidden, 'rounds', 'server']) },
+  },
+  {
+    files: ['coordinator/checkpoints/**', 'coordinator/events/**'],
+    rules: {
+      'no-restricted-imports': layer(coordinatorPackages, [...coordinatorForbidden, 'rounds', 'secagg', 'server']),
+    },
   },
   {
     // The `accord` command: thin adapters over every room but the renderer; nothing imports it.

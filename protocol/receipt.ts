@@ -5,14 +5,20 @@
 import { sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
-export interface ReceiptFields {
+/** A receipt as both sides keep it: the coordinator stores it with the upload, the participant in its journal and audit log. */
+export interface UploadReceipt {
   readonly uploadId: string;
   readonly roundId: string;
   readonly participantId: string;
   readonly sha256: string;
   readonly bytes: number;
   readonly acceptedAt: string;
+  /** Ed25519 signature by the coordinator over the canonical receipt fields, base64. */
+  readonly signature: string;
 }
+
+/** What the signature covers: every field but the signature itself. */
+export type ReceiptFields = Omit<UploadReceipt, 'signature'>;
 
 export function receiptSigningText(fields: ReceiptFields): Buffer {
   const { uploadId, roundId, participantId, sha256, bytes, acceptedAt } = fields;

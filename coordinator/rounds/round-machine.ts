@@ -5,24 +5,16 @@
  * same global model. A round also closes early once everyone who joined has answered. All state lives in
  * the store, so a restarted coordinator resumes the current round, its deadline and its uploads.
  */
-import { randomUUID } from 'node:crypto';
-import type { CoordinatorConfig } from '../config/coordinator-config.ts';
-import type { Strategy } from '../strategies/strategy.ts';
-import type { CoordinatorStore } from '../store/coordinator-store.ts';
-import type { RoundRow } from '../store/rows.ts';
-import { closeSecureRound } from '../secagg/close-secure-round.ts';
+import { ensureInitialCheckpoint } from '../checkpoints/initial-checkpoint.ts';
+import { ChangeSignal } from '../events/change-signal.ts';
 import type { SecureAggregationRounds } from '../secagg/secure-aggregation-rounds.ts';
-import { aggregateRound } from './aggregate-round.ts';
-import { ensureInitialCheckpoint } from './initial-checkpoint.ts';
-import type { RoundLog } from './round-log.ts';
-import { ChangeSignal } from './change-signal.ts';
+import type { RoundRow } from '../store/rows.ts';
+import { closePlainRound } from './close-plain-round.ts';
+import { closeSecureRound } from './close-secure-round.ts';
+import { openRound } from './round-closing.ts';
+import type { RoundServices } from './round-closing.ts';
 
-export interface RoundMachineOptions {
-  readonly config: CoordinatorConfig;
-  readonly store: CoordinatorStore;
-  readonly strategy: Strategy;
-  readonly log: RoundLog;
-  readonly checkpointsDir: string;
+export interface RoundMachineOptions extends RoundServices {
   /** Present when the federation aggregates securely: rounds then close through it. */
   readonly secure?: SecureAggregationRounds;
 }
@@ -44,7 +36,7 @@ export class RoundMachine {
     if (saved !== undefined) strategy.restoreState(JSON.parse(saved));
     await ensureInitialCheckpoint(store, config, checkpointsDir);
     const latest = store.latestRound();
-    if (!latest) store.insertRound(this.#newRound(1));
+    if (!latest) store.insertRound(openRound(store, config, 1));
     else if (latest.state === 'aggregating') await this.#close(latest);
     this.#arm();
   }
@@ -111,25 +103,6 @@ export class RoundMachine {
     return this.#changes.wait(ms, signal);
   }
 
-  #newRound(number: number): RoundRow {
-    const { store, config } = this.#options;
-    const model = store.checkpoint(number - 1);
-    if (!model) throw new Error(`round ${number} has no starting checkpoint (round ${number - 1})`);
-    const openedAt = Date.now();
-    return {
-      id: randomUUID(),
-      number,
-      state: 'open',
-      openedAt,
-      deadlineAt: openedAt + config.roundDeadlineSeconds * 1000,
-      modelPath: model.path,
-      modelSha256: model.sha256,
-      modelBytes: model.bytes,
-      outcome: null,
-      closedAt: null,
-    };
-  }
-
   #arm(): void {
     clearTimeout(this.#timer);
     const round = this.current();
@@ -152,33 +125,8 @@ export class RoundMachine {
       });
   }
 
-  async #close(round: RoundRow): Promise<void> {
-    const { store, config, strategy, log, checkpointsDir, secure } = this.#options;
-    if (secure) return closeSecureRound(round, { ...this.#options, secure, newRound: (n) => this.#newRound(n) });
-    const uploads = store.committedUploads(round.id);
-    if (uploads.length < config.participantsPerRound.min) {
-      log.event(round.number, round.id, 'closed', { outcome: 'too_few_updates', updates: uploads.length });
-      store.db.transaction(() => {
-        store.setRoundState(round.id, 'closed', 'too_few_updates');
-        store.insertRound(this.#newRound(round.number));
-      })();
-      return;
-    }
-    store.setRoundState(round.id, 'aggregating');
-    log.event(round.number, round.id, 'aggregating', { updates: uploads.length });
-    const started = performance.now();
-    const checkpoint = await aggregateRound(round, uploads, config, strategy, checkpointsDir);
-    const next = round.number < config.rounds ? this.#newRound.bind(this) : undefined;
-    store.db.transaction(() => {
-      store.finishRound(round.id, checkpoint, JSON.stringify(strategy.saveState() ?? null), undefined);
-      if (next) store.insertRound(next(round.number + 1));
-    })();
-    log.event(round.number, round.id, 'closed', {
-      outcome: 'aggregated',
-      participants: uploads.map((upload) => upload.participantId),
-      examples: uploads.reduce((sum, upload) => sum + upload.numExamples, 0),
-      aggregationMs: Math.round(performance.now() - started),
-      checkpointSha256: checkpoint.sha256,
-    });
+  #close(round: RoundRow): Promise<void> {
+    const { secure } = this.#options;
+    return secure ? closeSecureRound(round, this.#options, secure) : closePlainRound(round, this.#options);
   }
 }

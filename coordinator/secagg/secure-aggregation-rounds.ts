@@ -20,7 +20,7 @@ import type { CoordinatorStore } from '../store/coordinator-store.ts';
 import type { RoundRow } from '../store/rows.ts';
 import type { ClientResult } from '../strategies/strategy.ts';
 import { SecureAggregationRun, type StageTask } from './secure-aggregation-run.ts';
-import { ChangeSignal } from '../rounds/change-signal.ts';
+import { ChangeSignal } from '../events/change-signal.ts';
 
 /** Checked at start-up for a full round, so a bad threshold or degree is a config error, not a failed round. */
 export function assertSecureAggregationOptions(config: CoordinatorConfig): void {

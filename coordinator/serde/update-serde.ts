@@ -10,7 +10,7 @@ import { JoinRoundTaskSchema, SettingValueSchema } from '../../protocol/gen/acco
 import type { JoinRoundTask, SettingValue } from '../../protocol/gen/accord/v1/tasks_pb.js';
 import { ReceiptSchema } from '../../protocol/gen/accord/v1/transfer_pb.js';
 import type { Receipt } from '../../protocol/gen/accord/v1/transfer_pb.js';
-import type { ReceiptFields } from '../../protocol/receipt.ts';
+import type { ReceiptFields, UploadReceipt } from '../../protocol/receipt.ts';
 import type { TensorSpec } from '../../engine/tensor/parameter-set.ts';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { ClientResult } from '../strategies/strategy.ts';
@@ -70,6 +70,6 @@ export function receiptToJson(fields: ReceiptFields, signature: Uint8Array): str
 }
 
 export function receiptFromJson(json: string): Receipt {
-  const stored = JSON.parse(json) as ReceiptFields & { signature: string };
+  const stored = JSON.parse(json) as UploadReceipt;
   return receiptToProto(stored, new Uint8Array(Buffer.from(stored.signature, 'base64')));
 }

@@ -55,6 +55,7 @@ export function trimmedMean(beta: number): SortedReducer {
 abstract class CoordinateWise implements Strategy {
   abstract readonly name: string;
   readonly needsIndividualUpdates = true;
+  readonly aggregatesByWeightedMean = false;
   private lastRound = 0;
 
   protected abstract reducer(): SortedReducer;

@@ -20,6 +20,7 @@ export interface FedAvgMOptions {
 export class FedAvgM implements Strategy {
   readonly name = 'fedavgm';
   readonly needsIndividualUpdates = false;
+  readonly aggregatesByWeightedMean = false;
   readonly options: FedAvgMOptions;
   private momentum: Buffers = new Map();
   private lastRound = 0;

@@ -11,6 +11,8 @@ import type { ClientResult, Strategy } from './strategy.ts';
 export class FedAvg implements Strategy {
   readonly name: string = 'fedavg';
   readonly needsIndividualUpdates = false;
+  /** FedProx shares this rule: its proximal term acts on the participants. */
+  readonly aggregatesByWeightedMean: boolean = true;
   protected lastRound = 0;
 
   aggregate(global: ParameterSet, results: readonly ClientResult[], round: number): ParameterSet {

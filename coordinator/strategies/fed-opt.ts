@@ -36,6 +36,7 @@ const secondMoments: Record<'fedadagrad' | 'fedadam' | 'fedyogi', SecondMoment> 
 export class FedOpt implements Strategy {
   readonly name: 'fedadagrad' | 'fedadam' | 'fedyogi';
   readonly needsIndividualUpdates = false;
+  readonly aggregatesByWeightedMean = false;
   readonly options: FedOptOptions;
   private readonly secondMoment: SecondMoment;
   private firstMoments: Buffers = new Map();

@@ -34,6 +34,8 @@ export class MultiTask implements Strategy {
    * hand over one masked sum per task. (The arithmetic would allow it: untrained heads have zero deltas.)
    */
   readonly needsIndividualUpdates = true;
+  /** Heads are averaged over their own task's participants only. */
+  readonly aggregatesByWeightedMean = false;
   private lastRound = 0;
 
   aggregate(global: ParameterSet, results: readonly ClientResult[], round: number): ParameterSet {

@@ -18,6 +18,11 @@ export interface Strategy {
   readonly name: string;
   /** True when the strategy needs individual updates (robust statistics): refused with secure aggregation. */
   readonly needsIndividualUpdates: boolean;
+  /**
+   * True when `aggregate` is exactly global + Σ n_i Δ_i / Σ n_i, round after round: the coordinator may
+   * then compute it from the uploads on disk a chunk at a time instead of calling `aggregate`.
+   */
+  readonly aggregatesByWeightedMean: boolean;
   /** The next global weights. `results` is never empty; every update matches `global`'s spec. */
   aggregate(global: ParameterSet, results: readonly ClientResult[], round: number): ParameterSet;
   /** Server-side state (momentum, moments) as JSON, so a restarted coordinator continues exactly. */

@@ -31,6 +31,10 @@ describe('layering lint', () => {
     ['main/participant/rounds/fixture.ts', "import { x } from '../participation/participation.ts';"],
     ['main/participant/fixture.ts', "import { x } from './participation/participation.ts';"],
     ['preload/fixture.ts', "import { x } from '../protocol/receipt.ts';"],
+    ['coordinator/secagg/fixture.ts', "import { x } from '../rounds/round-log.ts';"],
+    ['coordinator/secagg/fixture.ts', "import { x } from '../main/participant/participant-node.ts';"],
+    ['coordinator/checkpoints/fixture.ts', "import { x } from '../secagg/secure-aggregation-rounds.ts';"],
+    ['coordinator/events/fixture.ts', "import { x } from '../rounds/round-machine.ts';"],
   ])('refuses %s: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toHaveLength(1);
   });
@@ -47,6 +51,9 @@ describe('layering lint', () => {
     ['cli/fixture.ts', "import { x } from '../main/participant/participant-node.ts';"],
     ['main/participant/participation/fixture.ts', "import { x } from '../participant-node.ts';"],
     ['main/participant/api/fixture.ts', "import { x } from '../participation/participation.ts';"],
+    ['coordinator/rounds/fixture.ts', "import { x } from '../secagg/secure-aggregation-rounds.ts';"],
+    ['coordinator/secagg/fixture.ts', "import { x } from '../events/change-signal.ts';"],
+    ['coordinator/rounds/fixture.ts', "import { x } from '../checkpoints/checkpoint-file.ts';"],
   ])('allows %s: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });

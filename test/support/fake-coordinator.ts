@@ -12,8 +12,8 @@ import type {
   FederationLink,
   RoundTask,
   UploadMetadata,
-  UploadReceipt,
 } from '../../main/participant/coordinator-client/federation-link.ts';
+import type { UploadReceipt } from '../../protocol/receipt.ts';
 import { tensor, type ParameterSet } from '../../engine/tensor/parameter-set.ts';
 
 export const fakeModel = (): ParameterSet =>

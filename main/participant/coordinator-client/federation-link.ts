@@ -3,6 +3,7 @@
  * The gRPC client implements this; the round runner depends only on this interface.
  */
 import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
 
 export interface DpParameters {
   readonly clipNorm: number;
@@ -25,17 +26,6 @@ export interface RoundTask {
   readonly secureAggregation: boolean;
   /** Training settings from the coordinator's config (learning rate, batch size, proximal mu…). */
   readonly training: Readonly<Record<string, number | string | boolean>>;
-}
-
-export interface UploadReceipt {
-  readonly uploadId: string;
-  readonly roundId: string;
-  readonly participantId: string;
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly acceptedAt: string;
-  /** Ed25519 signature by the coordinator over the canonical receipt fields, base64. */
-  readonly signature: string;
 }
 
 export type DeclineReason = 'consent_refused' | 'budget_exhausted' | 'dataset_unavailable' | 'expired' | 'failed';

@@ -4,7 +4,8 @@ import { assertFinite, float32UpdateBytes, littleEndianFloat32 } from '../../../
 import { DeclineReason } from '../../../protocol/gen/accord/v1/federation_pb.js';
 import type { JoinRoundTask } from '../../../protocol/gen/accord/v1/tasks_pb.js';
 import type { Receipt } from '../../../protocol/gen/accord/v1/transfer_pb.js';
-import type { DeclineReason as LinkDeclineReason, RoundTask, UploadReceipt } from './federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
+import type { DeclineReason as LinkDeclineReason, RoundTask } from './federation-link.ts';
 
 export function roundTaskFromProto(task: JoinRoundTask, coordinator: string): RoundTask {
   const training: Record<string, number | string | boolean> = {};

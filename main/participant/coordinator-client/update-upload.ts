@@ -9,7 +9,8 @@ import { verifyReceipt } from '../../../protocol/receipt.ts';
 import type { ByteSource } from './byte-source.ts';
 import { sourceSha256 } from './byte-source.ts';
 import { receiptFromProto } from './federation-serde.ts';
-import type { UploadMetadata, UploadReceipt } from './federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
+import type { UploadMetadata } from './federation-link.ts';
 import type { GrpcTransport, Signer } from './grpc-transport.ts';
 import type { UploadJournal } from './upload-journal.ts';
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { UploadReceipt } from './federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
 
 export interface UploadJournalEntry {
   readonly uploadId: string;

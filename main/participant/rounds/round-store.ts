@@ -1,6 +1,7 @@
 /** Persists each round's state, its exact payload bytes and its outcome, one row per round. */
 import type { SqliteDatabase } from '../store/participant-database.ts';
-import type { RoundTask, UploadReceipt } from '../coordinator-client/federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
+import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { RoundState } from './round-state.ts';
 
 export interface TrainingOutcome {

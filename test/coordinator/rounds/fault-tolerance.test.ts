@@ -2,12 +2,14 @@ import Database from 'better-sqlite3';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { federationPaths } from '../../../coordinator/setup/federation-files.ts';
 import { encodeUpdate } from '../../../engine/codec/encode-update.ts';
 import { denseFloat32 } from '../../../engine/codec/update-codec.ts';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { flatten, tensor } from '../../../engine/tensor/parameter-set.ts';
+import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import { isRetriable } from '../../../main/participant/coordinator-client/retry-policy.ts';
 import { freePort, killChild, startChild } from '../support/child-process.ts';
 import { pullTowards, referenceWeights, runRounds } from '../support/deterministic-participant.ts';
 import {
@@ -26,17 +28,31 @@ const sites = [
   { name: 'agency-c', target: 4, examples: 60 },
 ];
 const pem = () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Retries until the coordinator is back, however long its restart takes; the test's own bounds end it. */
+const patientRetry = { maxAttempts: 100_000, baseDelayMs: 50, maxDelayMs: 200 };
 
-async function waitForCheckpoint(databasePath: string, roundNumber: number): Promise<string> {
-  for (;;) {
-    const db = new Database(databasePath, { readonly: true });
+function checkpointPath(databasePath: string, roundNumber: number): string | undefined {
+  const db = new Database(databasePath, { readonly: true });
+  try {
     const row = db.prepare('SELECT path FROM checkpoints WHERE round_number = ?').get(roundNumber) as
       { path: string } | undefined;
+    return row?.path;
+  } finally {
     db.close();
-    if (row) return row.path;
-    await sleep(100);
   }
+}
+
+/** Counts this link's calls that found no coordinator (the failures its client retries). */
+function countUnavailable(link: GrpcFederationLink): () => number {
+  let failures = 0;
+  const transport = link.transport;
+  const callOnce = transport.callOnce.bind(transport);
+  transport.callOnce = ((...args: Parameters<typeof callOnce>) =>
+    callOnce(...args).catch((error: unknown) => {
+      if (isRetriable(error)) failures += 1;
+      throw error;
+    })) as typeof transport.callOnce;
+  return () => failures;
 }
 
 describe('faults during a round', () => {
@@ -49,7 +65,9 @@ describe('faults during a round', () => {
     let coordinator = runCoordinator();
     await coordinator.waitFor(/listening on/);
     const keys = sites.map(pem);
-    const links = await Promise.all(sites.map((site, i) => enrolledParticipant(config, address, site.name, keys[i])));
+    const links = await Promise.all(
+      sites.map((site, i) => enrolledParticipant(config, address, site.name, keys[i], patientRetry)),
+    );
 
     const [receiptsA] = await Promise.all(
       links.slice(0, 2).map((link, i) => runRounds(link, sites[i]!.name, sites[i]!.target, sites[i]!.examples, 1)),
@@ -59,8 +77,12 @@ describe('faults during a round', () => {
 
     await killChild(coordinator);
     // The third site uploads while the coordinator is down: its client backs off and retries.
+    const unavailable = countUnavailable(links[2]!);
     const uploadC = links[2]!.uploadUpdate(task, `agency-c-${task.roundId}`, payload, { numExamples: 60, metrics: {} });
-    await sleep(300);
+    await vi.waitUntil(() => unavailable() >= 2, {
+      timeout: 20_000,
+      message: 'the third site never found the coordinator down (no retried call)',
+    });
     coordinator = runCoordinator();
     await coordinator.waitFor(/listening on/);
     const receiptC = await uploadC;
@@ -80,13 +102,17 @@ describe('faults during a round', () => {
     });
     expect(repeated).toEqual(receiptsA![0]);
 
-    const checkpointPath = await waitForCheckpoint(federationPaths(config.dataDir).database, 1);
+    const database = federationPaths(config.dataDir).database;
+    const roundOne = await vi.waitUntil(() => checkpointPath(database, 1), {
+      timeout: 20_000,
+      message: 'the restarted coordinator did not write round 1’s checkpoint after all three uploads',
+    });
     await killChild(coordinator);
     const db = new Database(federationPaths(config.dataDir).database, { readonly: true });
     const uploads = db.prepare('SELECT participant_id FROM uploads WHERE receipt IS NOT NULL').all();
     db.close();
     expect(uploads).toHaveLength(3);
-    const weights = flatten(await readSafetensorsFile(checkpointPath, config.model.spec));
+    const weights = flatten(await readSafetensorsFile(roundOne, config.model.spec));
     const expected = referenceWeights(testWeights, sites, 1);
     weights.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 5));
     [...links, forgetful].forEach((link) => link.close());
@@ -109,7 +135,7 @@ describe('faults during a round', () => {
       const privateKeyPem = pem();
       const link = await enrolledParticipant(config, address, 'site-d', privateKeyPem);
       link.close();
-      const childOptions = JSON.stringify({
+      const childOptions = {
         configPath,
         rawConfig: JSON.parse(readFileSync(configPath, 'utf8')),
         address,
@@ -118,22 +144,24 @@ describe('faults during a round', () => {
         participantId: link.participantId,
         target: 3,
         examples: 7,
-      });
-      const first = startChild([uploadingParticipant, childOptions]);
-      await first.waitFor(/confirmed 4096/);
+      };
+      const first = startChild([uploadingParticipant, JSON.stringify({ ...childOptions, holdAtBytes: 4096 })]);
+      await first.waitFor(/holding at 4096/);
       await killChild(first);
       const firstConfirmed = [...first.output().matchAll(/confirmed (\d+)/g)].map((match) => Number(match[1]));
-      expect(firstConfirmed.at(-1)).toBeLessThan(16384);
+      expect(firstConfirmed.at(-1)).toBe(4096);
 
-      const second = startChild([uploadingParticipant, childOptions]);
+      const second = startChild([uploadingParticipant, JSON.stringify(childOptions)]);
       await second.waitFor(/receipt /);
       const resumed = [...second.output().matchAll(/confirmed (\d+)/g)].map((match) => Number(match[1]));
       // The restarted process sends only what the coordinator did not hold: it starts past the last chunk it saw confirmed.
       expect(resumed[0]).toBeGreaterThan(firstConfirmed.at(-1)!);
       expect(resumed.at(-1)).toBe(16384);
 
-      await coordinator.context.rounds.idle();
-      while (!coordinator.context.rounds.finished()) await sleep(50);
+      await vi.waitUntil(() => coordinator.context.rounds.finished(), {
+        timeout: 20_000,
+        message: 'the round did not close with a checkpoint after the resumed upload was committed',
+      });
       const round = coordinator.context.store.rounds()[0]!;
       expect(coordinator.context.store.committedUploads(round.id)).toHaveLength(1);
       const global = flatten(

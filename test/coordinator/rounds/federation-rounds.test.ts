@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { flatten } from '../../../engine/tensor/parameter-set.ts';
@@ -68,7 +68,11 @@ describe('a federation of a coordinator and three participants', () => {
     );
     expect(coordinator.context.store.round(silentTask!.roundId)!.state).toBe('collecting');
 
-    while (!coordinator.context.rounds.finished()) await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.waitUntil(() => coordinator.context.rounds.finished(), {
+      timeout: 30_000,
+      interval: 100,
+      message: 'the round did not close at its deadline without the silent participant',
+    });
     const round = coordinator.context.store.round(silentTask!.roundId)!;
     expect(round.outcome).toBe('aggregated');
     expect(round.closedAt!).toBeGreaterThanOrEqual(round.deadlineAt);

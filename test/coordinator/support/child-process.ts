@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 export interface WatchedChild {
   readonly process: ChildProcess;
   output(): string;
-  /** Resolves when the output matches, rejects if the process exits first. */
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Resolves when the output matches; rejects, with the output so far, if the process exits first or `timeoutMs` pass. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
 }
 
@@ -22,18 +22,26 @@ export function startChild(args: readonly string[]): WatchedChild {
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = (pattern: RegExp) =>
+  const waitFor = (pattern: RegExp, timeoutMs = 30_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`the child printed nothing matching ${pattern} within ${timeoutMs} ms:\n${text}`));
+      }, timeoutMs);
       const check = () => {
         const match = text.match(pattern);
         if (match) {
+          clearTimeout(timer);
           listeners.delete(check);
           resolve(match);
         }
       };
       listeners.add(check);
       check();
-      void exited.then((code) => reject(new Error(`child exited (${code}) before ${pattern}:\n${text}`)));
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`child exited (${code}) before ${pattern}:\n${text}`));
+      });
     });
   return { process: child, output: () => text, waitFor, exited };
 }

@@ -8,7 +8,7 @@ import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
 import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
-import type { UploadReceipt } from '../../../main/participant/coordinator-client/federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
 
 export function pullTowards(global: ParameterSet, target: number): ParameterSet {
   return new Map(
@@ -36,9 +36,14 @@ export async function runRounds(
   encode: UpdateEncoder = codecEncoder,
 ): Promise<UploadReceipt[]> {
   const receipts: UploadReceipt[] = [];
-  while (receipts.length < rounds) {
+  // Each poll waits up to the link's long-poll time; this many empty ones in a row means no round came.
+  for (let emptyPolls = 0; receipts.length < rounds;) {
     const task = await link.pollTask();
-    if (!task) continue;
+    if (!task) {
+      if (++emptyPolls >= 12) throw new Error(`${name} was handed no round in ${emptyPolls} long polls`);
+      continue;
+    }
+    emptyPolls = 0;
     const global = await link.downloadModel(task);
     const payload = encode(pullTowards(global, target), task.modelSpec);
     receipts.push(

@@ -7,8 +7,10 @@ import { tensor, type ParameterSet, type TensorSpec } from '../../../engine/tens
 import type { CoordinatorConfig } from '../../../coordinator/config/coordinator-config.ts';
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
 import type { RoundRow } from '../../../coordinator/store/rows.ts';
-import type { RoundTask, UploadReceipt } from '../../../main/participant/coordinator-client/federation-link.ts';
+import type { RoundTask } from '../../../main/participant/coordinator-client/federation-link.ts';
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import { vi } from 'vitest';
 import { SecAggClient } from '../../../main/participant/secagg/secagg-client.ts';
 import { enrolledParticipant, startCoordinator, writeTestFederation } from './test-federation.ts';
 
@@ -68,12 +70,16 @@ export async function secureFederation(overrides: Record<string, unknown> = {}):
   return { config, coordinator, members, close };
 }
 
+/** Polls whose long wait may end empty before the coordinator hands out a round. */
+const maxEmptyPolls = 12;
+
 /** Long-polls until the coordinator hands this participant the round (joining it). */
 export async function joinRound(link: GrpcFederationLink): Promise<RoundTask> {
-  for (;;) {
+  for (let poll = 0; poll < maxEmptyPolls; poll++) {
     const task = await link.pollTask();
     if (task) return task;
   }
+  throw new Error(`the coordinator handed ${link.participantId} no round in ${maxEmptyPolls} long polls`);
 }
 
 /** A distinct, deterministic update per participant, inside [−1, 1]. */
@@ -104,9 +110,11 @@ export async function contribute(
 }
 
 export async function roundClosed(coordinator: Coordinator, roundId: string): Promise<RoundRow> {
-  for (;;) {
-    const round = coordinator.context.store.round(roundId);
-    if (round?.state === 'closed') return round;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return vi.waitUntil(
+    () => {
+      const round = coordinator.context.store.round(roundId);
+      return round?.state === 'closed' ? round : undefined;
+    },
+    { timeout: 45_000, interval: 100, message: `round ${roundId} did not close` },
+  );
 }

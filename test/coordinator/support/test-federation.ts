@@ -17,6 +17,7 @@ import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
 import { FileUploadJournal } from '../../../main/participant/coordinator-client/upload-journal.ts';
+import type { RetryPolicy } from '../../../main/participant/coordinator-client/retry-policy.ts';
 
 export const testWeights: ParameterSet = new Map([
   ['layer.weight', tensor([2, 3], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6])],
@@ -76,7 +77,10 @@ export interface ParticipantOptions {
   readonly participantId?: string;
   readonly uploadChunkBytes?: number;
   readonly onUploadChunk?: (confirmedBytes: number) => Promise<void>;
+  readonly retry?: RetryPolicy;
 }
+
+const testRetry: RetryPolicy = { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 500 };
 
 export function participantLink(
   config: CoordinatorConfig,
@@ -97,7 +101,7 @@ export function participantLink(
     pollWaitSeconds: 5,
     uploadChunkBytes: options.uploadChunkBytes,
     onUploadChunk: options.onUploadChunk,
-    retry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 500 },
+    retry: options.retry ?? testRetry,
   });
 }
 
@@ -106,8 +110,9 @@ export async function enrolledParticipant(
   address: string,
   name: string,
   privateKeyPem?: string,
+  retry?: RetryPolicy,
 ): Promise<GrpcFederationLink> {
-  const link = participantLink(config, address, { name, privateKeyPem });
+  const link = participantLink(config, address, { name, privateKeyPem, retry });
   await link.enrol(createInvitation(config, 7, name), name);
   return link;
 }

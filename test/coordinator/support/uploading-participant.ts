@@ -1,7 +1,9 @@
 /**
  * A participant process for fault tests: joins the current round, downloads the model and uploads a
- * deterministic update slowly (printing each acknowledged offset), so a test can kill it mid-upload
- * and start it again. Arguments: a JSON object (see ChildOptions) as argv[2].
+ * deterministic update in small chunks, printing each acknowledged offset. With `holdAtBytes` it stops
+ * sending once the coordinator holds that many bytes and prints "holding at <offset>", so a test can
+ * kill it mid-upload without racing it, then start it again. Arguments: a JSON object (see
+ * ChildOptions) as argv[2].
  */
 import { dirname } from 'node:path';
 import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
@@ -18,6 +20,12 @@ interface ChildOptions {
   readonly participantId: string;
   readonly target: number;
   readonly examples: number;
+  readonly holdAtBytes?: number;
+}
+
+/** Never resolves; the timer keeps the process alive until it is killed. */
+function holdUntilKilled(): Promise<never> {
+  return new Promise(() => setInterval(() => undefined, 60_000));
 }
 
 const options = JSON.parse(process.argv[2]!) as ChildOptions;
@@ -29,7 +37,10 @@ const link = participantLink(config, options.address, {
   uploadChunkBytes: 1024,
   onUploadChunk: async (confirmed) => {
     console.log(`confirmed ${confirmed}`);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    if (options.holdAtBytes !== undefined && confirmed >= options.holdAtBytes) {
+      console.log(`holding at ${confirmed}`);
+      await holdUntilKilled();
+    }
   },
 });
 let task = await link.pollTask();

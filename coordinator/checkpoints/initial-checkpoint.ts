@@ -1,10 +1,9 @@
 /** Round 0's checkpoint: the configured initial weights, checked against the model spec and copied in. */
-import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { assertSafetensorsMatchSpec } from '../../engine/codec/safetensors.ts';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { CoordinatorStore } from '../store/coordinator-store.ts';
-import { fileSha256 } from './aggregate-round.ts';
+import { checkpointPath, checkpointRow } from './checkpoint-file.ts';
 
 export async function ensureInitialCheckpoint(
   store: CoordinatorStore,
@@ -15,16 +14,10 @@ export async function ensureInitialCheckpoint(
   await mkdir(dir, { recursive: true });
   // The header alone checks names, shapes and dtype against the spec before the federation starts.
   await assertSafetensorsMatchSpec(config.model.initialWeights, config.model.spec);
-  const path = join(dir, 'round-0.safetensors');
+  const path = checkpointPath(dir, 0);
   await copyFile(config.model.initialWeights, `${path}.tmp`);
   await rename(`${path}.tmp`, path);
-  const checkpoint = {
-    roundNumber: 0,
-    roundId: null,
-    path,
-    sha256: await fileSha256(path),
-    bytes: (await stat(path)).size,
-  };
+  const checkpoint = await checkpointRow(path, 0, null);
   store.db
     .prepare(
       'INSERT INTO checkpoints (round_number, round_id, path, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
