@@ -62,9 +62,7 @@ describe('RoundRunner: failures, recovery and durability', () => {
     // The setting applies from the next start of the node.
     const restarted = openParticipantNode({ home: participant.home });
     const retaining = attachRoundRunner(restarted, { link: coordinator, trainer });
-    expect(() => attachRoundRunner(restarted, { link: coordinator, trainer })).toThrow(
-      /already has a round runner/,
-    );
+    expect(() => attachRoundRunner(restarted, { link: coordinator, trainer })).toThrow(/already has a round runner/);
     const round = await retaining.handle(fakeTask({ roundId: 'kept-1' }));
     const kept = retainedPayload(restarted.database.db, round.sentSha256 ?? '');
     expect(kept && sha256(kept)).toBe(coordinator.uploads().find((u) => u.roundId === 'kept-1')?.sha256);
