@@ -6,6 +6,7 @@
  */
 import type { LocalTrainer, TrainingRequest, TrainingResult } from '../../main/participant/rounds/local-trainer.ts';
 import { tensor } from '../../engine/tensor/parameter-set.ts';
+import { plannedSteps } from '../../main/participant/rounds/round-preparation.ts';
 
 export class FakeTrainer implements LocalTrainer {
   calls = 0;
@@ -34,7 +35,7 @@ export class FakeTrainer implements LocalTrainer {
       update,
       numExamples: request.dataset.stats.rows,
       metrics: { loss: 0.5 },
-      dpSteps: { noiseMultiplier: request.dp.noiseMultiplier, sampleRate: request.dp.sampleRate, steps },
+      dpSteps: { ...plannedSteps(request.task), steps },
     };
   }
 }

@@ -37,7 +37,7 @@ export async function maskUpdate(context: RoundContext, round: RoundRecord): Pro
  * The float update that was approved: the one trained in this process, or — after a restart, when that
  * is gone — the approved payload stored with the round, decoded by the codec that encoded it.
  */
-export function approvedUpdate(context: RoundContext, round: RoundRecord): ParameterSet {
+function approvedUpdate(context: RoundContext, round: RoundRecord): ParameterSet {
   const approved = requirePayload(context, round, 'approved');
   if (sha256Hex(approved.bytes) !== round.approvedSha256) {
     throw new PermanentRoundFailure(`round ${round.roundKey}: the stored approved payload no longer matches its hash`);
