@@ -1,6 +1,7 @@
 /**
- * The update wire format's entry points (communication optimization, DESIGN.md "codec/").
- * The implementation lives beside this file; these types are what the federation code calls.
+ * The types of the codec's own format (update-format.ts; communication optimization, DESIGN.md "codec/"):
+ * its lossy options and its encoder and decoder. Federations name an encoding, and participant and
+ * coordinator look it up in update-codec-registry.ts, which writes this format dense.
  */
 import type { Float32Tensor, ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
 
