@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { updateEncodingNames } from '../../engine/codec/update-codec-registry.ts';
 import { strategyConfigSchema } from '../strategies/create-strategy.ts';
 import { secureAggregationDefaults, secureAggregationOptionsSchema } from './secure-aggregation-options.ts';
 
@@ -25,8 +26,8 @@ export const coordinatorConfigSchema = z
     }),
     task: z.string().min(1),
     strategy: strategyConfigSchema,
-    /** "accord-update-v1": the codec's format (dense, int8, top-k); "float32-le": raw float32, streamed. */
-    updateEncoding: z.enum(['accord-update-v1', 'float32-le']).default('accord-update-v1'),
+    /** A name from engine/codec's registry: "accord-update-v1" (the codec's format) or "float32-le" (raw, streamed). */
+    updateEncoding: z.enum(updateEncodingNames).default('accord-update-v1'),
     rounds: z.number().int().positive(),
     participantsPerRound: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }),
     roundDeadlineSeconds: z.number().positive(),

@@ -4,8 +4,7 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { readFile } from 'node:fs/promises';
-import { createUpdateDecoder } from '../../engine/codec/decode-update.ts';
-import { decodeFloat32Update } from '../../engine/codec/float32-update.ts';
+import { updateCodec } from '../../engine/codec/update-codec-registry.ts';
 import { JoinRoundTaskSchema, SettingValueSchema } from '../../protocol/gen/accord/v1/tasks_pb.js';
 import type { JoinRoundTask, SettingValue } from '../../protocol/gen/accord/v1/tasks_pb.js';
 import { ReceiptSchema } from '../../protocol/gen/accord/v1/transfer_pb.js';
@@ -25,7 +24,7 @@ export function decodeUpload(
   encoding: UpdateEncodingName,
   maxBytes: number,
 ) {
-  return encoding === 'float32-le' ? decodeFloat32Update(bytes, spec) : createUpdateDecoder({ maxBytes })(bytes, spec);
+  return updateCodec(encoding).decode(bytes, spec, { maxBytes });
 }
 
 export async function clientResultFromUpload(upload: UploadRow, config: CoordinatorConfig): Promise<ClientResult> {

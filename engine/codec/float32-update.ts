@@ -5,8 +5,6 @@
 import { elementCount, totalElements, unflatten } from '../tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
 
-export const float32UpdateEncoding = 'float32-le';
-
 export function float32UpdateBytes(specs: readonly TensorSpec[]): number {
   return totalElements(specs) * 4;
 }

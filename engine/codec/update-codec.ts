@@ -1,6 +1,7 @@
 /**
- * The update wire format's entry points (communication optimization, docs/protocol.md "Update encoding").
- * The implementation lives beside this file; these types are what the federation code calls.
+ * The types of the codec's own format (update-format.ts; communication optimization, docs/architecture.md):
+ * its lossy options and its encoder and decoder. Federations name an encoding, and participant and
+ * coordinator look it up in update-codec-registry.ts, which writes this format dense.
  */
 import type { Float32Tensor, ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
 

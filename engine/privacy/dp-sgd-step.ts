@@ -1,7 +1,7 @@
 /**
- * One whole DP-SGD step for the sequence classifier, as a training loop would call it: Poisson-sample the
- * dataset at rate q, cut the sample into padded chunks of the graph's batch size, add up each chunk's
- * clipped gradient sums, then add noise and divide by q·n once. The result is the private gradient estimate
+ * One whole DP-SGD step for the sequence classifier, as the federated round job (engine/train/dp-round-job.ts)
+ * runs it: Poisson-sample the dataset at rate q, cut the sample into padded chunks of the graph's batch size,
+ * add up each chunk's clipped gradient sums, then add noise and divide by q·n once. The result is the private gradient estimate
  * and the accountant record of the step; the caller applies its optimizer and debits the ledger.
  *
  *   poissonClassifierBatch(examples, { sampleRate, batchSize, seqLen, padId }, source?) → PoissonBatch

@@ -4,21 +4,22 @@
  * Each step is the sampled Gaussian mechanism the accountant analyses: Poisson sampling at rate q, per-example
  * clipping to C in the graph, noise σC from the OS CSPRNG on every coordinate, division by q·n; then the
  * optimizer (its state starts fresh every round and never leaves). Every step started is counted, including
- * steps whose sampled batch was empty, so the ledger debits exactly what touched the data.
+ * steps whose sampled batch was empty, so the ledger debits exactly what touched the data. The step itself is
+ * engine/privacy's DP-SGD step, the one its tests check; this job only loops it and applies the optimizer.
+ * Model and update cross the worker boundary as ParameterSets (structured clone carries Maps).
  */
 import type { DataFormat } from '../data/readers/read-records.ts';
 import { loadTokenizer } from '../data/tokenizer.ts';
 import { ignoreIndex } from '../nn/classifier.ts';
 import { createClassifierEval } from '../nn/classifier-step.ts';
-import type { ClassifierEval } from '../nn/classifier-step.ts';
+import type { ClassifierBatch, ClassifierEval } from '../nn/classifier-step.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { createOptimizer } from '../optim/create-optimizer.ts';
-import { createDpClassifierStep } from '../privacy/dp-classifier-step.ts';
-import type { DpClassifierStep } from '../privacy/dp-classifier-step.ts';
-import { privatizeGradientSums } from '../privacy/noisy-gradient.ts';
-import { expectedBatchSize, poissonSample, toMaskedChunks } from '../privacy/poisson-sampling.ts';
-import type { MaskedChunk } from '../privacy/poisson-sampling.ts';
+import { createDpSgdStep, poissonClassifierBatch } from '../privacy/dp-sgd-step.ts';
+import type { DpSgdStep, PoissonBatchShape } from '../privacy/dp-sgd-step.ts';
+import { expectedBatchSize } from '../privacy/poisson-sampling.ts';
 import type { JobContext } from '../runtime/worker-protocol.ts';
+import { specOf } from '../tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet } from '../tensor/parameter-set.ts';
 import type { ClassificationExample } from './classification-batches.ts';
 import {
@@ -36,14 +37,15 @@ export interface DpRoundJobSpec {
   readonly format?: DataFormat;
   readonly columns: { readonly text: string; readonly label: string };
   readonly training: TrainingSettings;
-  readonly globalModel: readonly { name: string; shape: number[]; data: Float32Array }[];
+  readonly globalModel: ParameterSet;
   readonly dp: { clipNorm: number; noiseMultiplier: number; sampleRate: number; localSteps: number };
   readonly tokenizerPath?: string;
 }
 
 export interface DpRoundJobResult {
   readonly cancelled: boolean;
-  readonly update: { name: string; shape: number[]; data: Float32Array }[];
+  /** new − global, in the global model's order. */
+  readonly update: ParameterSet;
   readonly numExamples: number;
   /** DP-SGD steps taken (each one a use of the sampled Gaussian mechanism). */
   readonly steps: number;
@@ -51,24 +53,8 @@ export interface DpRoundJobResult {
   readonly seconds: number;
 }
 
-function maskedBatch(examples: readonly ClassificationExample[], chunk: MaskedChunk, seqLen: number) {
-  const rows = chunk.indices.length;
-  const batch = {
-    inputIds: new BigInt64Array(rows * seqLen),
-    attentionMask: new Float32Array(rows * seqLen),
-    labels: new BigInt64Array(rows).fill(BigInt(ignoreIndex)),
-  };
-  for (let row = 0; row < rows; row += 1) {
-    const example = examples[chunk.indices[row] as number] as ClassificationExample;
-    const length = Math.min(seqLen, example.ids.length);
-    for (let t = 0; t < length; t += 1) {
-      batch.inputIds[row * seqLen + t] = BigInt(example.ids[t] as number);
-      batch.attentionMask[row * seqLen + t] = 1;
-    }
-    if (chunk.mask[row] === 1) batch.labels[row] = BigInt(example.label);
-  }
-  return batch;
-}
+/** The token id of padding rows (the evaluation pads with the same id). */
+const padId = 0;
 
 /** Mean cross-entropy of the real rows of a chunk, from its logits (float64 log-sum-exp). */
 function chunkLoss(logits: Float32Array, labels: BigInt64Array, classes: number): number | undefined {
@@ -93,66 +79,74 @@ async function loadExamples(spec: DpRoundJobSpec, settings: FederatedClassifierS
   return examples;
 }
 
-function copyModel(model: DpRoundJobSpec['globalModel']): Map<string, Float32Tensor> {
-  return new Map(model.map(({ name, shape, data }) => [name, { shape: [...shape], data: Float32Array.from(data) }]));
+function copyModel(model: ParameterSet): Map<string, Float32Tensor> {
+  return new Map(
+    [...model].map(([name, { shape, data }]) => [name, { shape: [...shape], data: Float32Array.from(data) }]),
+  );
 }
 
 interface StepParts {
-  readonly dpStep: DpClassifierStep;
+  readonly dpStep: DpSgdStep;
   readonly forward: ClassifierEval;
   readonly optimizer: Optimizer;
+  readonly batchShape: PoissonBatchShape;
+  readonly classes: number;
+  readonly learningRate: number;
 }
 
 /** One DP-SGD step in place on `parameters`; returns the loss of its first chunk before the update (local only). */
 async function privateStep(
   parts: StepParts,
   examples: readonly ClassificationExample[],
-  settings: FederatedClassifierSettings,
-  dp: DpRoundJobSpec['dp'],
   parameters: ParameterSet,
 ): Promise<number | undefined> {
-  const chunks = toMaskedChunks(poissonSample(examples.length, dp.sampleRate), settings.physicalBatchSize);
-  let sums: Map<string, Float32Array> | undefined;
-  for (const chunk of chunks) {
-    const { clippedSums } = await parts.dpStep.run(parameters, maskedBatch(examples, chunk, settings.seqLen));
-    if (!sums) sums = clippedSums;
-    else
-      for (const [name, sum] of clippedSums) {
-        const total = sums.get(name) as Float32Array;
-        for (let i = 0; i < total.length; i += 1) total[i] = (total[i] as number) + (sum[i] as number);
-      }
-  }
-  const first = maskedBatch(examples, chunks[0] as MaskedChunk, settings.seqLen);
-  const loss = chunkLoss(await parts.forward.run(parameters, first), first.labels, settings.labels.length);
-  const gradient = sums as Map<string, Float32Array>;
-  privatizeGradientSums(gradient, {
-    noiseMultiplier: dp.noiseMultiplier,
-    clipNorm: dp.clipNorm,
-    expectedBatchSize: expectedBatchSize(examples.length, dp.sampleRate),
-  });
-  parts.optimizer.step(parameters, gradient, settings.learningRate);
+  const batch = poissonClassifierBatch(examples, parts.batchShape);
+  const { gradients } = await parts.dpStep.run(parameters, batch);
+  const first = batch.chunks[0] as ClassifierBatch;
+  const loss = chunkLoss(await parts.forward.run(parameters, first), first.labels, parts.classes);
+  parts.optimizer.step(parameters, gradients, parts.learningRate);
   return loss;
+}
+
+async function createStepParts(spec: DpRoundJobSpec, settings: FederatedClassifierSettings, datasetSize: number) {
+  const config = federatedClassifierConfig(settings);
+  const batchSize = settings.physicalBatchSize;
+  const { clipNorm, noiseMultiplier, sampleRate } = spec.dp;
+  const stepOptions = { batchSize, seqLen: settings.seqLen, clipNorm, noiseMultiplier, sampleRate, datasetSize };
+  return {
+    dpStep: await createDpSgdStep(config, stepOptions),
+    forward: await createClassifierEval(config, batchSize, settings.seqLen),
+    optimizer: createOptimizer({ algorithm: settings.optimizer }),
+    batchShape: { sampleRate, batchSize, seqLen: settings.seqLen, padId },
+    classes: settings.labels.length,
+    learningRate: settings.learningRate,
+  };
+}
+
+function updateOf(trained: ParameterSet, global: ParameterSet): Map<string, Float32Tensor> {
+  return new Map(
+    [...global].map(([name, { shape, data }]) => {
+      const values = (trained.get(name) as Float32Tensor).data;
+      return [name, { shape: [...shape], data: values.map((value, i) => value - (data[i] as number)) }];
+    }),
+  );
 }
 
 export async function runDpRoundJob(spec: DpRoundJobSpec, context: JobContext): Promise<DpRoundJobResult> {
   const started = performance.now();
   const settings = federatedClassifierSettings(spec.training);
-  assertModelMatchesSettings(spec.globalModel, settings);
-  const { clipNorm, sampleRate, localSteps } = spec.dp;
+  assertModelMatchesSettings(specOf(spec.globalModel), settings);
+  const { sampleRate, localSteps } = spec.dp;
   const examples = await loadExamples(spec, settings);
-  const config = federatedClassifierConfig(settings);
-  const batchSize = settings.physicalBatchSize;
-  const dpStep = await createDpClassifierStep(config, batchSize, settings.seqLen, { clipNorm });
-  const forward = await createClassifierEval(config, batchSize, settings.seqLen);
+  const parts = await createStepParts(spec, settings, examples.length);
   const parameters: ParameterSet = copyModel(spec.globalModel);
-  const parts = { dpStep, forward, optimizer: createOptimizer({ algorithm: settings.optimizer }) };
   const expected = expectedBatchSize(examples.length, sampleRate);
   let steps = 0;
   let finalLoss: number | null = null;
   while (steps < localSteps && !context.control.isCancelled) {
     await context.control.waitWhilePaused();
     if (context.control.isCancelled) break;
-    const loss = await privateStep(parts, examples, settings, spec.dp, parameters);
+    const loss = await privateStep(parts, examples, parameters);
     steps += 1;
     if (loss !== undefined) finalLoss = loss;
     const elapsedSeconds = (performance.now() - started) / 1000;
@@ -168,10 +162,7 @@ export async function runDpRoundJob(spec: DpRoundJobSpec, context: JobContext): 
       etaSeconds: (elapsedSeconds / steps) * (localSteps - steps),
     });
   }
-  const update = spec.globalModel.map(({ name, shape, data }) => {
-    const trained = (parameters.get(name) as Float32Tensor).data;
-    return { name, shape: [...shape], data: trained.map((value, i) => value - (data[i] as number)) };
-  });
+  const update = updateOf(parameters, spec.globalModel);
   const seconds = (performance.now() - started) / 1000;
   return { cancelled: context.control.isCancelled, update, numExamples: examples.length, steps, finalLoss, seconds };
 }

@@ -79,7 +79,7 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
 
 export type RoundRunnerParts = Pick<
   RoundRunnerDependencies,
-  'link' | 'trainer' | 'encode' | 'mask' | 'retainPayloads' | 'now' | 'decisionPollMs'
+  'link' | 'trainer' | 'mask' | 'retainPayloads' | 'now' | 'decisionPollMs'
 >;
 
 const nodesWithRunner = new WeakSet<ParticipantNode>();

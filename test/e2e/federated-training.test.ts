@@ -51,13 +51,13 @@ async function localOnly(shardPath: string, initial: ParameterSet, steps: number
       dataFile: shardPath,
       columns: { text: 'text', label: 'label' },
       training: sampleTraining,
-      globalModel: [...initial].map(([name, value]) => ({ name, shape: [...value.shape], data: value.data })),
+      globalModel: initial,
       dp: { ...sampleDp, localSteps: steps },
     },
     { control: new TrainingControl(), reportProgress: () => undefined },
   );
   return new Map(
-    result.update.map(({ name, shape, data }) => [
+    [...result.update].map(([name, { shape, data }]) => [
       name,
       { shape, data: data.map((delta, i) => delta + initial.get(name)!.data[i]!) },
     ]),

@@ -18,7 +18,6 @@ import {
 import type { RoundRunner } from '../../main/participant/rounds/round-runner.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { FakeCoordinator, fakeTask } from '../support/fake-coordinator.ts';
-import { encodeDenseFloat32 } from '../support/fake-trainer.ts';
 import { PacedTrainer } from '../support/paced-trainer.ts';
 import { tempDir, writeSentimentCsv } from '../support/participant-fixtures.ts';
 
@@ -52,7 +51,6 @@ beforeAll(async () => {
   runner = attachRoundRunner(node, {
     link: coordinator,
     trainer: new PacedTrainer(12, 150),
-    encode: encodeDenseFloat32,
   });
   server = await startHeadlessServer({ api: createParticipantApi(node), events: node.events });
   browser = await launchChromium();

@@ -40,6 +40,7 @@ export function fakeTask(overrides: Partial<RoundTask> = {}): RoundTask {
     dp: { clipNorm: 1, noiseMultiplier: 1.1, sampleRate: 0.01, localSteps: 100 },
     taskName: 'sentiment',
     secureAggregation: false,
+    updateEncoding: 'float32-le',
     training: { learningRate: 0.1 },
     ...overrides,
   };

@@ -1,10 +1,12 @@
 /**
- * A LocalTrainer for the participant's tests (the engine host provides the real one): it "trains" by
- * adding a fixed step to every parameter, reports progress, and returns the DP steps of the task.
- * Also a dense float32 encoder, the same layout as engine/codec's raw encoding, for the bytes to send.
+ * A LocalTrainer for the participant's tests of what happens around training (the engine host provides
+ * the real one, tested in test/main/participant/training): its update is a fixed step on every
+ * parameter, it reports progress, and returns the DP steps of the task. It stands in for the worker
+ * only: the round's bytes are still made by engine/codec's registry, as in production.
  */
 import type { LocalTrainer, TrainingRequest, TrainingResult } from '../../main/participant/rounds/local-trainer.ts';
-import { flatten, tensor, type ParameterSet } from '../../engine/tensor/parameter-set.ts';
+import { tensor } from '../../engine/tensor/parameter-set.ts';
+import { plannedSteps } from '../../main/participant/rounds/round-preparation.ts';
 
 export class FakeTrainer implements LocalTrainer {
   calls = 0;
@@ -33,12 +35,7 @@ export class FakeTrainer implements LocalTrainer {
       update,
       numExamples: request.dataset.stats.rows,
       metrics: { loss: 0.5 },
-      dpSteps: { noiseMultiplier: request.dp.noiseMultiplier, sampleRate: request.dp.sampleRate, steps },
+      dpSteps: { ...plannedSteps(request.task), steps },
     };
   }
-}
-
-export function encodeDenseFloat32(update: ParameterSet): Uint8Array {
-  const flat = flatten(update);
-  return new Uint8Array(flat.buffer.slice(0));
 }

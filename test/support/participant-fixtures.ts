@@ -9,7 +9,7 @@ import {
 } from '../../main/participant/participant-node.ts';
 import type { RoundRunner } from '../../main/participant/rounds/round-runner.ts';
 import { FakeCoordinator } from './fake-coordinator.ts';
-import { encodeDenseFloat32, FakeTrainer } from './fake-trainer.ts';
+import { FakeTrainer } from './fake-trainer.ts';
 
 export function tempDir(prefix = 'accord-participant-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -43,7 +43,6 @@ export async function wiredParticipant(
   const runner = attachRoundRunner(node, {
     link: coordinator,
     trainer,
-    encode: encodeDenseFloat32,
     decisionPollMs: options.decisionPollMs,
   });
   const dataset = await node.datasets.register({

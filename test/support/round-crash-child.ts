@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { attachRoundRunner, openParticipantNode } from '../../main/participant/participant-node.ts';
 import type { RoundTask } from '../../main/participant/coordinator-client/federation-link.ts';
 import { FakeCoordinator } from './fake-coordinator.ts';
-import { encodeDenseFloat32, FakeTrainer } from './fake-trainer.ts';
+import { FakeTrainer } from './fake-trainer.ts';
 
 const home = process.env.ACCORD_HOME ?? '';
 const crashAt = process.env.CRASH_AT ?? '';
@@ -27,7 +27,7 @@ if (crashAt === 'upload-sent') coordinator.afterReceive = () => stopDead('upload
 node.events.on('round.state', (event) => {
   if (event.state === crashAt) stopDead(event.state);
 });
-const runner = attachRoundRunner(node, { link: coordinator, trainer: new FakeTrainer(), encode: encodeDenseFloat32 });
+const runner = attachRoundRunner(node, { link: coordinator, trainer: new FakeTrainer() });
 const resumed = await runner.resume();
 const round = resumed[0] ?? runner.round(`${task.federationId}/${task.roundId}`) ?? (await runner.handle(task));
 writeSync(1, `DONE ${round.state}\n`);

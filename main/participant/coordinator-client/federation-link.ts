@@ -24,6 +24,11 @@ export interface RoundTask {
   readonly dp: DpParameters;
   readonly taskName: string;
   readonly secureAggregation: boolean;
+  /**
+   * The update encoding the coordinator reads for this round (a name in engine/codec's registry, checked
+   * when the round is accepted). Stored with the round, so the bytes made after a restart are the same.
+   */
+  readonly updateEncoding: string;
   /** Training settings from the coordinator's config (learning rate, batch size, proximal mu…). */
   readonly training: Readonly<Record<string, number | string | boolean>>;
 }

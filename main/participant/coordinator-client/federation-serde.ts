@@ -1,6 +1,5 @@
 /** The participant's one serde module: accord.v1 wire types ↔ the FederationLink's engine-side types. */
-import { decodeUpdate } from '../../../engine/codec/decode-update.ts';
-import { assertFinite, float32UpdateBytes, littleEndianFloat32 } from '../../../engine/codec/float32-update.ts';
+import { updateCodec } from '../../../engine/codec/update-codec-registry.ts';
 import { DeclineReason } from '../../../protocol/gen/accord/v1/federation_pb.js';
 import type { JoinRoundTask } from '../../../protocol/gen/accord/v1/tasks_pb.js';
 import type { Receipt } from '../../../protocol/gen/accord/v1/transfer_pb.js';
@@ -32,6 +31,7 @@ export function roundTaskFromProto(task: JoinRoundTask, coordinator: string): Ro
     },
     taskName: task.taskName,
     secureAggregation: task.secureAggregation,
+    updateEncoding: task.updateEncoding,
     training,
   };
 }
@@ -60,21 +60,7 @@ export function declineReasonToProto(reason: LinkDeclineReason): DeclineReason {
   return declineReasons[reason];
 }
 
-/** Refuses, before sending, an update that does not decode against the round's model spec. */
-export function checkUpdate(payload: Uint8Array, task: RoundTask, encoding: string): void {
-  if (encoding === 'float32-le') {
-    const expected = float32UpdateBytes(task.modelSpec);
-    if (payload.length !== expected) {
-      throw new Error(
-        `the update has ${payload.length} bytes, round ${task.roundNumber}'s model spec needs ${expected}`,
-      );
-    }
-    assertFinite(littleEndianFloat32(payload), task.modelSpec);
-  } else if (encoding === 'accord-update-v1') {
-    decodeUpdate(payload, task.modelSpec);
-  } else {
-    throw new Error(
-      `round ${task.roundNumber} asks for update encoding "${encoding}", which this participant does not write`,
-    );
-  }
+/** Refuses, before sending, an update that does not decode, in the round's encoding, against its model spec. */
+export function checkUpdate(payload: Uint8Array, task: RoundTask): void {
+  updateCodec(task.updateEncoding).decode(payload, task.modelSpec);
 }

@@ -41,8 +41,6 @@ export class GrpcFederationLink implements FederationLink {
   #coordinatorKey: KeyObject | undefined;
   /** The coordinator's chunk size, learnt from Hello; uploads never exceed it. */
   #serverChunkBytes: number | undefined;
-  /** Each polled round's update encoding (RoundTask leaves the wire format to the link). */
-  readonly #encodings = new Map<string, string>();
 
   constructor(options: GrpcFederationLinkOptions) {
     this.#options = options;
@@ -99,13 +97,7 @@ export class GrpcFederationLink implements FederationLink {
     const wait = this.#options.pollWaitSeconds ?? 30;
     const response = await this.transport.call('pollTask', { waitSeconds: wait }, this.#signer(), wait * 1000);
     if (signal?.aborted || response.task.case !== 'joinRound') return undefined;
-    this.#encodings.set(response.task.value.roundId, response.task.value.updateEncoding);
     return roundTaskFromProto(response.task.value, this.#options.address);
-  }
-
-  /** The update encoding the coordinator named for a polled round. */
-  updateEncoding(roundId: string): string {
-    return this.#encodings.get(roundId) ?? 'accord-update-v1';
   }
 
   downloadModelFile(
@@ -131,7 +123,7 @@ export class GrpcFederationLink implements FederationLink {
   ): Promise<UploadReceipt> {
     // Checked here too, so a bad update fails before any byte leaves.
     // A masked input is uniform-looking words by design; the plaintext was checked before masking.
-    if (!task.secureAggregation) checkUpdate(payload, task, this.updateEncoding(task.roundId));
+    if (!task.secureAggregation) checkUpdate(payload, task);
     return this.uploadFrom(task.roundId, uploadId, memorySource(payload), metadata);
   }
 

@@ -7,8 +7,6 @@ import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { encodeUpdate } from '../../../engine/codec/encode-update.ts';
-import { denseFloat32 } from '../../../engine/codec/update-codec.ts';
 import type { EnrolmentRequest, FederationView } from '../../../preload/contract.ts';
 import { publicKeyFingerprint, recordEnrolment } from '../audit/enrolment-record.ts';
 import type { FederationLink, RoundTask } from '../coordinator-client/federation-link.ts';
@@ -17,7 +15,7 @@ import type { RetryPolicy } from '../coordinator-client/retry-policy.ts';
 import { FileUploadJournal } from '../coordinator-client/upload-journal.ts';
 import { loadOrCreateIdentityKey } from '../keychain/participant-identity.ts';
 import { attachRoundRunner, type ParticipantNode } from '../participant-node.ts';
-import type { LocalTrainer, UpdateEncoder } from '../rounds/local-trainer.ts';
+import type { LocalTrainer } from '../rounds/local-trainer.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
 import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
@@ -31,7 +29,6 @@ export interface CancellableTrainer extends LocalTrainer {
 
 export interface ParticipationOptions {
   readonly trainer: CancellableTrainer;
-  readonly encode?: UpdateEncoder;
   /** Long-poll length (the coordinator caps it). */
   readonly pollWaitSeconds?: number;
   /** Retries of one gRPC call; the loop backs off beyond them. */
@@ -66,10 +63,9 @@ export class Participation {
   private constructor(node: ParticipantNode, options: ParticipationOptions) {
     this.node = node;
     this.#options = options;
-    const encode = options.encode ?? ((update) => encodeUpdate(update, denseFloat32).bytes);
     this.#secAgg = new SecAggStages(node.audit, options.pollWaitSeconds ?? 20);
     const mask = this.#secAgg.mask;
-    this.runner = attachRoundRunner(node, { link: this.#router(), trainer: options.trainer, encode, mask });
+    this.runner = attachRoundRunner(node, { link: this.#router(), trainer: options.trainer, mask });
     this.#unsubscribe = node.events.on('round.state', ({ federationId, roundKey }) => {
       const task = this.runner.round(roundKey)?.task;
       if (task) this.#secAgg.roundSeen(task);

@@ -1,7 +1,8 @@
 /**
  * How the round runner trains: an injected LocalTrainer (the engine host provides the real one, running
  * the engine in a worker thread). It trains on one dataset with the task's DP parameters and reports
- * the DP steps it actually took, which is what the ledger debits.
+ * the DP steps it actually took, which is what the ledger debits. The update is encoded by the codec
+ * the round's task names (engine/codec's registry), never by an encoder chosen elsewhere.
  */
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
@@ -40,11 +41,9 @@ export interface LocalTrainer {
   train(request: TrainingRequest): Promise<TrainingResult>;
 }
 
-/** Turns an update into the exact bytes that will be approved and sent (engine/codec provides the real one). */
-export type UpdateEncoder = (update: ParameterSet) => Uint8Array;
-
 /**
- * Secure aggregation: masks the approved bytes for this round; the masked bytes are what leaves. The
+ * Secure aggregation: masks the approved update for this round; the masked bytes are what leaves. The
+ * update is the float ParameterSet the approved bytes encode (losslessly), never bytes to decode. The
  * example count is submitted inside the masked vector, so the coordinator learns only its sum.
  */
-export type UpdateMasker = (task: RoundTask, approvedBytes: Uint8Array, numExamples: number) => Promise<Uint8Array>;
+export type UpdateMasker = (task: RoundTask, approvedUpdate: ParameterSet, numExamples: number) => Promise<Uint8Array>;

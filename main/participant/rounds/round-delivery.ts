@@ -3,10 +3,11 @@
  * here the approved bytes are (optionally) masked, the durable audit entry of what leaves is written and
  * fsync'd, and only then are the bytes sent, under the upload id persisted with the approval.
  */
+import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import { retainPayload } from '../audit/payload-retention.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
-import { sha256Hex } from './update-payload.ts';
+import { decodeApprovedPayload, sha256Hex } from './update-payload.ts';
 
 /** A failure after approval that retrying cannot fix: the round fails (its ε stays spent). */
 export class PermanentRoundFailure extends Error {
@@ -22,14 +23,26 @@ export async function maskUpdate(context: RoundContext, round: RoundRecord): Pro
     throw new PermanentRoundFailure(
       'this federation requires secure aggregation, which this participant cannot do yet',
     );
-  const approved = requirePayload(context, round, 'approved');
   if (!round.outcome) throw new PermanentRoundFailure(`round ${round.roundKey} has no training outcome to mask`);
-  const masked = await context.mask(round.task, approved.bytes, round.outcome.numExamples);
+  const masked = await context.mask(round.task, approvedUpdate(context, round), round.outcome.numExamples);
   const sha256 = sha256Hex(masked);
   context.transition(round.roundKey, 'masked', {
     changes: { sent_sha256: sha256 },
     within: () => context.store.savePayload(round.roundKey, 'sent', sha256, masked),
   });
+  context.trainedUpdates.delete(round.roundKey);
+}
+
+/**
+ * The float update that was approved: the one trained in this process, or — after a restart, when that
+ * is gone — the approved payload stored with the round, decoded by the codec that encoded it.
+ */
+function approvedUpdate(context: RoundContext, round: RoundRecord): ParameterSet {
+  const approved = requirePayload(context, round, 'approved');
+  if (sha256Hex(approved.bytes) !== round.approvedSha256) {
+    throw new PermanentRoundFailure(`round ${round.roundKey}: the stored approved payload no longer matches its hash`);
+  }
+  return context.trainedUpdates.get(round.roundKey) ?? decodeApprovedPayload(round.task, approved.bytes);
 }
 
 /** approved|masked → uploading: the audit entry (approved hash + hash of the bytes to send) is synced first. */

@@ -2,16 +2,21 @@
  * The steps before approval: accept (a dataset for the task, the projected ε within budget), download and
  * verify the global model, train, and keep the exact bytes to send. Nothing here leaves the machine.
  */
+import { isUpdateEncodingName, updateEncodingNames } from '../../../engine/codec/update-codec-registry.ts';
+import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
 import type { RoundContext } from './round-context.ts';
+import { terminalStates } from './round-state.ts';
 import type { RoundRecord } from './round-store.ts';
-import { l2Norm, sha256Hex } from './update-payload.ts';
+import { encodeRoundUpdate, l2Norm, sha256Hex } from './update-payload.ts';
+
+type RefusalReason = 'budget_exhausted' | 'dataset_unavailable' | 'failed';
 
 export class RoundRefusal extends Error {
-  readonly reason: 'budget_exhausted' | 'dataset_unavailable';
-  constructor(reason: 'budget_exhausted' | 'dataset_unavailable', message: string) {
+  readonly reason: RefusalReason;
+  constructor(reason: RefusalReason, message: string) {
     super(message);
     this.reason = reason;
   }
@@ -36,8 +41,22 @@ function chooseDataset(context: RoundContext, task: RoundTask): Dataset {
   return ready;
 }
 
-/** invited → accepted: refuses the round when the projected ε would overrun the dataset's budget. */
+/** Known before anything is trained or spent: an update this participant cannot encode could never be sent. */
+function assertWritableEncoding(task: RoundTask): void {
+  if (isUpdateEncodingName(task.updateEncoding)) return;
+  throw new RoundRefusal(
+    'failed',
+    `round ${task.roundNumber} asks for update encoding "${task.updateEncoding}", which this participant ` +
+      `does not write (it writes ${updateEncodingNames.join(', ')})`,
+  );
+}
+
+/**
+ * invited → accepted: refuses the round when its update encoding is unknown or the projected ε would
+ * overrun the dataset's budget.
+ */
 export function acceptRound(context: RoundContext, round: RoundRecord): void {
+  assertWritableEncoding(round.task);
   const dataset = chooseDataset(context, round.task);
   const projection = context.ledger.project(dataset.id, plannedSteps(round.task));
   if (!projection.withinBudget) throw new RoundRefusal('budget_exhausted', projection.reason ?? 'budget exhausted');
@@ -68,8 +87,9 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
     dp: task.dp,
     onProgress: (progress) => context.events.emit('training.progress', { roundKey, ...progress }),
   });
-  const bytes = context.encode(result.update);
+  const bytes = encodeRoundUpdate(task, result.update);
   const sha256 = sha256Hex(bytes);
+  if (task.secureAggregation) keepForMasking(context, roundKey, result.update);
   const outcome = {
     numExamples: result.numExamples,
     metrics: result.metrics,
@@ -91,6 +111,15 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
       },
     ],
   });
+}
+
+/** Keeps the float update for the masker; drops those of rounds that ended without being masked. */
+function keepForMasking(context: RoundContext, roundKey: string, update: ParameterSet): void {
+  for (const key of context.trainedUpdates.keys()) {
+    const state = context.store.get(key)?.state;
+    if (!state || terminalStates.has(state)) context.trainedUpdates.delete(key);
+  }
+  context.trainedUpdates.set(roundKey, update);
 }
 
 /** update_ready → awaiting_approval: the contribution holds the exact summary a person will see. */

@@ -8,19 +8,18 @@
  *
  * The secrets live in memory only: a participant restarted mid-round has dropped out of that round.
  */
-import { decodeFloat32Update } from '../../../engine/codec/float32-update.ts';
-import { decodeUpdate } from '../../../engine/codec/decode-update.ts';
 import { SecAggRefusalError } from '../../../engine/secagg/errors.ts';
 import { decodeSecAggMessage, encodeSecAggMessage } from '../../../engine/secagg/message-codec.ts';
 import type { MaskedInputRequest, SecAggRequest } from '../../../engine/secagg/messages.ts';
 import { SecAggParticipant } from '../../../engine/secagg/participant.ts';
 import { totalElements } from '../../../engine/tensor/parameter-set.ts';
+import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 
 export interface SecAggClientOptions {
-  readonly link: Pick<GrpcFederationLink, 'participantId' | 'callSigned' | 'updateEncoding'>;
+  readonly link: Pick<GrpcFederationLink, 'participantId' | 'callSigned'>;
   readonly audit: Pick<AuditLog, 'append'>;
   readonly pollWaitSeconds?: number;
 }
@@ -130,13 +129,13 @@ export class SecAggClient {
   }
 
   /**
-   * The round runner's UpdateMasker: after approval, turns the approved bytes into the masked input —
+   * The round runner's UpdateMasker: after approval, turns the approved update into the masked input —
    * the update × numExamples, then numExamples, quantized and masked. Waits for the masked-input request
    * until the round's deadline.
    */
-  readonly mask = async (task: RoundTask, approvedBytes: Uint8Array, numExamples: number): Promise<Uint8Array> => {
+  readonly mask = async (task: RoundTask, approvedUpdate: ParameterSet, numExamples: number): Promise<Uint8Array> => {
     const request = await this.#maskRequest(task);
-    const vector = submittedVector(approvedBytes, task, this.#options.link.updateEncoding(task.roundId), numExamples);
+    const vector = submittedVector(approvedUpdate, task.modelSpec, numExamples);
     return this.#participant(task.roundId).maskInput(request, vector).maskedInput;
   };
 
@@ -163,19 +162,18 @@ export class SecAggClient {
 
 /** update × n in the model spec's order, then n: the P + 1 coordinates whose sum the coordinator learns. */
 export function submittedVector(
-  bytes: Uint8Array,
-  task: RoundTask,
-  encoding: string,
+  update: ParameterSet,
+  modelSpec: readonly TensorSpec[],
   numExamples: number,
 ): Float32Array {
-  const update =
-    encoding === 'float32-le' ? decodeFloat32Update(bytes, task.modelSpec) : decodeUpdate(bytes, task.modelSpec);
-  const vector = new Float32Array(totalElements(task.modelSpec) + 1);
+  const vector = new Float32Array(totalElements(modelSpec) + 1);
   let offset = 0;
-  for (const spec of task.modelSpec) {
-    const data = update.get(spec.name)!.data;
-    for (let i = 0; i < data.length; i++) vector[offset + i] = data[i]! * numExamples;
-    offset += data.length;
+  for (const spec of modelSpec) {
+    const value = update.get(spec.name);
+    if (value?.data.length !== totalElements([spec]))
+      throw new Error(`the update has no tensor "${spec.name}" of shape [${spec.shape.join(', ')}]`);
+    for (let i = 0; i < value.data.length; i++) vector[offset + i] = value.data[i]! * numExamples;
+    offset += value.data.length;
   }
   vector[offset] = numExamples;
   return vector;

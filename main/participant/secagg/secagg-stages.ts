@@ -37,8 +37,8 @@ export class SecAggStages {
     if (task.secureAggregation) this.#client(task.federationId);
   }
 
-  readonly mask: UpdateMasker = (task, approvedBytes, numExamples) =>
-    this.#client(task.federationId).mask(task, approvedBytes, numExamples);
+  readonly mask: UpdateMasker = (task, approvedUpdate, numExamples) =>
+    this.#client(task.federationId).mask(task, approvedUpdate, numExamples);
 
   #client(federationId: string): SecAggClient {
     const existing = this.#clients.get(federationId);

@@ -8,7 +8,6 @@ import { startTrainingJob } from '../../../engine/runtime/training-worker-host.t
 import type { TrainingJobHandle } from '../../../engine/runtime/training-worker-host.ts';
 import type { DpRoundJobResult, DpRoundJobSpec } from '../../../engine/train/dp-round-job.ts';
 import type { DataFormat } from '../../../engine/data/readers/read-records.ts';
-import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import { roundKeyOf } from '../rounds/round-state.ts';
 import type { LocalTrainer, TrainingRequest, TrainingResult } from '../rounds/local-trainer.ts';
 
@@ -34,7 +33,7 @@ function jobSpec(request: TrainingRequest): DpRoundJobSpec {
     format: dataset.format as DataFormat,
     columns: { text, label },
     training: task.training,
-    globalModel: [...globalModel].map(([name, value]) => ({ name, shape: [...value.shape], data: value.data })),
+    globalModel,
     dp: { ...dp },
   };
 }
@@ -65,9 +64,8 @@ export class EngineLocalTrainer implements LocalTrainer {
     try {
       const result = await handle.result;
       if (result.cancelled) throw new TrainingCancelledError(roundKey, result.steps);
-      const update: ParameterSet = new Map(result.update.map(({ name, shape, data }) => [name, { shape, data }]));
       return {
-        update,
+        update: result.update,
         numExamples: result.numExamples,
         // The training loss stays here: it is computed from the data without noise.
         metrics: { steps: result.steps },

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
 import { readSafetensorsFile } from '../../../engine/codec/safetensors.ts';
 import { decodeSecAggMessage, encodeSecAggMessage } from '../../../engine/secagg/message-codec.ts';
 import type { UnmaskRequest } from '../../../engine/secagg/messages.ts';
@@ -98,7 +97,7 @@ describe('secure aggregation over gRPC with TLS', () => {
     const stored = filesUnder(config.dataDir).map((path) => readFileSync(path));
     const quantization = quantizationFor(config.secureAggregationOptions.clipRange, config.participantsPerRound.max);
     sent.forEach(({ plain, masked }, i) => {
-      const vector = submittedVector(plain, tasks[i]!, 'float32-le', examples[i]!);
+      const vector = submittedVector(updates[i]!, tasks[i]!.modelSpec, examples[i]!);
       const forms = [plain, new Uint8Array(vector.buffer), new Uint8Array(quantize(vector, quantization).buffer)];
       for (const form of forms) {
         for (let offset = 0; offset + 12 <= form.length; offset += 4) {
@@ -130,8 +129,7 @@ describe('secure aggregation over gRPC with TLS', () => {
     const updates = members.map((_, i) => updateOf(i, config.model.spec));
     await Promise.all(
       members.map(async (member, i) => {
-        const plain = encodeFloat32Update(updates[i]!, tasks[i]!.modelSpec);
-        const masked = await member.client.mask(tasks[i]!, plain, examples[i]!);
+        const masked = await member.client.mask(tasks[i]!, updates[i]!, examples[i]!);
         // clinic-c stops answering stages once it has its masked input: it never answers unmask.
         if (i === 2) await member.stop();
         await member.link.uploadUpdate(tasks[i]!, `${member.name}-${tasks[i]!.roundId}`, masked, {

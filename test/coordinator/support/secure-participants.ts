@@ -101,7 +101,7 @@ export async function contribute(
   examples: number,
 ): Promise<{ plain: Uint8Array; masked: Uint8Array; receipt: UploadReceipt }> {
   const plain = encodeFloat32Update(update, task.modelSpec);
-  const masked = await member.client.mask(task, plain, examples);
+  const masked = await member.client.mask(task, update, examples);
   const receipt = await member.link.uploadUpdate(task, `${member.name}-${task.roundId}`, masked, {
     numExamples: 1,
     metrics: {},

@@ -66,4 +66,22 @@ describe('a whole DP-SGD step', () => {
       values.forEach((v, i) => expect(Math.abs(v - (reference[i] as number)), name).toBeLessThan(1e-5));
     }
   });
+
+  it('an empty sample is still a step: one all-padding chunk that adds exactly nothing, so the gradient is noise alone', async () => {
+    const params = initializeClassifierParameters(config, 3);
+    const rare = { ...shape, sampleRate: 1e-9 };
+    const batch = poissonClassifierBatch(examples, rare, seededRandomSource(8));
+    expect(batch.sampled).toBe(0);
+    expect(batch.chunks).toHaveLength(1);
+    expect([...batch.chunks[0]!.labels].every((label) => Number(label) === ignoreIndex)).toBe(true);
+    const options = { batchSize: 4, seqLen: 5, clipNorm: 0.5, noiseMultiplier: 1.2, sampleRate: 1e-9, datasetSize: 20 };
+    const { gradients } = await (await createDpSgdStep(config, options, seededRandomSource(5))).run(params, batch);
+    const noiseAlone = new Map([...params].map(([name, value]) => [name, new Float32Array(value.data.length)]));
+    privatizeGradientSums(
+      noiseAlone,
+      { noiseMultiplier: 1.2, clipNorm: 0.5, expectedBatchSize: 20 * 1e-9 },
+      seededRandomSource(5),
+    );
+    expect(gradients).toEqual(noiseAlone);
+  });
 });

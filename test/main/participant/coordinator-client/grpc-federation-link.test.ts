@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../../../coordinator/coordinator.ts';
 import { federationPaths } from '../../../../coordinator/setup/federation-files.ts';
-import { encodeUpdate } from '../../../../engine/codec/encode-update.ts';
-import { denseFloat32 } from '../../../../engine/codec/update-codec.ts';
+import { updateCodec } from '../../../../engine/codec/update-codec-registry.ts';
 import { verifyReceipt } from '../../../../protocol/receipt.ts';
 import { ed25519PublicKeyToRaw } from '../../../../protocol/request-signature.ts';
 import { flatten, tensor } from '../../../../engine/tensor/parameter-set.ts';
@@ -35,6 +34,7 @@ describe('GrpcFederationLink over TLS on loopback', () => {
     expect(task?.modelSpec).toEqual([...testWeights].map(([name, value]) => ({ name, shape: value.shape })));
     expect(task?.dp).toEqual({ clipNorm: 1, noiseMultiplier: 0.5, sampleRate: 0.1, localSteps: 10 });
     expect(task?.training).toEqual({ learningRate: 0.1 });
+    expect(task?.updateEncoding).toBe(config.updateEncoding);
 
     const model = await link.downloadModel(task!);
     expect(flatten(model)).toEqual(flatten(testWeights));
@@ -48,7 +48,7 @@ describe('GrpcFederationLink over TLS on loopback', () => {
         ),
       ]),
     );
-    const payload = encodeUpdate(update, denseFloat32).bytes;
+    const payload = updateCodec(task!.updateEncoding).encode(update);
     const receipt = await link.uploadUpdate(task!, 'upload-0001', payload, { numExamples: 12, metrics: { loss: 0.5 } });
     expect(receipt).toMatchObject({
       uploadId: 'upload-0001',
@@ -106,7 +106,7 @@ describe('GrpcFederationLink over TLS on loopback', () => {
     expect(existsSync(partPath)).toBe(false);
 
     // An 80 KB update goes up in the coordinator's 16 KiB chunks (learnt from Hello), not the client's 1 MiB default.
-    const payload = encodeUpdate(new Map([['embedding', tensor([100, 200])]]), denseFloat32).bytes;
+    const payload = updateCodec('accord-update-v1').encode(new Map([['embedding', tensor([100, 200])]]));
     const receipt = await link.uploadUpdate(task, 'upload-chunked', payload, { numExamples: 1, metrics: {} });
     expect(receipt.bytes).toBe(payload.length);
     expect(payload.length).toBeGreaterThan(4 * 16 * 1024);

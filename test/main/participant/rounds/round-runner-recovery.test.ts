@@ -1,6 +1,7 @@
 /** The round runner when things go wrong: failures, crashes in-process, other writers, durability. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { flatten } from '../../../../engine/tensor/parameter-set.ts';
 import { fakeTask } from '../../../support/fake-coordinator.ts';
 import { wiredParticipant, type WiredParticipant } from '../../../support/participant-fixtures.ts';
 
@@ -33,13 +34,11 @@ describe('RoundRunner: failures, recovery and durability', () => {
     const { node, coordinator } = participant;
     node.consent.setPolicy('fed-a', auto);
     const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
-    const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
     node.close();
     const masking = attachRoundRunner(openParticipantNode({ home: participant.home }), {
       link: coordinator,
       trainer: participant.trainer,
-      encode: encodeDenseFloat32,
-      mask: async (_task, bytes) => bytes.map((b) => b ^ 0x5a),
+      mask: async (_task, update) => new Uint8Array(flatten(update).buffer).map((b) => b ^ 0x5a),
     });
     const round = await masking.handle(fakeTask({ roundId: 'sa-1', secureAggregation: true }));
     expect(round.state).toBe('receipted');
@@ -53,7 +52,6 @@ describe('RoundRunner: failures, recovery and durability', () => {
     const { retainedPayload, setPayloadRetention } =
       await import('../../../../main/participant/audit/payload-retention.ts');
     const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
-    const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
     const participant = await wiredParticipant();
     const { node, coordinator, trainer } = participant;
     node.consent.setPolicy('fed-a', auto);
@@ -63,10 +61,8 @@ describe('RoundRunner: failures, recovery and durability', () => {
     node.close();
     // The setting applies from the next start of the node.
     const restarted = openParticipantNode({ home: participant.home });
-    const retaining = attachRoundRunner(restarted, { link: coordinator, trainer, encode: encodeDenseFloat32 });
-    expect(() => attachRoundRunner(restarted, { link: coordinator, trainer, encode: encodeDenseFloat32 })).toThrow(
-      /already has a round runner/,
-    );
+    const retaining = attachRoundRunner(restarted, { link: coordinator, trainer });
+    expect(() => attachRoundRunner(restarted, { link: coordinator, trainer })).toThrow(/already has a round runner/);
     const round = await retaining.handle(fakeTask({ roundId: 'kept-1' }));
     const kept = retainedPayload(restarted.database.db, round.sentSha256 ?? '');
     expect(kept && sha256(kept)).toBe(coordinator.uploads().find((u) => u.roundId === 'kept-1')?.sha256);

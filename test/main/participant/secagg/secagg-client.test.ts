@@ -19,7 +19,7 @@ import {
   testWeights,
   writeTestFederation,
 } from '../../../coordinator/support/test-federation.ts';
-import { encodeDenseFloat32, FakeTrainer } from '../../../support/fake-trainer.ts';
+import { FakeTrainer } from '../../../support/fake-trainer.ts';
 import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -45,26 +45,37 @@ async function secureCoordinator(): Promise<{
   return { coordinator, config, address };
 }
 
-async function participantNode(name: string, config: Awaited<ReturnType<typeof writeTestFederation>>, address: string) {
+/** Each site trains a different step on a different number of examples, so a weighting bug shows. */
+const sites = [
+  { name: 'clinic-a', delta: 0.05, rows: 6 },
+  { name: 'clinic-b', delta: -0.02, rows: 11 },
+  { name: 'clinic-c', delta: 0.11, rows: 17 },
+];
+
+async function participantNode(
+  site: (typeof sites)[number],
+  config: Awaited<ReturnType<typeof writeTestFederation>>,
+  address: string,
+) {
+  const { name } = site;
   const home = tempDir();
   const node = openParticipantNode({ home });
   const link = await enrolledParticipant(config, address, name);
   const client = new SecAggClient({ link, audit: node.audit, pollWaitSeconds: 1 });
   const approvedBeforeMask: boolean[] = [];
-  const mask: typeof client.mask = async (task, bytes, examples) => {
+  const mask: typeof client.mask = async (task, update, examples) => {
     const round = runner.rounds().find((candidate) => candidate.task.roundId === task.roundId);
     approvedBeforeMask.push(node.consent.require(round!.contributionId!).status === 'approved');
-    return client.mask(task, bytes, examples);
+    return client.mask(task, update, examples);
   };
   const runner: RoundRunner = attachRoundRunner(node, {
     link,
-    trainer: new FakeTrainer(0.05),
-    encode: encodeDenseFloat32,
+    trainer: new FakeTrainer(site.delta),
     mask,
   });
   const dataset = await node.datasets.register({
     name: 'reviews',
-    path: writeSentimentCsv(home, 'reviews.csv', 8 + name.length),
+    path: writeSentimentCsv(home, 'reviews.csv', site.rows),
     task: 'sentiment',
     format: 'csv',
     columns: { text: 'text', label: 'label' },
@@ -91,9 +102,7 @@ async function runRound(runner: RoundRunner): Promise<RoundRecord> {
 describe('SecAggClient with the round runner over gRPC', () => {
   it('masks after approval, audits approved and sent hashes, and the coordinator keeps only masked bytes', async () => {
     const { coordinator, config, address } = await secureCoordinator();
-    const nodes = await Promise.all(
-      ['clinic-a', 'clinic-b', 'clinic-c'].map((name) => participantNode(name, config, address)),
-    );
+    const nodes = await Promise.all(sites.map((site) => participantNode(site, config, address)));
     const rounds = await Promise.all(nodes.map((participant) => runRound(participant.runner)));
     for (const [i, participant] of nodes.entries()) {
       const round = rounds[i]!;
@@ -118,9 +127,15 @@ describe('SecAggClient with the round runner over gRPC', () => {
     for (let i = 0; i < 100 && !coordinator.context.store.checkpoint(1); i++)
       await new Promise((r) => setTimeout(r, 100));
     expect(coordinator.context.store.round(rounds[0]!.task.roundId)?.outcome).toBe('aggregated');
-    // Every participant sent the same step (FakeTrainer: +0.05), so any weighting gives global + 0.05.
+    // The coordinator unmasks only Σ nᵢ·updateᵢ and Σ nᵢ; FedAvg moves the model by their quotient.
+    expect(rounds.map((round) => round.outcome?.numExamples)).toEqual(sites.map((site) => site.rows));
+    const totalExamples = sites.reduce((sum, site) => sum + site.rows, 0);
+    const weightedSum = sites.reduce((sum, site) => sum + site.rows * site.delta, 0);
     const next = await readSafetensorsFile(coordinator.context.store.checkpoint(1)!.path, config.model.spec);
     for (const [name, value] of testWeights)
-      value.data.forEach((w, i) => expect(Math.abs(next.get(name)!.data[i]! - (w + 0.05))).toBeLessThan(1e-6));
+      value.data.forEach((w, i) => {
+        const unmaskedSum = (next.get(name)!.data[i]! - w) * totalExamples;
+        expect(Math.abs(unmaskedSum - weightedSum)).toBeLessThan(1e-4);
+      });
   });
 });

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeFloat32Update } from '../../../../engine/codec/float32-update.ts';
 import { SecAggStages } from '../../../../main/participant/secagg/secagg-stages.ts';
 import { joinRound, roundClosed, updateOf } from '../../../coordinator/support/secure-participants.ts';
 import {
@@ -49,8 +48,7 @@ describe('SecAggStages', () => {
         const task = tasks[i]!;
         stages.setLink(task.federationId, link);
         stages.roundSeen(task);
-        const plain = encodeFloat32Update(updateOf(i, task.modelSpec), task.modelSpec);
-        const masked = await stages.mask(task, plain, 10 + i);
+        const masked = await stages.mask(task, updateOf(i, task.modelSpec), 10 + i);
         await link.uploadUpdate(task, `upload-${i}-${task.roundId}`, masked, { numExamples: 1, metrics: {} });
       }),
     );

@@ -44,6 +44,8 @@ describe('EngineLocalTrainer', () => {
     expect(progress).toEqual([1, 2, 3]);
     expect(result.dpSteps).toEqual({ noiseMultiplier: 1, sampleRate: 0.05, steps: 3 });
     expect(result.numExamples).toBe(base.examples);
+    // The encoder writes tensors in the update's order: the global model's.
+    expect([...result.update.keys()]).toEqual([...globalModel.keys()]);
     for (const [name, value] of globalModel) {
       const update = result.update.get(name)!;
       expect(update.shape).toEqual(value.shape);
