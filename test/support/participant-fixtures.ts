@@ -34,7 +34,7 @@ export interface WiredParticipant {
 
 /** A node with one registered sentiment dataset (budget ε, δ) and a runner on a fake coordinator. */
 export async function wiredParticipant(
-  options: { epsilon?: number; delta?: number; home?: string; trainer?: FakeTrainer; decisionPollMs?: number } = {},
+  options: { epsilon?: number; delta?: number; home?: string; trainer?: FakeTrainer; now?: () => Date } = {},
 ): Promise<WiredParticipant> {
   const home = options.home ?? tempDir();
   const node = openParticipantNode({ home });
@@ -44,7 +44,7 @@ export async function wiredParticipant(
     link: coordinator,
     trainer,
     encode: encodeDenseFloat32,
-    decisionPollMs: options.decisionPollMs,
+    now: options.now,
   });
   const dataset = await node.datasets.register({
     name: 'reviews',

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { ContributionSummary } from '../../../../main/participant/consent/contribution.ts';
+import { ConsentDesk } from '../../../../main/participant/consent/consent-desk.ts';
 import { policyObjections } from '../../../../main/participant/consent/consent-policy.ts';
 import { BudgetExceededError } from '../../../../main/participant/privacy/privacy-ledger.ts';
 import { openParticipantNode } from '../../../../main/participant/participant-node.ts';
@@ -92,14 +93,16 @@ describe('ConsentDesk', () => {
   it('debits the ledger in the same transaction as the approval: a failing step leaves neither', async () => {
     const { node, summary, datasetId } = await desk();
     const pending = node.consent.open('fed-a/r1', summary());
-    node.consent.inDecision.push(() => {
-      throw new Error('crash inside the approval');
+    const failing = new ConsentDesk(node.database.db, node.audit, node.ledger, {
+      record: () => {
+        throw new Error('crash inside the approval');
+      },
+      committed: () => undefined,
     });
-    expect(() => node.consent.approve(pending.id)).toThrow('crash inside the approval');
+    expect(() => failing.approve(pending.id)).toThrow('crash inside the approval');
     expect(node.consent.require(pending.id).status).toBe('pending');
     expect(node.ledger.entries(datasetId)).toEqual([]);
     expect(node.audit.entries().filter((e) => e.kind === 'decision' || e.kind === 'ledger.debit')).toEqual([]);
-    node.consent.inDecision.pop();
     node.consent.approve(pending.id);
     expect(node.ledger.entries(datasetId)).toHaveLength(1);
     expect(node.audit.entries().filter((e) => e.kind === 'ledger.debit')).toHaveLength(1);

@@ -21,6 +21,8 @@ import {
 } from '../../../coordinator/support/test-federation.ts';
 import { encodeDenseFloat32, FakeTrainer } from '../../../support/fake-trainer.ts';
 import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
+import { waitUntil } from '../../../support/wait-until.ts';
+import type { FederationLink } from '../../../../main/participant/coordinator-client/federation-link.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -81,11 +83,9 @@ async function participantNode(name: string, config: Awaited<ReturnType<typeof w
   return { node, link, runner, approvedBeforeMask, home };
 }
 
-async function runRound(runner: RoundRunner): Promise<RoundRecord> {
-  for (;;) {
-    const round = await runner.pollOnce();
-    if (round) return round;
-  }
+async function runRound(participant: { link: FederationLink; runner: RoundRunner }): Promise<RoundRecord> {
+  const task = await waitUntil(() => participant.link.pollTask(), 'the coordinator offering a round');
+  return participant.runner.handle(task);
 }
 
 describe('SecAggClient with the round runner over gRPC', () => {
@@ -94,7 +94,7 @@ describe('SecAggClient with the round runner over gRPC', () => {
     const nodes = await Promise.all(
       ['clinic-a', 'clinic-b', 'clinic-c'].map((name) => participantNode(name, config, address)),
     );
-    const rounds = await Promise.all(nodes.map((participant) => runRound(participant.runner)));
+    const rounds = await Promise.all(nodes.map((participant) => runRound(participant)));
     for (const [i, participant] of nodes.entries()) {
       const round = rounds[i]!;
       expect({ state: round.state, reason: round.reason }).toEqual({ state: 'receipted', reason: null });
