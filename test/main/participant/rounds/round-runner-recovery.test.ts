@@ -31,21 +31,26 @@ describe('RoundRunner: failures, recovery and durability', () => {
     expect(kinds({ node } as WiredParticipant).filter((k) => k === 'upload.intent')).toHaveLength(1);
   });
 
-  it('with secure aggregation, audits both the approved and the masked (sent) hash', async () => {
+  it('with secure aggregation, starts the stages itself and audits both the approved and the masked (sent) hash', async () => {
     const participant = await wiredParticipant();
     const { node, coordinator } = participant;
     node.consent.setPolicy('fed-a', auto);
     const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
     const { encodeDenseFloat32 } = await import('../../../support/fake-trainer.ts');
     node.close();
+    const stagesStartedFor: string[] = [];
     const masking = attachRoundRunner(openParticipantNode({ home: participant.home }), {
       link: coordinator,
       trainer: participant.trainer,
       encode: encodeDenseFloat32,
       mask: async (_task, bytes) => bytes.map((b) => b ^ 0x5a),
+      secAgg: { roundSeen: (task) => stagesStartedFor.push(task.roundId) },
     });
     const round = await masking.handle(fakeTask({ roundId: 'sa-1', secureAggregation: true }));
     expect(round.state).toBe('receipted');
+    await masking.handle(fakeTask({ roundId: 'plain-2', roundNumber: 2 }));
+    // Started by the runner when it took the round on (no UI event involved), and only for that round.
+    expect(stagesStartedFor).toEqual(['sa-1']);
     expect(round.sentSha256).not.toBe(round.approvedSha256);
     const upload = masking.context.audit.entries().find((e) => e.kind === 'upload');
     expect(upload?.data).toMatchObject({ approvedSha256: round.approvedSha256, sentSha256: round.sentSha256 });
