@@ -10,7 +10,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { BudgetExceededError, type PrivacyLedger } from '../privacy/privacy-ledger.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { Contribution, ContributionSummary, Decider } from './contribution.ts';
-import { budgetDecider, declined, expired, recordsNothing, type Decision, type DecisionRecorder } from './decision.ts';
+import { budgetDecider, declined, expired, type Decision, type DecisionRecorder } from './decision.ts';
 import { askEveryTime, policyObjections, validatePolicy, type ConsentPolicy } from './consent-policy.ts';
 
 interface ContributionRow extends Omit<Contribution, 'summary'> {
@@ -34,7 +34,7 @@ export class ConsentDesk {
   readonly ledger: PrivacyLedger;
   readonly recorder: DecisionRecorder;
 
-  constructor(db: SqliteDatabase, audit: AuditLog, ledger: PrivacyLedger, recorder: DecisionRecorder = recordsNothing) {
+  constructor(db: SqliteDatabase, audit: AuditLog, ledger: PrivacyLedger, recorder: DecisionRecorder) {
     this.db = db;
     this.audit = audit;
     this.ledger = ledger;

@@ -24,8 +24,6 @@ export interface DecisionRecorder {
   committed(contribution: Contribution, decision: Decision): void;
 }
 
-export const recordsNothing: DecisionRecorder = { record: () => undefined, committed: () => undefined };
-
 export function declined(
   reason: 'consent_refused' | 'budget_exhausted',
   by: string,

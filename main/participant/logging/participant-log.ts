@@ -71,7 +71,8 @@ export class ParticipantLog {
 
   #rotate(): void {
     rmSync(`${this.file}.${this.files - 1}`, { force: true });
-    for (let index = this.files - 2; index >= 1; index--) moveIfPresent(`${this.file}.${index}`, `${this.file}.${index + 1}`);
+    for (let index = this.files - 2; index >= 1; index--)
+      moveIfPresent(`${this.file}.${index}`, `${this.file}.${index + 1}`);
     if (this.files > 1) moveIfPresent(this.file, `${this.file}.1`);
     else rmSync(this.file, { force: true });
     this.#size = 0;

@@ -70,8 +70,13 @@ export class Participation {
     const encode = options.encode ?? ((update) => encodeUpdate(update, denseFloat32).bytes);
     this.#secAgg = new SecAggStages(node.audit, options.pollWaitSeconds ?? 20);
     const mask = this.#secAgg.mask;
-    this.runner = attachRoundRunner(node, { link: this.#router(), trainer: options.trainer, encode, mask,
-      secAgg: this.#secAgg });
+    this.runner = attachRoundRunner(node, {
+      link: this.#router(),
+      trainer: options.trainer,
+      encode,
+      mask,
+      secAgg: this.#secAgg,
+    });
     // For the UI only: a federation's view changes with each of its rounds' states.
     this.#unsubscribe = node.events.on('round.state', ({ federationId }) => this.#emit(federationId));
   }
@@ -80,7 +85,7 @@ export class Participation {
   static async start(node: ParticipantNode, options: ParticipationOptions): Promise<Participation> {
     const participation = new Participation(node, options);
     for (const federation of node.federations.list()) await participation.#join(federation);
-    participation.runner.resume().catch((error: unknown) => node.log.error('resuming unfinished rounds failed', error));
+    void participation.runner.resumeEach();
     return participation;
   }
 

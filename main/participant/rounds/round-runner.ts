@@ -75,6 +75,12 @@ export class RoundRunner implements DecidedRounds {
     return results;
   }
 
+  /** After a restart, unattended: continues each unfinished round in turn; a failure is logged with its round. */
+  async resumeEach(): Promise<void> {
+    for (const round of this.rounds().filter((candidate) => !terminalStates.has(candidate.state)))
+      await this.advance(round.roundKey).catch((error: unknown) => this.#logFailure('resuming', round.roundKey, error));
+  }
+
   /** Runs a round until it finishes or waits for a person; one run per round at a time. */
   advance(roundKey: string): Promise<RoundRecord> {
     const running = this.inFlight.get(roundKey);
@@ -201,10 +207,12 @@ export class RoundRunner implements DecidedRounds {
 
   /** Runs the round on in the background; a failure is logged with the round, never dropped. */
   #continue(roundKey: string, why: string): void {
-    this.advance(roundKey).catch((error: unknown) => {
-      const federationId = this.context.store.get(roundKey)?.task.federationId;
-      this.context.log.error(`round step failed (${why})`, error, { federationId, roundKey });
-    });
+    this.advance(roundKey).catch((error: unknown) => this.#logFailure(why, roundKey, error));
+  }
+
+  #logFailure(why: string, roundKey: string, error: unknown): void {
+    const federationId = this.context.store.get(roundKey)?.task.federationId;
+    this.context.log.error(`round step failed (${why})`, error, { federationId, roundKey });
   }
 
   /** The secure-aggregation stages must run from the moment a round that uses them is taken on. */
@@ -214,7 +222,10 @@ export class RoundRunner implements DecidedRounds {
       this.context.secAgg?.roundSeen(round.task);
     } catch (error) {
       const { federationId } = round.task;
-      this.context.log.error('cannot start the secure-aggregation stages', error, { federationId, roundKey: round.roundKey });
+      this.context.log.error('cannot start the secure-aggregation stages', error, {
+        federationId,
+        roundKey: round.roundKey,
+      });
     }
   }
 

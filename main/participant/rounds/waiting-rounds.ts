@@ -48,7 +48,9 @@ export class WaitingRounds {
     this.#deadlines.set(roundKey, timer);
     this.#watchDatabase();
     // A commit between the runner's last look and the watch starting would otherwise go unseen.
-    setImmediate(() => this.#deadlines.has(roundKey) && this.#options.db.open && this.#options.onForeignCommit(roundKey));
+    setImmediate(
+      () => this.#deadlines.has(roundKey) && this.#options.db.open && this.#options.onForeignCommit(roundKey),
+    );
   }
 
   /** The round no longer waits (decided, or closed). */
@@ -78,7 +80,10 @@ export class WaitingRounds {
       this.#dataVersion = this.#version();
       this.#watcher = watch(wal, { persistent: false }, () => this.#changed());
       this.#watcher.on('error', (error) => {
-        log.warn('stopped watching the database for decisions made by another process', { file: wal, error: error.message });
+        log.warn('stopped watching the database for decisions made by another process', {
+          file: wal,
+          error: error.message,
+        });
         this.#unwatch();
       });
     } catch (error) {

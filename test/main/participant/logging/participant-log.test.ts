@@ -29,7 +29,12 @@ describe('ParticipantLog', () => {
     const [info, error] = lines(file);
     expect(info).toMatchObject({ level: 'info', message: 'round state', roundKey: 'fed-a/r1', state: 'accepted' });
     expect(Date.parse(String(info?.at))).not.toBeNaN();
-    expect(error).toMatchObject({ level: 'error', roundKey: 'fed-a/r1', error: 'connection reset', errorName: 'Error' });
+    expect(error).toMatchObject({
+      level: 'error',
+      roundKey: 'fed-a/r1',
+      error: 'connection reset',
+      errorName: 'Error',
+    });
     expect(String(error?.stack)).toMatch(/connection reset/);
   });
 

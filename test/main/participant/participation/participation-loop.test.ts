@@ -47,7 +47,10 @@ describe('ParticipationLoop', () => {
     expect(Date.parse((states[0] as { nextAttemptAt: string }).nextAttemptAt)).not.toBeNaN();
     // The unreachable state keeps the time of the first failure that made it so.
     expect((states[4] as { since: string }).since).toBe((states[5] as { since: string }).since);
-    const logged = readFileSync(log.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as object);
+    const logged = readFileSync(log.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as object);
     expect(logged).toEqual(
       [1, 2, 3, 4, 5, 6].map((n) =>
         expect.objectContaining({ level: 'error', federationId: 'fed-a', error: `connect ECONNREFUSED (${n})` }),

@@ -24,9 +24,9 @@ function writeOlderDatabase(home: string): void {
   round.run('fed-a/r5', 'r5', 'failed', 'out of memory in layer 3');
   round.run('fed-a/r6', 'r6', 'receipted', null);
   const closed = { roundKey: 'fed-a/r3', state: 'declined', outcome: 'declined', declineReason: 'dataset_unavailable' };
-  db.prepare(`INSERT INTO audit (seq, at, kind, data, prev_hash, hash) VALUES (1, 'then', 'round.closed', ?, '', '')`).run(
-    JSON.stringify(closed),
-  );
+  db.prepare(
+    `INSERT INTO audit (seq, at, kind, data, prev_hash, hash) VALUES (1, 'then', 'round.closed', ?, '', '')`,
+  ).run(JSON.stringify(closed));
   db.close();
 }
 
@@ -35,7 +35,9 @@ describe('participant schema', () => {
     const home = tempDir();
     writeOlderDatabase(home);
     const store = openParticipantDatabase(home);
-    const reasons = store.db.prepare('SELECT round_id AS roundId, decline_reason AS kind FROM rounds ORDER BY round_id').all();
+    const reasons = store.db
+      .prepare('SELECT round_id AS roundId, decline_reason AS kind FROM rounds ORDER BY round_id')
+      .all();
     expect(reasons).toEqual([
       { roundId: 'r1', kind: 'budget_exhausted' },
       { roundId: 'r2', kind: 'consent_refused' },
