@@ -63,16 +63,17 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
   const decisions = new RoundDecisions(rounds);
   const consent = new ConsentDesk(db, audit, ledger, decisions);
   const beforeClose: (() => void)[] = [];
+  const log = options.log ?? new ParticipantLog(participantLogFile(database.home));
   return {
     database,
     audit,
     datasets: new DatasetRegistry(db, audit),
     ledger,
     consent,
-    events: new EventBus(),
+    events: new EventBus((event, error) => log.error('an event listener failed', error, { event })),
     rounds,
     decisions,
-    log: options.log ?? new ParticipantLog(participantLogFile(database.home)),
+    log,
     federations: new FederationRegistry(db),
     credentials:
       options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName),
