@@ -97,7 +97,8 @@ export class RoundRunner implements DecidedRounds {
   decided(round: RoundRecord, decision: Decision): void {
     this.waiting.done(round.roundKey);
     this.emitState(round);
-    this.#logState(round);
+    // A run in flight logs the transition itself (a policy approval is decided inside the run).
+    if (!this.inFlight.has(round.roundKey)) this.#logState(round);
     if (decision.kind === 'approved') this.#continue(round.roundKey, 'continuing an approved round');
     else {
       const reason = decision.kind === 'expired' ? 'expired' : decision.reason;
@@ -179,12 +180,12 @@ export class RoundRunner implements DecidedRounds {
     consent.expireOverdue(this.context.clock());
     const contribution = consent.require(round.contributionId ?? '');
     const decision = decisionOf(contribution);
-    if (decision) {
-      // Decided where no node recorded it on the round (an older writer): record it now.
+    if (decision && this.context.store.require(round.roundKey).state === 'awaiting_approval') {
+      // Decided where no node recorded it on the round (an older writer): record it now, and act on it.
       this.context.db.transaction(() => recordDecision(this.context.store, contribution, decision))();
-      this.waiting.done(round.roundKey);
-      return true;
+      this.decided(this.context.store.require(round.roundKey), decision);
     }
+    if (decision) return true;
     if (consent.objections(contribution, this.context.clock()).length === 0) {
       consent.approve(contribution.id, { by: `policy:${round.task.federationId}` }, this.context.clock());
       return true;

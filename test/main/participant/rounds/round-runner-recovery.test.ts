@@ -133,6 +133,32 @@ describe('RoundRunner: failures, recovery and durability', () => {
     runner.stop();
   });
 
+  it('acts on a decision an older writer took without moving the round, and tells the coordinator once', async () => {
+    const { openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { ConsentDesk } = await import('../../../../main/participant/consent/consent-desk.ts');
+    const { node, runner, coordinator, home } = await wiredParticipant();
+    const round = await runner.handle(fakeTask({ roundId: 'older-1' }));
+    const other = openParticipantNode({ home });
+    // A writer that records the decision but not its round, as Accord did before rounds moved with decisions.
+    const older = new ConsentDesk(other.database.db, other.audit, other.ledger, {
+      record: () => undefined,
+      committed: () => undefined,
+    });
+    older.decline(round.contributionId ?? '', { by: 'grace', comment: 'no' });
+    other.close();
+    await waitUntil(() => coordinator.declines().length > 0, 'the coordinator being told of the decline');
+    expect(runner.round(round.roundKey)).toMatchObject({
+      state: 'declined',
+      reason: 'declined by grace: no',
+      declineReason: 'consent_refused',
+    });
+    expect(coordinator.declines()).toEqual([
+      expect.objectContaining({ round_id: 'older-1', reason: 'consent_refused' }),
+    ]);
+    expect(node.ledger.entries(round.datasetId ?? '')).toEqual([]);
+    runner.stop();
+  });
+
   it('declines for the budget when another round spent it while this one waited for approval', async () => {
     const { node, runner, coordinator, datasetId } = await wiredParticipant();
     const first = await runner.handle(fakeTask({ roundId: 'wait-1' }));
