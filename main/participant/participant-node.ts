@@ -15,7 +15,8 @@ import { EventBus } from './events/event-bus.ts';
 import { PrivacyLedger, type EpsilonFor } from './privacy/privacy-ledger.ts';
 import type { RoundRunnerDependencies } from './rounds/round-context.ts';
 import { RoundRunner } from './rounds/round-runner.ts';
-import { recordDecision } from './rounds/round-decision.ts';
+import { RoundDecisions } from './rounds/round-decision.ts';
+import { ParticipantLog, participantLogFile } from './logging/participant-log.ts';
 import { RoundStore } from './rounds/round-store.ts';
 import { openParticipantDatabase, type ParticipantDatabase } from './store/participant-database.ts';
 
@@ -29,6 +30,8 @@ export interface ParticipantNodeOptions {
    * service ACCORD_KEYCHAIN_SERVICE (or "Accord"), so several participants on one machine stay apart.
    */
   readonly credentials?: CredentialStore;
+  /** Defaults to <data folder>/logs/participant.log. */
+  readonly log?: ParticipantLog;
 }
 
 export interface ParticipantNode {
@@ -39,6 +42,9 @@ export interface ParticipantNode {
   readonly consent: ConsentDesk;
   readonly events: EventBus;
   readonly rounds: RoundStore;
+  /** Where consent decisions land on rounds, and the one round runner they are handed to. */
+  readonly decisions: RoundDecisions;
+  readonly log: ParticipantLog;
   readonly federations: FederationRegistry;
   readonly credentials: CredentialStore;
   verifyAudit(): AuditVerification;
@@ -52,19 +58,22 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
   const { db } = database;
   const audit = new AuditLog(db);
   const ledger = new PrivacyLedger(db, options.epsilonFor);
-  const consent = new ConsentDesk(db, audit, ledger);
   const rounds = new RoundStore(db);
   // Any process that decides (UI, CLI) moves the round in the decision's own transaction.
-  consent.inDecision.push((contribution) => recordDecision(rounds, contribution));
+  const decisions = new RoundDecisions(rounds);
+  const consent = new ConsentDesk(db, audit, ledger, decisions);
   const beforeClose: (() => void)[] = [];
+  const log = options.log ?? new ParticipantLog(participantLogFile(database.home));
   return {
     database,
     audit,
     datasets: new DatasetRegistry(db, audit),
     ledger,
     consent,
-    events: new EventBus(),
+    events: new EventBus((event, error) => log.error('an event listener failed', error, { event })),
     rounds,
+    decisions,
+    log,
     federations: new FederationRegistry(db),
     credentials:
       options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName),
@@ -79,16 +88,13 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
 
 export type RoundRunnerParts = Pick<
   RoundRunnerDependencies,
-  'link' | 'trainer' | 'mask' | 'retainPayloads' | 'now' | 'decisionPollMs'
+  'link' | 'trainer' | 'mask' | 'retainPayloads' | 'now' | 'secAgg'
 >;
-
-const nodesWithRunner = new WeakSet<ParticipantNode>();
 
 /** One runner per node: two would both act on the same decisions. */
 export function attachRoundRunner(node: ParticipantNode, parts: RoundRunnerParts): RoundRunner {
-  if (nodesWithRunner.has(node)) throw new Error('this participant node already has a round runner');
-  nodesWithRunner.add(node);
-  const { audit, datasets, ledger, consent, events } = node;
+  if (node.decisions.hasRunner) throw new Error('this participant node already has a round runner');
+  const { audit, datasets, ledger, consent, events, log } = node;
   const retainPayloads = parts.retainPayloads ?? payloadRetentionEnabled(node.database.db);
   const runner = new RoundRunner({
     db: node.database.db,
@@ -97,9 +103,11 @@ export function attachRoundRunner(node: ParticipantNode, parts: RoundRunnerParts
     ledger,
     consent,
     events,
+    log,
     ...parts,
     retainPayloads,
   });
+  node.decisions.attach(runner);
   node.beforeClose.push(() => runner.stop());
   return runner;
 }

@@ -5,6 +5,7 @@ import type { EventName } from '../../preload/contract.ts';
 import { fakeTask } from '../support/fake-coordinator.ts';
 import { wiredParticipant, type WiredParticipant } from '../support/participant-fixtures.ts';
 import { dispatchedApi } from '../support/renderer-api.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 let wired: WiredParticipant | undefined;
 afterEach(async () => {
@@ -27,7 +28,7 @@ describe('AppControllers', () => {
     const app = new AppControllers(dispatchedApi(wired.node));
     const stop = app.connect(busSubscribe(wired), () => 'training');
     await wired.runner.handle(fakeTask({ roundNumber: 4 }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => app.waitingApprovals === 1, 'the approval banner counting the waiting contribution');
     // FakeTrainer reports 3 steps with loss 1/step.
     expect(app.training.points.map((point) => point.loss)).toEqual([1, 1 / 2, 1 / 3]);
     expect(app.training.roundLabel).toBe('round 4 of fed-a');
@@ -35,8 +36,7 @@ describe('AppControllers', () => {
     expect(app.announcement).toBe('A contribution awaits your approval.');
     wired.node.consent.approve(wired.node.consent.pending()[0]!.id, { by: 'tester' });
     await Promise.allSettled([...wired.runner.inFlight.values()]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(app.waitingApprovals).toBe(0);
+    await waitUntil(() => app.waitingApprovals === 0, 'the approval banner clearing after the approval');
     expect(app.announcement).toBe('');
     stop();
   });

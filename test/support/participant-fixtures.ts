@@ -34,7 +34,7 @@ export interface WiredParticipant {
 
 /** A node with one registered sentiment dataset (budget ε, δ) and a runner on a fake coordinator. */
 export async function wiredParticipant(
-  options: { epsilon?: number; delta?: number; home?: string; trainer?: FakeTrainer; decisionPollMs?: number } = {},
+  options: { epsilon?: number; delta?: number; home?: string; trainer?: FakeTrainer; now?: () => Date } = {},
 ): Promise<WiredParticipant> {
   const home = options.home ?? tempDir();
   const node = openParticipantNode({ home });
@@ -43,7 +43,7 @@ export async function wiredParticipant(
   const runner = attachRoundRunner(node, {
     link: coordinator,
     trainer,
-    decisionPollMs: options.decisionPollMs,
+    now: options.now,
   });
   const dataset = await node.datasets.register({
     name: 'reviews',

@@ -1,14 +1,16 @@
 /**
  * Pending contributions and their decisions. Approval is ONE transaction: the contribution is marked
- * approved, the ε ledger is debited, the decision and the debit are audited, and listeners (the round
- * runner) record the round as approved — all commit together or none does.
+ * approved, the ε ledger is debited, the decision and the debit are audited, and the decision recorder
+ * moves the round to approved — all commit together or none does. After the commit the recorder is told
+ * once more, so the round runner of this process continues the round at once.
  */
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { BudgetExceededError, type LedgerEntry, type PrivacyLedger } from '../privacy/privacy-ledger.ts';
+import { BudgetExceededError, type PrivacyLedger } from '../privacy/privacy-ledger.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { Contribution, ContributionSummary, Decider } from './contribution.ts';
+import { budgetDecider, declined, expired, type Decision, type DecisionRecorder } from './decision.ts';
 import { askEveryTime, policyObjections, validatePolicy, type ConsentPolicy } from './consent-policy.ts';
 
 interface ContributionRow extends Omit<Contribution, 'summary'> {
@@ -17,8 +19,6 @@ interface ContributionRow extends Omit<Contribution, 'summary'> {
 
 const columns = `id, round_key AS roundKey, summary, status, decided_by AS decidedBy, decided_at AS decidedAt,
   comment, created_at AS createdAt`;
-
-export type DecisionListener = (contribution: Contribution, debit?: LedgerEntry) => void;
 
 export function currentUser(): string {
   try {
@@ -32,15 +32,13 @@ export class ConsentDesk {
   readonly db: SqliteDatabase;
   readonly audit: AuditLog;
   readonly ledger: PrivacyLedger;
-  /** Run inside the decision's transaction: throwing aborts the decision. */
-  readonly inDecision: DecisionListener[] = [];
-  /** Run after the decision committed. */
-  readonly afterDecision: DecisionListener[] = [];
+  readonly recorder: DecisionRecorder;
 
-  constructor(db: SqliteDatabase, audit: AuditLog, ledger: PrivacyLedger) {
+  constructor(db: SqliteDatabase, audit: AuditLog, ledger: PrivacyLedger, recorder: DecisionRecorder) {
     this.db = db;
     this.audit = audit;
     this.ledger = ledger;
+    this.recorder = recorder;
   }
 
   policy(federationId: string): ConsentPolicy {
@@ -106,7 +104,7 @@ export class ConsentDesk {
     return rows.map((row) => this.require(row.id));
   }
 
-  /** Approves: debit + decision + listeners in one transaction. A budget overrun declines instead. */
+  /** Approves: debit + decision + the round's change in one transaction. A budget overrun declines instead. */
   approve(id: string, decider: Decider = { by: currentUser() }, now = new Date()): Contribution {
     const contribution = this.requirePending(id, now);
     const { datasetId, dp } = contribution.summary;
@@ -133,18 +131,23 @@ export class ConsentDesk {
           epsilonBefore: debit.epsilonBefore,
           epsilonAfter: debit.epsilonAfter,
         });
-        for (const listener of this.inDecision) listener(this.require(id), debit);
+        this.recorder.record(this.require(id), { kind: 'approved', by: decider.by });
       })();
     } catch (error) {
       if (!(error instanceof BudgetExceededError)) throw error;
-      this.decline(id, { by: 'budget', comment: error.message }, now);
+      this.#decline(id, { by: budgetDecider, comment: error.message }, 'budget_exhausted', now);
       throw error;
     }
-    return this.notify(id);
+    return this.#committed(id, { kind: 'approved', by: decider.by });
   }
 
   decline(id: string, decider: Decider = { by: currentUser() }, now = new Date()): Contribution {
+    return this.#decline(id, decider, 'consent_refused', now);
+  }
+
+  #decline(id: string, decider: Decider, reason: 'consent_refused' | 'budget_exhausted', now: Date): Contribution {
     const contribution = this.requirePending(id, now);
+    const decision = declined(reason, decider.by, decider.comment);
     this.db.transaction(() => {
       this.setStatus(id, 'declined', decider, now);
       this.audit.append('decision', {
@@ -154,9 +157,9 @@ export class ConsentDesk {
         by: decider.by,
         comment: decider.comment,
       });
-      for (const listener of this.inDecision) listener(this.require(id));
+      this.recorder.record(this.require(id), decision);
     })();
-    return this.notify(id);
+    return this.#committed(id, decision);
   }
 
   /** Pending contributions whose round deadline has passed become 'expired' (audited). */
@@ -166,6 +169,7 @@ export class ConsentDesk {
       .map((row) => this.require(row.id))
       .filter((c) => Date.parse(c.summary.deadline) <= now.getTime());
     for (const contribution of overdue) {
+      const decision = expired(contribution.summary.deadline);
       this.db.transaction(() => {
         this.setStatus(contribution.id, 'expired', { by: 'deadline' }, now);
         this.audit.append('decision', {
@@ -174,9 +178,9 @@ export class ConsentDesk {
           decision: 'expired',
           deadline: contribution.summary.deadline,
         });
-        for (const listener of this.inDecision) listener(this.require(contribution.id));
+        this.recorder.record(this.require(contribution.id), decision);
       })();
-      this.notify(contribution.id);
+      this.#committed(contribution.id, decision);
     }
     return overdue.map((c) => this.require(c.id));
   }
@@ -194,9 +198,9 @@ export class ConsentDesk {
       .run(status, decider.by, now.toISOString(), decider.comment ?? null, id);
   }
 
-  private notify(id: string): Contribution {
+  #committed(id: string, decision: Decision): Contribution {
     const contribution = this.require(id);
-    for (const listener of this.afterDecision) listener(contribution);
+    this.recorder.committed(contribution, decision);
     return contribution;
   }
 }

@@ -4,8 +4,19 @@ import type { EventName, EventOf } from '../../../preload/contract.ts';
 export type EventListener<E extends EventName> = (data: EventOf<E>) => void;
 type AnyListener = (event: EventName, data: unknown) => void;
 
+/** Where a failing subscriber is reported (the participant log; a process warning when there is none). */
+export type ListenerFailure = (event: EventName, error: unknown) => void;
+
+const warnProcess: ListenerFailure = (event, error) =>
+  process.emitWarning(`event listener for ${event} failed: ${(error as Error).message}`);
+
 export class EventBus {
   readonly listeners: AnyListener[] = [];
+  readonly #onListenerFailure: ListenerFailure;
+
+  constructor(onListenerFailure: ListenerFailure = warnProcess) {
+    this.#onListenerFailure = onListenerFailure;
+  }
 
   emit<E extends EventName>(event: E, data: EventOf<E>): void {
     for (const listener of [...this.listeners]) {
@@ -13,7 +24,7 @@ export class EventBus {
         listener(event, data);
       } catch (error) {
         // A faulty subscriber (a closed window) must never break the round that emitted.
-        process.emitWarning(`event listener for ${event} failed: ${(error as Error).message}`);
+        this.#onListenerFailure(event, error);
       }
     }
   }

@@ -6,12 +6,15 @@
 import type { ConnectionState } from '../../../preload/contract.ts';
 import type { FederationLink } from '../coordinator-client/federation-link.ts';
 import { backoffDelayMs, type RetryPolicy } from '../coordinator-client/retry-policy.ts';
+import type { ParticipantLog } from '../logging/participant-log.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
 import { roundKeyOf, terminalStates } from '../rounds/round-state.ts';
 
 export interface ParticipationLoopOptions {
+  readonly federationId: string;
   readonly link: Pick<FederationLink, 'pollTask'>;
   readonly runner: Pick<RoundRunner, 'handle' | 'round'>;
+  readonly log: Pick<ParticipantLog, 'error'>;
   readonly onConnection: (state: ConnectionState) => void;
   /** Waits between polls while a round waits for a person, or after a round this participant finished. */
   readonly idleMs?: number;
@@ -80,18 +83,22 @@ export class ParticipationLoop {
     const backoff = this.#options.backoff ?? defaultBackoff;
     let failures = 0;
     while (!signal.aborted) {
+      let roundKey: string | undefined;
       try {
         const task = await untilAborted(this.#options.link.pollTask(signal), signal);
         failures = 0;
         this.#set({ state: 'connected', since: new Date().toISOString() });
         if (!task || signal.aborted) continue;
-        const known = this.#options.runner.round(roundKeyOf(task.federationId, task.roundId));
+        roundKey = roundKeyOf(task.federationId, task.roundId);
+        const known = this.#options.runner.round(roundKey);
         const round = await this.#options.runner.handle(task);
         // The coordinator offers a round until it is answered: wait rather than poll in a tight loop.
         if (!terminalStates.has(round.state) || (known && terminalStates.has(known.state)))
           await pause(this.#options.idleMs ?? 2000, signal);
       } catch (error) {
         if (signal.aborted) break;
+        const what = roundKey ? 'round step failed' : 'polling the coordinator failed';
+        this.#options.log.error(what, error, { federationId: this.#options.federationId, roundKey });
         failures += 1;
         const delay = Math.max(backoff.baseDelayMs, backoffDelayMs(backoff, failures));
         const message = error instanceof Error ? error.message : String(error);

@@ -9,13 +9,14 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { EnrolmentRequest, FederationView } from '../../../preload/contract.ts';
 import { publicKeyFingerprint, recordEnrolment } from '../audit/enrolment-record.ts';
-import type { FederationLink, RoundTask } from '../coordinator-client/federation-link.ts';
+import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 import type { RetryPolicy } from '../coordinator-client/retry-policy.ts';
 import { FileUploadJournal } from '../coordinator-client/upload-journal.ts';
 import { loadOrCreateIdentityKey } from '../keychain/participant-identity.ts';
 import { attachRoundRunner, type ParticipantNode } from '../participant-node.ts';
 import type { LocalTrainer } from '../rounds/local-trainer.ts';
+import type { RoundLink } from '../rounds/round-context.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
 import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
@@ -65,30 +66,31 @@ export class Participation {
     this.#options = options;
     this.#secAgg = new SecAggStages(node.audit, options.pollWaitSeconds ?? 20);
     const mask = this.#secAgg.mask;
-    this.runner = attachRoundRunner(node, { link: this.#router(), trainer: options.trainer, mask });
-    this.#unsubscribe = node.events.on('round.state', ({ federationId, roundKey }) => {
-      const task = this.runner.round(roundKey)?.task;
-      if (task) this.#secAgg.roundSeen(task);
-      this.#emit(federationId);
+    this.runner = attachRoundRunner(node, {
+      link: this.#router(),
+      trainer: options.trainer,
+      mask,
+      secAgg: this.#secAgg,
     });
+    // For the UI only: a federation's view changes with each of its rounds' states.
+    this.#unsubscribe = node.events.on('round.state', ({ federationId }) => this.#emit(federationId));
   }
 
   /** Reconnects to every enrolled federation and resumes unfinished rounds. */
   static async start(node: ParticipantNode, options: ParticipationOptions): Promise<Participation> {
     const participation = new Participation(node, options);
     for (const federation of node.federations.list()) await participation.#join(federation);
-    void participation.runner.resume().catch(() => undefined);
+    void participation.runner.resumeEach();
     return participation;
   }
 
-  #router(): FederationLink {
+  #router(): RoundLink {
     const linkFor = (task: RoundTask) => {
       const link = this.#links.get(task.federationId);
       if (!link) throw new Error(`not enrolled in federation ${task.federationId}`);
       return link;
     };
     return {
-      pollTask: () => Promise.reject(new Error('each federation is polled by its own participation loop')),
       downloadModel: (task, onProgress) => linkFor(task).downloadModel(task, onProgress),
       uploadUpdate: (task, uploadId, payload, metadata) =>
         linkFor(task).uploadUpdate(task, uploadId, payload, metadata),
@@ -126,8 +128,10 @@ export class Participation {
     this.#links.set(federation.id, active);
     this.#secAgg.setLink(federation.id, active);
     const loop = new ParticipationLoop({
+      federationId: federation.id,
       link: active,
       runner: this.runner,
+      log: this.node.log,
       onConnection: () => this.#emit(federation.id),
       idleMs: this.#options.idleMs,
       backoff: this.#options.loopBackoff,

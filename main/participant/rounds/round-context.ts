@@ -3,7 +3,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { ConsentDesk } from '../consent/consent-desk.ts';
 import type { DatasetRegistry } from '../datasets/dataset-registry.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { FederationLink } from '../coordinator-client/federation-link.ts';
+import type { FederationLink, RoundTask } from '../coordinator-client/federation-link.ts';
+import type { ParticipantLog } from '../logging/participant-log.ts';
 import type { PrivacyLedger } from '../privacy/privacy-ledger.ts';
 import { withFullSync, type SqliteDatabase } from '../store/participant-database.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
@@ -18,15 +19,23 @@ export interface RoundRunnerDependencies {
   readonly datasets: DatasetRegistry;
   readonly ledger: PrivacyLedger;
   readonly consent: ConsentDesk;
-  readonly link: FederationLink;
+  readonly link: RoundLink;
   readonly trainer: LocalTrainer;
   readonly mask?: UpdateMasker;
   readonly events: EventBus;
   /** Keep a copy of every sent payload for inspection (retained_payloads); off by default. */
   readonly retainPayloads?: boolean;
   readonly now?: () => Date;
-  /** How often a waiting round checks for a decision taken in another process (default 2 s). */
-  readonly decisionPollMs?: number;
+  readonly log: ParticipantLog;
+  /** Started for every round taken on whose task asks for secure aggregation. */
+  readonly secAgg?: SecAggStarter;
+}
+
+/** What a round needs from its coordinator (polling for tasks is the participation loop's). */
+export type RoundLink = Omit<FederationLink, 'pollTask'>;
+
+export interface SecAggStarter {
+  roundSeen(task: RoundTask): void;
 }
 
 export interface RoundContext extends RoundRunnerDependencies {

@@ -4,30 +4,40 @@
  * from its last committed state: nothing is uploaded twice (stable upload id), no audit entry is lost or
  * repeated, and the ledger is never debited twice nor refunded.
  */
-import type { Contribution } from '../consent/contribution.ts';
+import { decisionOf, type Decision } from '../consent/decision.ts';
+import { DatasetUnavailableError } from '../datasets/dataset-registry.ts';
 import type { DeclineReason, RoundTask } from '../coordinator-client/federation-link.ts';
 import { createRoundContext, type RoundContext, type RoundRunnerDependencies } from './round-context.ts';
 import { closeReceipted, maskUpdate, PermanentRoundFailure, recordUploadIntent, upload } from './round-delivery.ts';
 import { acceptRound, openApproval, prepareUpdate, RoundRefusal } from './round-preparation.ts';
 import { approvedStates, roundKeyOf, terminalStates } from './round-state.ts';
 import { RoundStore, type RoundRecord } from './round-store.ts';
-import { DecisionWatch } from './decision-watch.ts';
-import { recordDecision } from './round-decision.ts';
+import { recordDecision, type DecidedRounds } from './round-decision.ts';
+import { WaitingRounds } from './waiting-rounds.ts';
 
-export class RoundRunner {
+/** How a round that ends without a receipt closes, in the protocol's terms. */
+type RoundClosure =
+  | {
+      readonly state: 'declined';
+      // 'failed': the task itself cannot be taken (an update encoding this participant does not write).
+      readonly reason: 'consent_refused' | 'budget_exhausted' | 'dataset_unavailable' | 'failed';
+    }
+  | { readonly state: 'expired'; readonly reason: 'expired' }
+  | { readonly state: 'failed'; readonly reason: 'failed' };
+
+export class RoundRunner implements DecidedRounds {
   readonly context: RoundContext;
   readonly inFlight = new Map<string, Promise<RoundRecord>>();
-  readonly watch: DecisionWatch;
+  readonly waiting: WaitingRounds;
 
   constructor(deps: RoundRunnerDependencies) {
     this.context = createRoundContext(deps, new RoundStore(deps.db));
-    deps.consent.afterDecision.push((contribution) => this.afterDecision(contribution));
-    this.watch = new DecisionWatch(
-      this.context.store,
-      deps.decisionPollMs ?? 2000,
-      (round) => this.onDecided(round),
-      (roundKey) => void this.advance(roundKey).catch(() => undefined),
-    );
+    this.waiting = new WaitingRounds({
+      db: deps.db,
+      log: deps.log,
+      onDeadline: (roundKey) => this.#continue(roundKey, 'the round deadline passed'),
+      onForeignCommit: (roundKey) => this.#catchUp(roundKey),
+    });
   }
 
   rounds(): RoundRecord[] {
@@ -55,6 +65,7 @@ export class RoundRunner {
           deadline: task.deadline,
         });
       })();
+      this.context.log.info('round invited', { federationId: task.federationId, roundKey });
       this.emitState(this.context.store.require(roundKey));
     }
     return this.advance(roundKey);
@@ -68,10 +79,10 @@ export class RoundRunner {
     return results;
   }
 
-  /** Polls the federation once and handles the task it gives, if any. */
-  async pollOnce(signal?: AbortSignal): Promise<RoundRecord | undefined> {
-    const task = await this.context.link.pollTask(signal);
-    return task ? this.handle(task) : undefined;
+  /** After a restart, unattended: continues each unfinished round in turn; a failure is logged with its round. */
+  async resumeEach(): Promise<void> {
+    for (const round of this.rounds().filter((candidate) => !terminalStates.has(candidate.state)))
+      await this.advance(round.roundKey).catch((error: unknown) => this.#logFailure('resuming', round.roundKey, error));
   }
 
   /** Runs a round until it finishes or waits for a person; one run per round at a time. */
@@ -86,15 +97,37 @@ export class RoundRunner {
     return run;
   }
 
+  /** Told by the consent desk (through the round's decision recorder) once a decision committed. */
+  decided(round: RoundRecord, decision: Decision): void {
+    this.waiting.done(round.roundKey);
+    this.emitState(round);
+    // A run in flight logs the transition itself (a policy approval is decided inside the run).
+    if (!this.inFlight.has(round.roundKey)) this.#logState(round);
+    if (decision.kind === 'approved') this.#continue(round.roundKey, 'continuing an approved round');
+    else {
+      const reason = decision.kind === 'expired' ? 'expired' : decision.reason;
+      void this.tellCoordinator(round, reason, decision.detail);
+    }
+  }
+
+  /** Stops waiting for decisions and deadlines (the node is closing). */
+  stop(): void {
+    this.waiting.stop();
+  }
+
   private async run(roundKey: string): Promise<RoundRecord> {
+    this.#startSecAgg(this.context.store.require(roundKey));
     for (;;) {
       const round = this.context.store.require(roundKey);
       if (terminalStates.has(round.state)) return round;
       try {
-        if (!(await this.step(round))) return this.context.store.require(roundKey);
+        const moved = await this.step(round);
+        this.#logState(this.context.store.require(roundKey), round.state);
+        if (!moved) return this.context.store.require(roundKey);
       } catch (error) {
         await this.fail(round, error);
         const after = this.context.store.require(roundKey);
+        this.#logState(after, round.state);
         if (!terminalStates.has(after.state)) throw error;
       }
     }
@@ -109,7 +142,8 @@ export class RoundRunner {
       !decidedByConsent &&
       Date.parse(round.task.deadline) <= context.clock().getTime()
     ) {
-      await this.close(round, 'expired', 'expired', `the round deadline ${round.task.deadline} passed`);
+      const detail = `the round deadline ${round.task.deadline} passed`;
+      await this.close(round, { state: 'expired', reason: 'expired' }, detail);
       return true;
     }
     switch (round.state) {
@@ -149,42 +183,55 @@ export class RoundRunner {
     const consent = this.context.consent;
     consent.expireOverdue(this.context.clock());
     const contribution = consent.require(round.contributionId ?? '');
-    if (contribution.status !== 'pending') {
-      // Decided where no node recorded it on the round (an older or foreign writer): record it now.
-      this.context.db.transaction(() => recordDecision(this.context.store, contribution))();
-      this.watch.forget(round.roundKey);
-      return true;
+    const decision = decisionOf(contribution);
+    if (decision && this.context.store.require(round.roundKey).state === 'awaiting_approval') {
+      // Decided where no node recorded it on the round (an older writer): record it now, and act on it.
+      this.context.db.transaction(() => recordDecision(this.context.store, contribution, decision))();
+      this.decided(this.context.store.require(round.roundKey), decision);
     }
+    if (decision) return true;
     if (consent.objections(contribution, this.context.clock()).length === 0) {
       consent.approve(contribution.id, { by: `policy:${round.task.federationId}` }, this.context.clock());
       return true;
     }
     const waiting = consent.pending(this.context.clock());
     this.context.events.emit('approvals.waiting', { count: waiting.length, contributionIds: waiting.map((c) => c.id) });
-    this.watch.watch(round, this.context.clock());
+    this.waiting.wait(round.roundKey, round.task.deadline, this.context.clock());
     return false;
   }
 
-  /** Stops watching for decisions and deadlines (the node is closing). */
-  stop(): void {
-    this.watch.stop();
+  /** Another process committed: if it decided this waiting round, act on the decision here. */
+  #catchUp(roundKey: string): void {
+    const round = this.context.store.get(roundKey);
+    const contribution = round?.contributionId ? this.context.consent.get(round.contributionId) : undefined;
+    const decision = contribution && decisionOf(contribution);
+    if (!round || !decision) return;
+    if (round.state === 'awaiting_approval') return this.#continue(roundKey, 'recording a decision made elsewhere');
+    this.decided(round, decision);
   }
 
-  private afterDecision(contribution: Contribution): void {
-    const round = this.context.store.get(contribution.roundKey);
-    if (!round) return;
-    this.watch.forget(round.roundKey);
-    this.onDecided(round);
+  /** Runs the round on in the background; a failure is logged with the round, never dropped. */
+  #continue(roundKey: string, why: string): void {
+    this.advance(roundKey).catch((error: unknown) => this.#logFailure(why, roundKey, error));
   }
 
-  private onDecided(round: RoundRecord): void {
-    this.emitState(round);
-    if (round.state === 'declined') {
-      const reason = round.reason?.startsWith('declined by budget') ? 'budget_exhausted' : 'consent_refused';
-      void this.tellCoordinator(round, reason, round.reason ?? 'declined');
+  #logFailure(why: string, roundKey: string, error: unknown): void {
+    const federationId = this.context.store.get(roundKey)?.task.federationId;
+    this.context.log.error(`round step failed (${why})`, error, { federationId, roundKey });
+  }
+
+  /** The secure-aggregation stages must run from the moment a round that uses them is taken on. */
+  #startSecAgg(round: RoundRecord): void {
+    if (!round.task.secureAggregation || terminalStates.has(round.state)) return;
+    try {
+      this.context.secAgg?.roundSeen(round.task);
+    } catch (error) {
+      const { federationId } = round.task;
+      this.context.log.error('cannot start the secure-aggregation stages', error, {
+        federationId,
+        roundKey: round.roundKey,
+      });
     }
-    if (round.state === 'expired') void this.tellCoordinator(round, 'expired', round.reason ?? 'expired');
-    if (round.state === 'approved') void this.advance(round.roundKey).catch(() => undefined);
   }
 
   /** Before approval a failure ends the round; after it, the round stays resumable (ε is spent either way). */
@@ -193,40 +240,51 @@ export class RoundRunner {
     // Already closed by the step that failed (a budget overrun at approval declines the contribution).
     if (terminalStates.has(round.state)) return;
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof RoundRefusal) return this.close(round, 'declined', error.reason, message);
+    const fields = { federationId: round.task.federationId, roundKey: round.roundKey, state: round.state };
+    if (error instanceof RoundRefusal) return this.close(round, { state: 'declined', reason: error.reason }, message);
     const retryable = !(error instanceof PermanentRoundFailure);
     if (
       retryable &&
       approvedStates.has(round.state) &&
       Date.parse(round.task.deadline) > this.context.clock().getTime()
     ) {
+      this.context.log.error('round step failed; the round stays resumable', error, fields);
       this.context.store.setState(round.roundKey, round.state, { reason: message });
       return;
     }
-    const reason =
-      error instanceof Error && error.name === 'DatasetUnavailableError' ? 'dataset_unavailable' : 'failed';
-    await this.close(round, reason === 'failed' ? 'failed' : 'declined', reason, message);
+    if (error instanceof DatasetUnavailableError)
+      return this.close(round, { state: 'declined', reason: 'dataset_unavailable' }, message);
+    this.context.log.error('round failed', error, fields);
+    await this.close(round, { state: 'failed', reason: 'failed' }, message);
   }
 
-  private async close(
-    round: RoundRecord,
-    state: 'declined' | 'expired' | 'failed',
-    reason: DeclineReason,
-    message: string,
-  ) {
-    this.context.transition(round.roundKey, state, {
-      changes: { reason: message },
-      audit: ['round.closed', { outcome: state, declineReason: reason, detail: message }],
+  private async close(round: RoundRecord, closure: RoundClosure, message: string) {
+    this.waiting.done(round.roundKey);
+    this.context.transition(round.roundKey, closure.state, {
+      changes: { reason: message, decline_reason: closure.reason },
+      audit: ['round.closed', { outcome: closure.state, declineReason: closure.reason, detail: message }],
     });
-    if (!approvedStates.has(round.state)) await this.tellCoordinator(round, reason, message);
+    if (!approvedStates.has(round.state)) await this.tellCoordinator(round, closure.reason, message);
   }
 
   private async tellCoordinator(round: RoundRecord, reason: DeclineReason, detail: string): Promise<void> {
     try {
       await this.context.link.decline(round.task, reason, detail);
-    } catch {
+    } catch (error) {
       // The coordinator also learns it at the deadline; the round's outcome is recorded locally.
+      const fields = { federationId: round.task.federationId, roundKey: round.roundKey, declineReason: reason };
+      this.context.log.warn('could not tell the coordinator why the round closed', {
+        ...fields,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
+  }
+
+  #logState(round: RoundRecord, before?: string): void {
+    if (round.state === before) return;
+    const { federationId } = round.task;
+    const fields = { federationId, roundKey: round.roundKey, state: round.state, declineReason: round.declineReason };
+    this.context.log.info('round state', round.reason ? { ...fields, reason: round.reason } : fields);
   }
 
   private emitState(round: RoundRecord): void {

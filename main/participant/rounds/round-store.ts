@@ -1,7 +1,7 @@
 /** Persists each round's state, its exact payload bytes and its outcome, one row per round. */
 import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { UploadReceipt } from '../../../protocol/receipt.ts';
-import type { RoundTask } from '../coordinator-client/federation-link.ts';
+import type { DeclineReason, RoundTask } from '../coordinator-client/federation-link.ts';
 import type { RoundState } from './round-state.ts';
 
 export interface TrainingOutcome {
@@ -15,7 +15,10 @@ export interface RoundRecord {
   readonly roundKey: string;
   readonly task: RoundTask;
   readonly state: RoundState;
+  /** What happened, in words a person reads (the error, who declined and why). */
   readonly reason: string | null;
+  /** Why a declined, expired or failed round closed, as the coordinator is told. */
+  readonly declineReason: DeclineReason | null;
   readonly datasetId: string | null;
   readonly contributionId: string | null;
   readonly uploadId: string | null;
@@ -31,6 +34,7 @@ interface RoundRow {
   task: string;
   state: RoundState;
   reason: string | null;
+  decline_reason: DeclineReason | null;
   dataset_id: string | null;
   contribution_id: string | null;
   upload_id: string | null;
@@ -47,6 +51,7 @@ function fromRow(row: RoundRow): RoundRecord {
     task: JSON.parse(row.task) as RoundTask,
     state: row.state,
     reason: row.reason,
+    declineReason: row.decline_reason,
     datasetId: row.dataset_id,
     contributionId: row.contribution_id,
     uploadId: row.upload_id,
@@ -60,6 +65,7 @@ function fromRow(row: RoundRow): RoundRecord {
 
 export type RoundChanges = Partial<{
   reason: string | null;
+  decline_reason: DeclineReason | null;
   dataset_id: string;
   contribution_id: string;
   upload_id: string;

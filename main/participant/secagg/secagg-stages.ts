@@ -1,7 +1,7 @@
 /**
- * One SecAggClient per federation, its stage poller started when the first round of that federation
- * asks for secure aggregation (a federation without it is never stage-polled), and the round runner's
- * `mask` routed to the right one.
+ * One SecAggClient per federation, its stage poller started by the round runner when it takes on the first
+ * round of that federation that asks for secure aggregation (a federation without it is never stage-polled),
+ * and the round runner's `mask` routed to the right one.
  */
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
@@ -32,7 +32,7 @@ export class SecAggStages {
     void this.#stop(federationId);
   }
 
-  /** Starts the federation's stage poller if this round uses secure aggregation. */
+  /** Starts the federation's stage poller (once) if this round uses secure aggregation. */
   roundSeen(task: RoundTask): void {
     if (task.secureAggregation) this.#client(task.federationId);
   }

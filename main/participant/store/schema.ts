@@ -54,7 +54,26 @@ const federations = `
     ca_certificate TEXT NOT NULL, public_key_sha256 TEXT NOT NULL, enrolled_at TEXT NOT NULL);
 `;
 
+// Each closed round keeps why it closed as one of the protocol's decline reasons. Rounds closed before this
+// column existed get it from their 'round.closed' audit entry, or (rounds closed by a consent decision,
+// which wrote no such entry) from their state and the decider named in their reason.
+const roundDeclineReason = `
+  ALTER TABLE rounds ADD COLUMN decline_reason TEXT CHECK (decline_reason IN
+    ('consent_refused', 'budget_exhausted', 'dataset_unavailable', 'expired', 'failed'));
+  UPDATE rounds SET decline_reason = COALESCE(
+    (SELECT json_extract(audit.data, '$.declineReason') FROM audit
+      WHERE audit.kind = 'round.closed' AND json_extract(audit.data, '$.roundKey') = rounds.round_key
+      ORDER BY audit.seq DESC LIMIT 1),
+    CASE state
+      WHEN 'expired' THEN 'expired'
+      WHEN 'failed' THEN 'failed'
+      WHEN 'declined' THEN CASE WHEN reason LIKE 'declined by budget:%' THEN 'budget_exhausted' ELSE 'consent_refused' END
+    END)
+  WHERE state IN ('declined', 'expired', 'failed');
+`;
+
 export const participantMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'federations', sql: federations },
+  { version: 3, name: 'round decline reason', sql: roundDeclineReason },
 ];

@@ -4,6 +4,7 @@ import { createParticipantApi } from '../../../main/participant/api/participant-
 import { startHeadlessServer, type HeadlessServer } from '../../../main/headless/server.ts';
 import { fakeTask } from '../../support/fake-coordinator.ts';
 import { tempDir, wiredParticipant, type WiredParticipant } from '../../support/participant-fixtures.ts';
+import { waitUntil } from '../../support/wait-until.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -35,7 +36,8 @@ describe('headless events', () => {
     await new Promise((resolve) => socket.on('open', resolve));
     const round = await participant.runner.handle(fakeTask());
     socket.send(JSON.stringify({ id: 7, method: 'approvals.pending', payload: {} }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The reply leaves after every event the round emitted before the call, on the same socket.
+    await waitUntil(() => frames.some((f) => f.id === 7), 'the reply to approvals.pending arriving');
     socket.close();
     const events = frames.filter((f) => f.event);
     expect(events.filter((f) => f.event === 'round.state').map((f) => (f.data as { state: string }).state)).toEqual([

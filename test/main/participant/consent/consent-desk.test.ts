@@ -1,9 +1,11 @@
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { ContributionSummary } from '../../../../main/participant/consent/contribution.ts';
+import { ConsentDesk } from '../../../../main/participant/consent/consent-desk.ts';
 import { policyObjections } from '../../../../main/participant/consent/consent-policy.ts';
 import { BudgetExceededError } from '../../../../main/participant/privacy/privacy-ledger.ts';
-import { openParticipantNode } from '../../../../main/participant/participant-node.ts';
+import { openParticipantNode, type ParticipantNode } from '../../../../main/participant/participant-node.ts';
+import type { Decision } from '../../../../main/participant/consent/decision.ts';
 import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
 
 async function desk(budget = 8) {
@@ -92,14 +94,16 @@ describe('ConsentDesk', () => {
   it('debits the ledger in the same transaction as the approval: a failing step leaves neither', async () => {
     const { node, summary, datasetId } = await desk();
     const pending = node.consent.open('fed-a/r1', summary());
-    node.consent.inDecision.push(() => {
-      throw new Error('crash inside the approval');
+    const failing = new ConsentDesk(node.database.db, node.audit, node.ledger, {
+      record: () => {
+        throw new Error('crash inside the approval');
+      },
+      committed: () => undefined,
     });
-    expect(() => node.consent.approve(pending.id)).toThrow('crash inside the approval');
+    expect(() => failing.approve(pending.id)).toThrow('crash inside the approval');
     expect(node.consent.require(pending.id).status).toBe('pending');
     expect(node.ledger.entries(datasetId)).toEqual([]);
     expect(node.audit.entries().filter((e) => e.kind === 'decision' || e.kind === 'ledger.debit')).toEqual([]);
-    node.consent.inDecision.pop();
     node.consent.approve(pending.id);
     expect(node.ledger.entries(datasetId)).toHaveLength(1);
     expect(node.audit.entries().filter((e) => e.kind === 'ledger.debit')).toHaveLength(1);
@@ -112,6 +116,46 @@ describe('ConsentDesk', () => {
     expect(node.consent.require(pending.id)).toMatchObject({ status: 'declined', decidedBy: 'budget' });
     expect(node.consent.require(pending.id).comment).toMatch(/would be exceeded/);
     expect(node.ledger.entries(datasetId)).toEqual([]);
+  });
+
+  it('hands every decision to its recorder as a typed outcome: in the transaction, then after the commit', async () => {
+    const seen: { phase: string; inTransaction: boolean; decision: Decision }[] = [];
+    const recording = (node: ParticipantNode) =>
+      new ConsentDesk(node.database.db, node.audit, node.ledger, {
+        record: (_c, decision) =>
+          seen.push({ phase: 'record', inTransaction: node.database.db.inTransaction, decision }),
+        committed: (_c, decision) =>
+          seen.push({ phase: 'committed', inTransaction: node.database.db.inTransaction, decision }),
+      });
+    const roomy = await desk();
+    const consent = recording(roomy.node);
+    consent.approve(consent.open('fed-a/r1', roomy.summary()).id, { by: 'ada' });
+    consent.decline(consent.open('fed-a/r2', roomy.summary()).id, { by: 'grace', comment: 'norm looks odd' });
+    const deadline = new Date(Date.now() + 1000);
+    consent.open('fed-a/r3', roomy.summary({ deadline: deadline.toISOString() }));
+    consent.expireOverdue(deadline);
+    const tight = await desk(0.5);
+    const overrun = recording(tight.node);
+    expect(() => overrun.approve(overrun.open('fed-a/r4', tight.summary()).id)).toThrow(BudgetExceededError);
+    expect(seen.map(({ phase, inTransaction }) => [phase, inTransaction])).toEqual(
+      Array(4)
+        .fill([
+          ['record', true],
+          ['committed', false],
+        ])
+        .flat(),
+    );
+    expect(seen.filter((s) => s.phase === 'committed').map((s) => s.decision)).toEqual([
+      { kind: 'approved', by: 'ada' },
+      { kind: 'declined', reason: 'consent_refused', by: 'grace', detail: 'declined by grace: norm looks odd' },
+      { kind: 'expired', detail: `not approved before the round deadline ${deadline.toISOString()}` },
+      {
+        kind: 'declined',
+        reason: 'budget_exhausted',
+        by: 'budget',
+        detail: expect.stringMatching(/^declined by budget: .*would be exceeded/) as string,
+      },
+    ]);
   });
 
   it('records a decline with who and why, and never debits', async () => {

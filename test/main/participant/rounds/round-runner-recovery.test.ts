@@ -1,9 +1,12 @@
 /** The round runner when things go wrong: failures, crashes in-process, other writers, durability. */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flatten } from '../../../../engine/tensor/parameter-set.ts';
 import { fakeTask } from '../../../support/fake-coordinator.ts';
 import { wiredParticipant, type WiredParticipant } from '../../../support/participant-fixtures.ts';
+import { waitUntil, within } from '../../../support/wait-until.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const auto = { mode: 'auto' as const, limits: {} };
@@ -29,19 +32,24 @@ describe('RoundRunner: failures, recovery and durability', () => {
     expect(kinds({ node } as WiredParticipant).filter((k) => k === 'upload.intent')).toHaveLength(1);
   });
 
-  it('with secure aggregation, audits both the approved and the masked (sent) hash', async () => {
+  it('with secure aggregation, starts the stages itself and audits both the approved and the masked (sent) hash', async () => {
     const participant = await wiredParticipant();
     const { node, coordinator } = participant;
     node.consent.setPolicy('fed-a', auto);
     const { attachRoundRunner, openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
     node.close();
+    const stagesStartedFor: string[] = [];
     const masking = attachRoundRunner(openParticipantNode({ home: participant.home }), {
       link: coordinator,
       trainer: participant.trainer,
       mask: async (_task, update) => new Uint8Array(flatten(update).buffer).map((b) => b ^ 0x5a),
+      secAgg: { roundSeen: (task) => stagesStartedFor.push(task.roundId) },
     });
     const round = await masking.handle(fakeTask({ roundId: 'sa-1', secureAggregation: true }));
     expect(round.state).toBe('receipted');
+    await masking.handle(fakeTask({ roundId: 'plain-2', roundNumber: 2 }));
+    // Started by the runner when it took the round on (no UI event involved), and only for that round.
+    expect(stagesStartedFor).toEqual(['sa-1']);
     expect(round.sentSha256).not.toBe(round.approvedSha256);
     const upload = masking.context.audit.entries().find((e) => e.kind === 'upload');
     expect(upload?.data).toMatchObject({ approvedSha256: round.approvedSha256, sentSha256: round.sentSha256 });
@@ -95,7 +103,7 @@ describe('RoundRunner: failures, recovery and durability', () => {
 
   it('picks up a decision taken in another process (the CLI) on the same database', async () => {
     const { openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
-    const { node, runner, coordinator, home, datasetId } = await wiredParticipant({ decisionPollMs: 20 });
+    const { node, runner, coordinator, home, datasetId } = await wiredParticipant();
     const receipted = new Promise((resolve) =>
       node.events.on('round.state', (e) => e.state === 'receipted' && resolve(e)),
     );
@@ -111,12 +119,39 @@ describe('RoundRunner: failures, recovery and durability', () => {
     expect(cli.ledger.entries(datasetId)).toHaveLength(1);
     cli.consent.decline(second.contributionId ?? '', { by: 'grace', comment: 'no' });
     cli.close();
-    await Promise.all([receipted, declined]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await within(receipted, 'the round approved by the other process reaching its receipt');
+    await within(declined, 'the round declined by the other process closing here');
+    await waitUntil(() => coordinator.declines().length > 0, 'the coordinator being told of the decline');
     expect(coordinator.uploads().map((u) => u.roundId)).toEqual(['elsewhere-1']);
     expect(coordinator.declines()).toEqual([
       expect.objectContaining({ round_id: 'elsewhere-2', reason: 'consent_refused' }),
     ]);
+    runner.stop();
+  });
+
+  it('acts on a decision an older writer took without moving the round, and tells the coordinator once', async () => {
+    const { openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const { ConsentDesk } = await import('../../../../main/participant/consent/consent-desk.ts');
+    const { node, runner, coordinator, home } = await wiredParticipant();
+    const round = await runner.handle(fakeTask({ roundId: 'older-1' }));
+    const other = openParticipantNode({ home });
+    // A writer that records the decision but not its round, as Accord did before rounds moved with decisions.
+    const older = new ConsentDesk(other.database.db, other.audit, other.ledger, {
+      record: () => undefined,
+      committed: () => undefined,
+    });
+    older.decline(round.contributionId ?? '', { by: 'grace', comment: 'no' });
+    other.close();
+    await waitUntil(() => coordinator.declines().length > 0, 'the coordinator being told of the decline');
+    expect(runner.round(round.roundKey)).toMatchObject({
+      state: 'declined',
+      reason: 'declined by grace: no',
+      declineReason: 'consent_refused',
+    });
+    expect(coordinator.declines()).toEqual([
+      expect.objectContaining({ round_id: 'older-1', reason: 'consent_refused' }),
+    ]);
+    expect(node.ledger.entries(round.datasetId ?? '')).toEqual([]);
     runner.stop();
   });
 
@@ -135,11 +170,32 @@ describe('RoundRunner: failures, recovery and durability', () => {
     const refused = await runner.advance(second.roundKey);
     expect(refused.state).toBe('declined');
     expect(refused.reason).toMatch(/declined by budget: .*would be exceeded/);
-    await new Promise((resolve) => setImmediate(resolve));
+    expect(refused.declineReason).toBe('budget_exhausted');
+    await waitUntil(() => coordinator.declines().length > 0, 'the coordinator being told of the budget decline');
     expect(coordinator.declines()).toEqual([
       expect.objectContaining({ round_id: 'wait-2', reason: 'budget_exhausted' }),
     ]);
     expect(node.ledger.entries(datasetId)).toHaveLength(1);
+  });
+
+  it('logs a failing step of a round continued after approval, with its federation and round key', async () => {
+    const { node, runner, coordinator } = await wiredParticipant();
+    coordinator.uploadUpdate = async () => Promise.reject(new Error('connection reset'));
+    const round = await runner.handle(fakeTask());
+    node.consent.approve(round.contributionId ?? '', { by: 'ada' });
+    const logged = await waitUntil(
+      () =>
+        readFileSync(node.log.file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((line) => line.level === 'error' && /continuing an approved round/.test(String(line.message))),
+      'an error line for the failed upload in the participant log',
+    );
+    expect(logged).toMatchObject({ federationId: 'fed-a', roundKey: round.roundKey, error: 'connection reset' });
+    expect(node.log.file).toBe(join(node.database.home, 'logs', 'participant.log'));
+    // The failure was logged, not hidden, and the approved round stays resumable.
+    expect(runner.round(round.roundKey)).toMatchObject({ state: 'uploading', reason: 'connection reset' });
   });
 
   it('commits the entry of what is about to leave with synchronous=FULL (fsync), and only that one', async () => {

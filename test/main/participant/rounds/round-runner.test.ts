@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { epsilonFor } from '../../../../engine/privacy/accountant.ts';
 import type { EventOf } from '../../../../preload/contract.ts';
 import { FakeTrainer } from '../../../support/fake-trainer.ts';
 import { fakeTask } from '../../../support/fake-coordinator.ts';
 import { wiredParticipant, type WiredParticipant } from '../../../support/participant-fixtures.ts';
+import { waitUntil, within } from '../../../support/wait-until.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const auto = { mode: 'auto' as const, limits: {} };
@@ -123,8 +124,12 @@ describe('RoundRunner', () => {
     const { node, runner, coordinator, datasetId } = await wiredParticipant();
     const round = await runner.handle(fakeTask());
     node.consent.decline(round.contributionId ?? '', { by: 'ada', comment: 'not this week' });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(runner.round(round.roundKey)).toMatchObject({ state: 'declined', reason: 'declined by ada: not this week' });
+    await waitUntil(() => coordinator.declines().length > 0, 'the coordinator being told of the decline');
+    expect(runner.round(round.roundKey)).toMatchObject({
+      state: 'declined',
+      reason: 'declined by ada: not this week',
+      declineReason: 'consent_refused',
+    });
     expect(coordinator.uploads()).toEqual([]);
     expect(coordinator.declines()).toEqual([expect.objectContaining({ reason: 'consent_refused' })]);
     expect(node.ledger.entries(datasetId)).toEqual([]);
@@ -138,6 +143,12 @@ describe('RoundRunner', () => {
     expect(participant.trainer.calls).toBe(0);
     expect(participant.coordinator.declines()).toEqual([expect.objectContaining({ reason: 'budget_exhausted' })]);
     expect(participant.node.ledger.entries(participant.datasetId)).toEqual([]);
+    // The kind of refusal is kept with the round, not only in its words: a restart still knows it.
+    participant.node.close();
+    const { openParticipantNode } = await import('../../../../main/participant/participant-node.ts');
+    const reopened = openParticipantNode({ home: participant.home });
+    expect(reopened.rounds.get(round.roundKey)?.declineReason).toBe('budget_exhausted');
+    reopened.close();
   });
 
   it('refuses the second round when the first used up the budget (composition across rounds)', async () => {
@@ -165,17 +176,31 @@ describe('RoundRunner', () => {
     expect(round.reason).toMatch(/changed since it was confirmed/);
     expect(participant.trainer.calls).toBe(0);
     expect(participant.coordinator.declines()).toEqual([expect.objectContaining({ reason: 'dataset_unavailable' })]);
+    expect(round.declineReason).toBe('dataset_unavailable');
   });
 
   it('expires a contribution nobody approved at the deadline, by itself, and tells the coordinator', async () => {
-    const { node, runner, coordinator } = await wiredParticipant();
+    // The round's clock and its deadline timer are both under the test's control: no race with a real deadline.
+    let now = Date.now();
+    const deadline = now + 3_600_000;
+    const { node, runner, coordinator } = await wiredParticipant({ now: () => new Date(now) });
     const expired = new Promise((resolve) => node.events.on('round.state', (e) => e.state === 'expired' && resolve(e)));
-    const round = await runner.handle(fakeTask({ deadline: new Date(Date.now() + 300).toISOString() }));
-    expect(round.state).toBe('awaiting_approval');
-    await expired;
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(runner.round(round.roundKey)?.state).toBe('expired');
-    expect(node.consent.require(round.contributionId ?? '').status).toBe('expired');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const round = await runner.handle(fakeTask({ deadline: new Date(deadline).toISOString() }));
+      expect(round.state).toBe('awaiting_approval');
+      await vi.advanceTimersByTimeAsync(deadline - now - 1);
+      expect(runner.round(round.roundKey)?.state).toBe('awaiting_approval');
+      now = deadline + 1;
+      await vi.advanceTimersByTimeAsync(2);
+    } finally {
+      vi.useRealTimers();
+    }
+    await within(expired, 'the round expiring when its deadline timer fired');
+    await waitUntil(() => coordinator.declines().length > 0, 'the coordinator being told the round expired');
+    const round = runner.rounds()[0];
+    expect(round).toMatchObject({ state: 'expired', declineReason: 'expired' });
+    expect(node.consent.require(round?.contributionId ?? '').status).toBe('expired');
     expect(coordinator.declines()).toEqual([expect.objectContaining({ reason: 'expired' })]);
     expect(coordinator.uploads()).toEqual([]);
   });

@@ -21,6 +21,8 @@ import {
 } from '../../../coordinator/support/test-federation.ts';
 import { FakeTrainer } from '../../../support/fake-trainer.ts';
 import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
+import { waitUntil } from '../../../support/wait-until.ts';
+import type { FederationLink } from '../../../../main/participant/coordinator-client/federation-link.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -92,18 +94,16 @@ async function participantNode(
   return { node, link, runner, approvedBeforeMask, home };
 }
 
-async function runRound(runner: RoundRunner): Promise<RoundRecord> {
-  for (;;) {
-    const round = await runner.pollOnce();
-    if (round) return round;
-  }
+async function runRound(participant: { link: FederationLink; runner: RoundRunner }): Promise<RoundRecord> {
+  const task = await waitUntil(() => participant.link.pollTask(), 'the coordinator offering a round');
+  return participant.runner.handle(task);
 }
 
 describe('SecAggClient with the round runner over gRPC', () => {
   it('masks after approval, audits approved and sent hashes, and the coordinator keeps only masked bytes', async () => {
     const { coordinator, config, address } = await secureCoordinator();
     const nodes = await Promise.all(sites.map((site) => participantNode(site, config, address)));
-    const rounds = await Promise.all(nodes.map((participant) => runRound(participant.runner)));
+    const rounds = await Promise.all(nodes.map((participant) => runRound(participant)));
     for (const [i, participant] of nodes.entries()) {
       const round = rounds[i]!;
       expect({ state: round.state, reason: round.reason }).toEqual({ state: 'receipted', reason: null });
