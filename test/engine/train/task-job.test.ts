@@ -102,7 +102,7 @@ describe('summarization and multi-task runs', () => {
 
 describe('fine-tuning a pretrained GPT-2 with LoRA', () => {
   it('starts from the imported weights, keeps them frozen and exchanges only the adapters', async () => {
-    const { encodeSafetensors } = await import('../../../engine/train/safetensors.ts');
+    const { encodeSafetensors } = await import('../../../engine/codec/safetensors.ts');
     const { tensor } = await import('../../../engine/tensor/parameter-set.ts');
     const [vocab, d, ff] = [50257, 8, 16];
     let state = 99;
