@@ -23,7 +23,11 @@ export async function readSafetensorsLayout(file: FileHandle, source: string): P
   return layout;
 }
 
-function entriesMatchingSpec(layout: SafetensorsLayout, specs: readonly TensorSpec[], path: string): SafetensorsEntry[] {
+function entriesMatchingSpec(
+  layout: SafetensorsLayout,
+  specs: readonly TensorSpec[],
+  path: string,
+): SafetensorsEntry[] {
   if (specs.length !== layout.entries.length) {
     throw new Error(`${path}: holds ${layout.entries.length} tensors, the model spec has ${specs.length}`);
   }

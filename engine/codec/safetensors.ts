@@ -12,4 +12,9 @@ export {
   SafetensorsWriter,
   writeSafetensorsFile,
 } from './safetensors-file.ts';
-export type { SafetensorsDtype, SafetensorsEntry, SafetensorsLayout, SafetensorsMetadata } from './safetensors-header.ts';
+export type {
+  SafetensorsDtype,
+  SafetensorsEntry,
+  SafetensorsLayout,
+  SafetensorsMetadata,
+} from './safetensors-header.ts';

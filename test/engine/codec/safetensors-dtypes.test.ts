@@ -44,8 +44,9 @@ describe('safetensors half-precision dtypes', () => {
   });
 
   it('reads F16 subnormals, zeros, infinities and NaN by the IEEE 754 binary16 definitions', () => {
-    const data = decodeSafetensors(halfFile('F16', [0x0001, 0x03ff, 0x8000, 0x7c00, 0xfc00, 0x7e00])).tensors.get('x')!
-      .data;
+    const data = decodeSafetensors(halfFile('F16', [0x0001, 0x03ff, 0x8000, 0x7c00, 0xfc00, 0x7e00])).tensors.get(
+      'x',
+    )!.data;
     expect([...data.subarray(0, 5)]).toEqual([2 ** -24, 1023 * 2 ** -24, -0, Infinity, -Infinity]);
     expect(data[5]).toBeNaN();
   });
