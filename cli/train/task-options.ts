@@ -1,7 +1,7 @@
 /**
- * Flags of `accord train` / `accord eval` for task runs (qa, summarization, multi-task):
+ * The task flags of `accord train` / `accord eval`:
  *   --dataset NAME=KIND:FILE[,FILE…]   one per task (KIND: classification | qa | summarization); or, for one task,
- *   --task qa|summarization --data FILE[,FILE…]
+ *   --task classification|qa|summarization --data FILE[,FILE…]
  *   --map [NAME.]FIELD=COLUMN          column mapping (field names of engine/data/tasks)
  *   --weight NAME=W                    loss weight of a task
  */

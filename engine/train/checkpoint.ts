@@ -7,8 +7,8 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { OptimizerState } from '../optim/optimizer.ts';
 import type { Float32Tensor, ParameterSet } from '../tensor/parameter-set.ts';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
-import type { SafetensorsMetadata } from './safetensors.ts';
+import { decodeSafetensors, encodeSafetensors } from '../codec/safetensors.ts';
+import type { SafetensorsMetadata } from '../codec/safetensors.ts';
 
 export interface Checkpoint {
   parameters: ParameterSet;

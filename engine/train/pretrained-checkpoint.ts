@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { importPretrained } from '../nn/pretrained-weights.ts';
 import type { ImportedModel } from '../nn/pretrained-weights.ts';
-import { decodeSafetensors } from './safetensors.ts';
+import { decodeSafetensors } from '../codec/safetensors.ts';
 
 export interface PretrainedOptions {
   heads?: number;

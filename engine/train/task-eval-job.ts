@@ -1,20 +1,19 @@
 /**
- * `accord eval`: evaluates a checkpoint written by a task run (its metadata holds the model config, the compact
+ * `accord eval`: evaluates a checkpoint written by `accord train` (its metadata holds the model config, the compact
  * vocabulary, the tokenizer and each task's head and class names) on data files, every example held out, with
  * the same metrics as training reports: accuracy/F1/MCC, SQuAD EM/F1, ROUGE.
  */
 import { loadTokenizer } from '../data/tokenizer.ts';
-import type { TaskHead, TaskModelConfig } from '../nn/task-model.ts';
 import { createTaskForward } from '../nn/task-step.ts';
-import { loadCheckpoint } from './checkpoint.ts';
 import { paddingId } from './compact-vocabulary.ts';
-import { taskVocabularyFromMetadata } from './task-vocabulary.ts';
+import { loadTaskCheckpoint } from './task-checkpoint.ts';
+import type { SavedTask } from './task-checkpoint.ts';
 import { compactDataset } from './task-dataset.ts';
 import { evaluateTask } from './task-evaluation.ts';
 import type { DecodingSettings, TaskEvaluationResult } from './task-evaluation.ts';
 import { prepareTaskDatasets } from './task-job-spec.ts';
 import type { TaskJobSpec, TaskSpec } from './task-job-spec.ts';
-import { defaultTaskJobSpec } from './task-job-spec.ts';
+import { defaultTaskJobSpec, headKindOf } from './task-job-spec.ts';
 
 export interface TaskEvaluationOptions {
   checkpoint: string;
@@ -25,25 +24,11 @@ export interface TaskEvaluationOptions {
   decoding: DecodingSettings;
 }
 
-interface SavedTask {
-  name: string;
-  head: TaskHead;
-  labels?: string[];
-}
-
-function metadataJson<T>(metadata: Record<string, string>, key: string, file: string): T {
-  const text = metadata[key];
-  if (text === undefined)
-    throw new Error(`${file}: no "${key}" in the checkpoint's metadata (was it written by a task training run?)`);
-  return JSON.parse(text) as T;
-}
-
 /** The requested tasks, each checked against the checkpoint's heads and given its saved class names. */
 function matchTasks(options: TaskEvaluationOptions, saved: readonly SavedTask[]): TaskSpec[] {
   return options.tasks.map((task) => {
     const match = saved.find((candidate) => candidate.name === task.name);
-    const kind = { classification: 'classification', qa: 'span', summarization: 'causal-lm' }[task.kind];
-    if (!match || match.head.kind !== kind)
+    if (!match || match.head.kind !== headKindOf(task.kind))
       throw new Error(
         `${options.checkpoint}: no ${task.kind} head named "${task.name}" (heads: ${saved.map((s) => `${s.name} (${s.head.kind})`).join(', ')})`,
       );
@@ -54,19 +39,14 @@ function matchTasks(options: TaskEvaluationOptions, saved: readonly SavedTask[])
 export async function runTaskEvaluation(
   options: TaskEvaluationOptions,
 ): Promise<{ name: string; kind: string; result: TaskEvaluationResult }[]> {
-  const checkpoint = loadCheckpoint(options.checkpoint);
-  const metadata = checkpoint.metadata ?? {};
-  const config = metadataJson<TaskModelConfig>(metadata, 'accord.model', options.checkpoint);
-  const saved = metadataJson<SavedTask[]>(metadata, 'accord.tasks', options.checkpoint);
-  const savedVocabulary = metadata['accord.vocabulary'];
-  if (savedVocabulary === undefined) metadataJson(metadata, 'accord.vocabulary', options.checkpoint);
-  const vocabulary = taskVocabularyFromMetadata(savedVocabulary!, config.trunk.vocabSize);
-  const tasks = matchTasks(options, saved);
+  const checkpoint = loadTaskCheckpoint(options.checkpoint);
+  const { config, vocabulary } = checkpoint;
+  const tasks = matchTasks(options, checkpoint.tasks);
   const seqLen = config.trunk.maxSequenceLength;
   const spec: TaskJobSpec = {
     ...defaultTaskJobSpec(),
     tasks,
-    tokenizerPath: options.tokenizerPath ?? metadata['accord.tokenizer'] ?? defaultTaskJobSpec().tokenizerPath,
+    tokenizerPath: options.tokenizerPath ?? checkpoint.tokenizerPath ?? defaultTaskJobSpec().tokenizerPath,
     seqLen,
     batchSize: options.batchSize,
     stride: options.stride,

@@ -54,7 +54,10 @@ export function initialModel(
   tokenizer: TextTokenizer,
 ): InitialModel {
   if (spec.init) return fromPretrained(spec, datasets, tokenizer);
-  const compact = CompactVocabulary.fromSequences(datasets.flatMap((dataset) => dataset.train.map((f) => f.ids)));
+  const compact = CompactVocabulary.fromSequences(
+    datasets.flatMap((dataset) => dataset.train.map((f) => f.ids)),
+    spec.minTokenCount ?? 1,
+  );
   const vocabulary = compactTaskVocabulary(compact);
   const config = taskModelConfig(spec, datasets, vocabulary.size);
   return { config, params: initializeTaskModel(config, spec.seed), vocabulary };

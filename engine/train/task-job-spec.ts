@@ -4,6 +4,7 @@
  * (decoder-only) as soon as one task is summarization, since a causal-LM head needs it; classification and QA
  * heads work over a causal trunk too (mean pooling; span logits), only with left-to-right context.
  */
+import { fileURLToPath } from 'node:url';
 import type { ColumnMapping } from '../data/tasks/column-mapping.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import type { LoraConfig } from '../nn/lora.ts';
@@ -14,12 +15,16 @@ import type { TaskDataset } from './task-dataset.ts';
 import { prepareClassificationTask, prepareQaTask, prepareSummarizationTask } from './task-datasets.ts';
 import type { DecodingSettings, TaskMetrics } from './task-evaluation.ts';
 import type { TaskSampling } from './task-sampler.ts';
-import { defaultTokenizerPath } from './classification-job.ts';
 import type { TrainingControl } from '../runtime/training-control.ts';
 import type { TrainingProgress } from '../runtime/training-progress.ts';
 
 export const taskKinds = ['classification', 'qa', 'summarization'] as const;
 export type TaskKind = (typeof taskKinds)[number];
+
+/** The head each task kind trains. */
+export function headKindOf(kind: TaskKind): TaskHead['kind'] {
+  return ({ classification: 'classification', qa: 'span', summarization: 'causal-lm' } as const)[kind];
+}
 
 export interface TaskSpec {
   /** The head's name: parameters `heads.<name>.*`. */
@@ -53,9 +58,16 @@ export interface TaskJobSpec {
   stride: number;
   decoding: DecodingSettings;
   lora?: LoraConfig;
-  /** Start from a pretrained checkpoint in the Hugging Face layout (GPT-2), with its tokenizer's ids. */
+  /**
+   * Start from a checkpoint: one `accord train` wrote (the run resumes it), or a pretrained one in the Hugging Face
+   * layout (GPT-2, BERT), used with its tokenizer's ids.
+   */
   init?: { file: string; heads?: number };
   out?: string;
+  /** Also save the optimizer's state, so that a resumed run continues its moments. */
+  saveOptimizerState?: boolean;
+  /** Tokens seen fewer times in the training data share the unknown id (models trained from scratch). */
+  minTokenCount?: number;
 }
 
 export interface TaskJobContext {
@@ -68,8 +80,11 @@ export interface TaskOutcome {
   kind: TaskHead['kind'];
   trainFeatures: number;
   heldOutFeatures: number;
+  /** Classification: the class names, in label-id order. */
+  labels?: string[];
   untrained: TaskMetrics;
-  trained: TaskMetrics;
+  /** Null when the run was cancelled: a half-trained model is neither evaluated nor saved. */
+  trained: TaskMetrics | null;
   samplePredictions: string[];
 }
 
@@ -83,6 +98,10 @@ export interface TaskJobResult {
   exchangedParameters: string[];
   checkpoint: string | null;
 }
+
+export const defaultTokenizerPath = fileURLToPath(
+  new URL('../../resources/tokenizers/bert-base-uncased/tokenizer.json', import.meta.url),
+);
 
 export const defaultDecoding: DecodingSettings = {
   beamSize: 1,

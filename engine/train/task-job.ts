@@ -3,7 +3,8 @@
  * task (`heads.<task>.*`), optionally LoRA adapters over a frozen (e.g. imported) base. Each step trains one
  * task's batch, the tasks interleaved by the sampler; a task's loss and gradients are scaled by its weight.
  * Every task is evaluated on its held-out split before and after training (so the report shows what training
- * changed), and the parameters are saved as a safetensors checkpoint with the model config in its metadata.
+ * changed), and the parameters are saved as a checkpoint that `accord eval` reads and `init` resumes
+ * (engine/train/task-checkpoint.ts). This is the one training path of `accord train`, classification included.
  */
 import { loadTokenizer } from '../data/tokenizer.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
@@ -14,7 +15,10 @@ import type { TaskModelConfig } from '../nn/task-model.ts';
 import { createTaskForward, createTaskStep } from '../nn/task-step.ts';
 import type { TaskForward, TaskStep } from '../nn/task-step.ts';
 import type { Float32Tensor } from '../tensor/parameter-set.ts';
-import { saveCheckpoint } from './checkpoint.ts';
+import type { Optimizer } from '../optim/optimizer.ts';
+import { saveTaskCheckpoint } from './task-checkpoint.ts';
+import type { TaskCheckpoint } from './task-checkpoint.ts';
+import { resumableCheckpoint, resumedModel, resumedSpec } from './task-resume.ts';
 import { paddingId } from './compact-vocabulary.ts';
 import { initialModel } from './task-initial-model.ts';
 import type { TaskVocabulary } from './task-vocabulary.ts';
@@ -29,7 +33,9 @@ import type { TaggedBatch } from './task-sampler.ts';
 import { runTrainingLoop } from './training-loop.ts';
 import type { TrainingOutcome } from './training-loop.ts';
 import { prepareTaskDatasets } from './task-job-spec.ts';
-import type { TaskJobContext, TaskJobResult, TaskJobSpec } from './task-job-spec.ts';
+import type { TaskJobContext, TaskJobResult, TaskJobSpec, TaskOutcome } from './task-job-spec.ts';
+
+type Evaluations = Record<string, TaskEvaluationResult>;
 
 interface TaskRuntime {
   dataset: TaskDataset;
@@ -62,8 +68,8 @@ async function evaluateAll(
   params: Map<string, Float32Tensor>,
   vocabulary: TaskVocabulary,
   detokenize: (ids: number[]) => string,
-): Promise<Record<string, TaskEvaluationResult>> {
-  const results: Record<string, TaskEvaluationResult> = {};
+): Promise<Evaluations> {
+  const results: Evaluations = {};
   const geometry: BatchGeometry = { batchSize: spec.batchSize, seqLen: spec.seqLen, padId: paddingId };
   for (const [name, runtime] of runtimes) {
     results[name] = await evaluateTask(runtime.dataset, {
@@ -102,6 +108,7 @@ async function train(
   spec: TaskJobSpec,
   runtimes: Map<string, TaskRuntime>,
   params: Map<string, Float32Tensor>,
+  optimizer: Optimizer,
   context: TaskJobContext,
 ): Promise<TrainingOutcome> {
   const geometry: BatchGeometry = { batchSize: spec.batchSize, seqLen: spec.seqLen, padId: paddingId };
@@ -119,7 +126,7 @@ async function train(
   return runTrainingLoop({
     parameters: params,
     step: weightedStep(runtimes, spec.seed),
-    optimizer: createOptimizer({ algorithm: spec.optimizer, weightDecay: spec.weightDecay || undefined }),
+    optimizer,
     schedule: createSchedule({
       kind: spec.schedule,
       peakRate: spec.learningRate,
@@ -140,54 +147,53 @@ function detokenizer(tokenizer: TextTokenizer, vocabulary: TaskVocabulary) {
   return (ids: number[]) => tokenizer.decode(vocabulary.toTokenizerIds(ids), { skipSpecialTokens: true });
 }
 
-function saveTaskCheckpoint(
-  spec: TaskJobSpec,
-  config: TaskModelConfig,
-  datasets: readonly TaskDataset[],
-  vocabulary: TaskVocabulary,
-  params: Map<string, Float32Tensor>,
-  steps: number,
-): void {
-  saveCheckpoint(spec.out!, {
-    parameters: params,
-    metadata: {
-      'accord.tasks': JSON.stringify(
-        datasets.map((d) => ({
-          name: d.name,
-          head: d.head,
-          ...(d.evaluation.kind === 'classification' ? { labels: d.evaluation.labels } : {}),
-        })),
-      ),
-      'accord.tokenizer': spec.tokenizerPath,
-      'accord.model': JSON.stringify(config),
-      'accord.vocabulary': vocabulary.saved,
-      'accord.seed': String(spec.seed),
-      'accord.steps': String(steps),
-    },
-  });
+/** A new optimizer, continuing the checkpoint's state when it saved one for the same algorithm. */
+function optimizerFor(spec: TaskJobSpec, resumed: TaskCheckpoint | undefined): Optimizer {
+  const optimizer = createOptimizer({ algorithm: spec.optimizer, weightDecay: spec.weightDecay || undefined });
+  if (resumed?.optimizer?.algorithm === optimizer.algorithm) optimizer.importState(resumed.optimizer);
+  return optimizer;
 }
 
-export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}): Promise<TaskJobResult> {
+function outcomes(datasets: readonly TaskDataset[], before: Evaluations, after: Evaluations | null): TaskOutcome[] {
+  return datasets.map((dataset) => ({
+    name: dataset.name,
+    kind: dataset.head.kind,
+    trainFeatures: dataset.train.length,
+    heldOutFeatures: dataset.heldOut.length,
+    ...(dataset.evaluation.kind === 'classification' ? { labels: dataset.evaluation.labels } : {}),
+    untrained: before[dataset.name]!.metrics,
+    trained: after ? after[dataset.name]!.metrics : null,
+    samplePredictions: (after ?? before)[dataset.name]!.predictions.slice(0, 3),
+  }));
+}
+
+export async function runTaskJob(given: TaskJobSpec, context: TaskJobContext = {}): Promise<TaskJobResult> {
+  const resumed = await resumableCheckpoint(given);
+  const spec = resumed ? resumedSpec(given, resumed) : given;
   const tokenizer = loadTokenizer(spec.tokenizerPath);
   const raw = await prepareTaskDatasets(spec, tokenizer);
-  const { config, params, vocabulary } = initialModel(spec, raw, tokenizer);
+  const { config, params, vocabulary } = resumed ? resumedModel(spec, resumed) : initialModel(spec, raw, tokenizer);
   const datasets = raw.map((dataset) => compactDataset(dataset, vocabulary));
   const runtimes = await taskRuntimes(spec, config, datasets);
   const detokenize = detokenizer(tokenizer, vocabulary);
   const before = await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
-  const outcome = await train(spec, runtimes, params, context);
-  const after = await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
-  if (spec.out) saveTaskCheckpoint(spec, config, datasets, vocabulary, params, outcome.updates);
+  const optimizer = optimizerFor(spec, resumed);
+  const outcome = await train(spec, runtimes, params, optimizer, context);
+  const after = outcome.cancelled ? null : await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
+  const save = spec.out !== undefined && !outcome.cancelled;
+  if (save)
+    saveTaskCheckpoint(spec.out!, {
+      config,
+      datasets,
+      vocabulary,
+      parameters: params,
+      tokenizerPath: spec.tokenizerPath,
+      seed: spec.seed,
+      steps: outcome.updates,
+      optimizer: spec.saveOptimizerState ? optimizer.exportState() : undefined,
+    });
   return {
-    tasks: datasets.map((dataset) => ({
-      name: dataset.name,
-      kind: dataset.head.kind,
-      trainFeatures: dataset.train.length,
-      heldOutFeatures: dataset.heldOut.length,
-      untrained: before[dataset.name]!.metrics,
-      trained: after[dataset.name]!.metrics,
-      samplePredictions: after[dataset.name]!.predictions.slice(0, 3),
-    })),
+    tasks: outcomes(datasets, before, after),
     steps: outcome.updates,
     finalTrainLoss: outcome.losses.at(-1) ?? null,
     seconds: outcome.seconds,
@@ -195,7 +201,7 @@ export async function runTaskJob(spec: TaskJobSpec, context: TaskJobContext = {}
     parameterCount: [...params.values()].reduce((n, v) => n + v.data.length, 0),
     // What a federated update of this model carries: with LoRA only the adapters, otherwise every tensor.
     exchangedParameters: [...(config.lora ? loraParameters(params) : params).keys()],
-    checkpoint: spec.out ?? null,
+    checkpoint: save ? spec.out! : null,
   };
 }
 

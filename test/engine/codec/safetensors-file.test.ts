@@ -6,7 +6,7 @@ import {
   assertSafetensorsMatchSpec,
   readSafetensorsFile,
   writeSafetensorsFile,
-} from '../../../engine/codec/safetensors.ts';
+} from '../../../engine/codec/safetensors-file.ts';
 import { decodeFloat32Update, encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 

@@ -6,7 +6,7 @@ import { createTaskForward } from '../../../engine/nn/task-step.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { Float32Tensor } from '../../../engine/tensor/parameter-set.ts';
 import { loadPretrained } from '../../../engine/train/pretrained-checkpoint.ts';
-import { encodeSafetensors } from '../../../engine/train/safetensors.ts';
+import { encodeSafetensors } from '../../../engine/codec/safetensors.ts';
 
 const [vocab, positions, d, heads, ff, layers] = [11, 8, 8, 2, 12, 2];
 const dir = mkdtempSync(join(tmpdir(), 'accord-bert-'));

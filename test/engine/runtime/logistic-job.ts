@@ -19,8 +19,11 @@ export async function runJob(spec: LogisticJobSpec, context: JobContext) {
   if (spec.failWith) throw new Error(spec.failWith);
   const data = blobs(32, 3);
   const parameters = initialParameters();
+  // The job checks the control's promise itself: a step that starts while paused is counted, and must never be.
+  let startedWhilePaused = 0;
   const step = {
     run: async (params: typeof parameters, batch: PointBatch) => {
+      if (context.control?.isPaused) startedWhilePaused += 1;
       await new Promise((resolve) => setTimeout(resolve, spec.stepMs));
       return logisticStep.run(params, batch);
     },
@@ -37,5 +40,10 @@ export async function runJob(spec: LogisticJobSpec, context: JobContext) {
     control: context.control,
     onProgress: context.reportProgress,
   });
-  return { updates: outcome.updates, cancelled: outcome.cancelled, weights: parameters.get('w')!.data };
+  return {
+    updates: outcome.updates,
+    cancelled: outcome.cancelled,
+    weights: parameters.get('w')!.data,
+    startedWhilePaused,
+  };
 }

@@ -1,19 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { startTrainingJob } from '../../../engine/runtime/training-worker-host.ts';
 import type { TrainingProgress } from '../../../engine/runtime/training-progress.ts';
-import { defaultClassificationSpec } from '../../../engine/train/classification-job.ts';
-import type { ClassificationJobResult, ClassificationJobSpec } from '../../../engine/train/classification-job.ts';
+import type { TaskJobResult, TaskJobSpec } from '../../../engine/train/task-job-spec.ts';
+import { sentimentSpec } from '../train/sentiment-spec.ts';
 import type { LogisticJobSpec } from './logistic-job.ts';
 
-const classificationJob = new URL('../../../engine/train/classification-job.ts', import.meta.url);
-const amazon = new URL('../../../resources/datasets/sentiment/amazon.tsv', import.meta.url).pathname;
-
+const taskJob = new URL('../../../engine/train/task-job.ts', import.meta.url);
 const job = new URL('./logistic-job.ts', import.meta.url);
 
 interface JobResult {
   updates: number;
   cancelled: boolean;
   weights: Float32Array;
+  startedWhilePaused: number;
+}
+
+/** Progress events as they arrive, and a bounded wait for the n-th one that says what did not happen. */
+function progressLog() {
+  const steps: number[] = [];
+  const waiters: Array<() => void> = [];
+  return {
+    steps,
+    onProgress: (event: TrainingProgress) => {
+      steps.push(event.step);
+      for (const wake of waiters.splice(0)) wake();
+    },
+    async untilCount(count: number, limitMs = 20_000): Promise<void> {
+      const deadline = Date.now() + limitMs;
+      while (steps.length < count) {
+        if (Date.now() > deadline) throw new Error(`only ${steps.length} progress events of ${count} arrived`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100);
+        });
+      }
+    },
+  };
 }
 
 describe('training worker host', () => {
@@ -22,9 +44,7 @@ describe('training worker host', () => {
     const handle = startTrainingJob<LogisticJobSpec, JobResult>(
       job,
       { steps: 6, stepMs: 1 },
-      {
-        onProgress: (event) => events.push(event),
-      },
+      { onProgress: (event) => events.push(event) },
     );
     const result = await handle.result;
     expect(result.updates).toBe(6);
@@ -34,44 +54,43 @@ describe('training worker host', () => {
     expect(events[5]!.loss).toBeLessThan(events[0]!.loss);
   });
 
-  it('keeps the host thread free: host timers fire between the first progress and the result', async () => {
-    let ticksDuringTraining = 0;
-    let training = false;
-    const timer = setInterval(() => (ticksDuringTraining += training ? 1 : 0), 2);
+  it('keeps the host thread free: the host runs its own callbacks between the first progress and the last', async () => {
+    const order: string[] = [];
     const handle = startTrainingJob<LogisticJobSpec, JobResult>(
       job,
       { steps: 20, stepMs: 10 },
       {
-        onProgress: () => (training = true),
+        onProgress: (event) => {
+          order.push(`step ${event.step}`);
+          if (event.step === 1) setImmediate(() => order.push('host'));
+        },
       },
     );
     await handle.result;
-    clearInterval(timer);
-    expect(ticksDuringTraining).toBeGreaterThan(0);
+    expect(order.indexOf('host')).toBeGreaterThan(0);
+    expect(order.indexOf('host')).toBeLessThan(order.indexOf('step 20'));
   });
 
-  it('pauses (no step runs while paused), resumes, and cancels before the next step', async () => {
-    const steps: number[] = [];
+  it('pauses (no step starts while paused), resumes, and cancels before the next step', async () => {
+    const log = progressLog();
     const handle = startTrainingJob<LogisticJobSpec, JobResult>(
       job,
       { steps: 1000, stepMs: 5 },
-      {
-        onProgress: (event) => steps.push(event.step),
-      },
+      { onProgress: log.onProgress },
     );
-    while (steps.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await log.untilCount(2);
     await handle.pause();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let the step in flight report
-    const atPause = steps.length;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(steps.length).toBe(atPause);
+    // A second acknowledged pause: the worker has handled messages while paused, with no step started.
+    await handle.pause();
+    const atResume = log.steps.length;
     await handle.resume();
-    while (steps.length < atPause + 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await log.untilCount(atResume + 2);
     handle.cancel();
     const result = await handle.result;
     expect(result.cancelled).toBe(true);
+    expect(result.startedWhilePaused).toBe(0);
     expect(result.updates).toBeLessThan(1000);
-    expect(result.updates).toBe(steps.at(-1));
+    expect(log.steps).toEqual(Array.from({ length: result.updates }, (_, i) => i + 1));
   });
 
   it('an error thrown in the worker arrives as an error with its text', async () => {
@@ -84,28 +103,27 @@ describe('training worker host', () => {
     await expect(handle.result).rejects.toThrow(/logistic-step.ts exports no runJob function/);
   });
 
-  it('runs the real classification job in a worker: progress, then held-out metrics', async () => {
-    const spec: ClassificationJobSpec = {
-      ...defaultClassificationSpec,
-      dataFiles: [amazon],
-      textColumn: 'text',
-      labelColumn: 'label',
+  it('runs the real task job in a worker: progress, then held-out metrics of classification', async () => {
+    const spec: TaskJobSpec = {
+      ...sentimentSpec(),
       epochs: 1,
       seqLen: 16,
       model: { layers: 1, dModel: 16, heads: 2, ff: 32, dropout: 0 },
     };
     const steps: number[] = [];
-    const handle = startTrainingJob<ClassificationJobSpec, ClassificationJobResult>(classificationJob, spec, {
+    const handle = startTrainingJob<TaskJobSpec, TaskJobResult>(taskJob, spec, {
       onProgress: (event) => steps.push(event.step),
     });
     const result = await handle.result;
     expect(steps).toEqual(Array.from({ length: result.steps }, (_, i) => i + 1));
-    expect(result.heldOut!.examples).toBe(result.heldOutExamples);
+    expect(result.tasks[0]!.trained!.accuracy).toBeGreaterThanOrEqual(0);
+    expect(result.tasks[0]!.labels).toEqual(['0', '1']);
   });
 
-  it('a classification job with a missing file fails with the file named', async () => {
-    const spec = { ...defaultClassificationSpec, dataFiles: ['/nowhere/data.csv'], textColumn: 't', labelColumn: 'l' };
-    const handle = startTrainingJob(classificationJob, spec);
+  it('a task job with a missing file fails with the file named', async () => {
+    const spec = sentimentSpec();
+    spec.tasks = [{ name: 'sentiment', kind: 'classification', files: ['/nowhere/data.csv'] }];
+    const handle = startTrainingJob(taskJob, spec);
     await expect(handle.result).rejects.toThrow('/nowhere/data.csv: no such data file');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Adam } from '../../../engine/optim/adam.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../../engine/train/checkpoint.ts';
-import { decodeSafetensors } from '../../../engine/train/safetensors.ts';
+import { decodeSafetensors } from '../../../engine/codec/safetensors.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import { readFileSync } from 'node:fs';
 

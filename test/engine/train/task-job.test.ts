@@ -45,8 +45,8 @@ describe('task training runs', () => {
       }),
     );
     const [qa] = result.tasks;
-    expect(qa!.trained.f1!).toBeGreaterThan(qa!.untrained.f1! + 0.3);
-    expect(qa!.trained.exactMatch!).toBeGreaterThan(qa!.untrained.exactMatch!);
+    expect(qa!.trained!.f1!).toBeGreaterThan(qa!.untrained.f1! + 0.3);
+    expect(qa!.trained!.exactMatch!).toBeGreaterThan(qa!.untrained.exactMatch!);
   });
 });
 
@@ -59,8 +59,8 @@ describe('extractive QA with unanswerable questions (SQuAD v2)', () => {
       }),
     );
     const [qa] = result.tasks;
-    expect(qa!.trained.noAnswerExactMatch!).toBeGreaterThan(0.8);
-    expect(qa!.trained.hasAnswerF1!).toBeGreaterThan(qa!.untrained.hasAnswerF1! + 0.3);
+    expect(qa!.trained!.noAnswerExactMatch!).toBeGreaterThan(0.8);
+    expect(qa!.trained!.hasAnswerF1!).toBeGreaterThan(qa!.untrained.hasAnswerF1! + 0.3);
   });
 });
 
@@ -72,8 +72,8 @@ describe('summarization and multi-task runs', () => {
       }),
     );
     const [summary] = result.tasks;
-    expect(summary!.trained.rouge1!).toBeGreaterThan(summary!.untrained.rouge1! + 0.3);
-    expect(summary!.trained.rougeL!).toBeGreaterThan(summary!.untrained.rougeL!);
+    expect(summary!.trained!.rouge1!).toBeGreaterThan(summary!.untrained.rouge1! + 0.3);
+    expect(summary!.trained!.rougeL!).toBeGreaterThan(summary!.untrained.rougeL!);
   });
 
   it('trains classification and summarization on one trunk and reports both metrics', async () => {
@@ -88,8 +88,8 @@ describe('summarization and multi-task runs', () => {
       ),
     );
     const byName = Object.fromEntries(result.tasks.map((task) => [task.name, task]));
-    expect(byName.topic!.trained.accuracy!).toBeGreaterThan(byName.topic!.untrained.accuracy! + 0.3);
-    expect(byName.summary!.trained.rouge1!).toBeGreaterThan(byName.summary!.untrained.rouge1! + 0.3);
+    expect(byName.topic!.trained!.accuracy!).toBeGreaterThan(byName.topic!.untrained.accuracy! + 0.3);
+    expect(byName.summary!.trained!.rouge1!).toBeGreaterThan(byName.summary!.untrained.rouge1! + 0.3);
     const names = [...loadCheckpoint(out).parameters.keys()];
     expect(names.filter((name) => name.startsWith('heads.')).sort()).toEqual([
       'heads.summary.bias',
@@ -102,7 +102,7 @@ describe('summarization and multi-task runs', () => {
 
 describe('fine-tuning a pretrained GPT-2 with LoRA', () => {
   it('starts from the imported weights, keeps them frozen and exchanges only the adapters', async () => {
-    const { encodeSafetensors } = await import('../../../engine/train/safetensors.ts');
+    const { encodeSafetensors } = await import('../../../engine/codec/safetensors.ts');
     const { tensor } = await import('../../../engine/tensor/parameter-set.ts');
     const [vocab, d, ff] = [50257, 8, 16];
     let state = 99;

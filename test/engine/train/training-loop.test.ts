@@ -22,6 +22,10 @@ function* shuffledBatches(epoch: number, seed: number, size: number): Generator<
   }
 }
 
+async function eventLoopTurns(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
 function options(overrides: Partial<TrainingLoopOptions<PointBatch>> = {}): TrainingLoopOptions<PointBatch> {
   return {
     parameters: initialParameters(),
@@ -37,7 +41,7 @@ function options(overrides: Partial<TrainingLoopOptions<PointBatch>> = {}): Trai
 }
 
 describe('training loop', () => {
-  it('learns: the loss falls, and progress reports every step with a shrinking ETA', async () => {
+  it('learns: the loss falls, and progress reports every step with its speed and the ETA at that pace', async () => {
     const events: TrainingProgress[] = [];
     const run = options({ onProgress: (event) => events.push(event) });
     const outcome = await runTrainingLoop(run);
@@ -46,7 +50,14 @@ describe('training loop', () => {
     expect(events.map((event) => event.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(events.map((event) => event.epoch).slice(0, 5)).toEqual([0, 0, 0, 0, 1]);
     expect(events.at(-1)!.etaSeconds).toBe(0);
-    expect(events.every((event) => event.examplesPerSecond > 0 && event.etaSeconds >= 0)).toBe(true);
+    // Speed and ETA are the observed pace: examples so far over time so far, and that time per step left to run.
+    const near = (actual: number, expected: number) => Math.abs(actual - expected) <= 1e-9 * Math.max(1, expected);
+    for (const event of events) {
+      const expectedSpeed = (event.step * 16) / event.elapsedSeconds;
+      const expectedEta = (event.elapsedSeconds / event.step) * (40 - event.step);
+      expect(near(event.examplesPerSecond, expectedSpeed), `speed at step ${event.step}`).toBe(true);
+      expect(near(event.etaSeconds, expectedEta), `ETA at step ${event.step}`).toBe(true);
+    }
     expect(events[0]!.learningRate).toBeCloseTo(0.025, 12);
     expect(outcome.losses.at(-1)!).toBeLessThan(outcome.losses[0]! / 3);
     expect(outcome.graphSeconds).toBeLessThanOrEqual(outcome.seconds);
@@ -96,10 +107,11 @@ describe('training loop', () => {
           steps.push(event.step);
           if (event.step === 2) {
             pausing.pause();
-            setTimeout(() => {
+            // Ten event-loop turns: an unpaused loop, which yields one turn per step, would finish meanwhile.
+            void eventLoopTurns(10).then(() => {
               resumedAt = steps.length;
               pausing.resume();
-            }, 50);
+            });
           }
         },
       }),

@@ -1,27 +1,25 @@
 /**
- * `accord train` for QA, summarization and multi-task runs (classification alone keeps its own command in
- * cli.ts, and joins these as a `--dataset NAME=classification:FILE`). Progress on stderr, one JSON line of
- * results on stdout, a checkpoint with --out, and a report (JSON + Markdown) with --report PREFIX.
+ * The flags of `accord train`, for every kind of run: one task from `--task KIND --data FILE` (classification
+ * naming its columns with --text-column and --label-column) or several from `--dataset NAME=KIND:FILE`.
  */
 import { parseArgs } from 'node:util';
 import { isOptimizerAlgorithm, optimizerAlgorithms } from '../../engine/optim/create-optimizer.ts';
 import type { ScheduleKind } from '../../engine/optim/schedule.ts';
 import { parseTaskList } from './task-options.ts';
 import { defaultTaskJobSpec } from '../../engine/train/task-job-spec.ts';
-import type { TaskJobResult, TaskJobSpec } from '../../engine/train/task-job-spec.ts';
-import { runTaskJob } from '../../engine/train/task-job.ts';
-import { writeReport } from '../../engine/train/task-report.ts';
-import type { TrainingProgress } from '../../engine/runtime/training-progress.ts';
+import type { TaskJobSpec } from '../../engine/train/task-job-spec.ts';
 
-export const taskTrainUsage = `usage: accord train --task qa|summarization --data FILE[,FILE…]
+export const trainUsage = `usage: accord train --task classification --data FILE[,FILE…] --text-column NAME --label-column NAME
+   or: accord train --task qa|summarization --data FILE[,FILE…]
    or: accord train --dataset NAME=KIND:FILE[,FILE…] [--dataset …]   (KIND: classification|qa|summarization)
   [--map [NAME.]FIELD=COLUMN] [--weight NAME=W] [--sampling proportional|round-robin]
   [--epochs N] [--batch-size N] [--seq-len N] [--lr RATE] [--seed N] [--optimizer ${optimizerAlgorithms.join('|')}]
   [--schedule constant|linear|cosine] [--warmup-fraction F] [--weight-decay F] [--max-grad-norm F]
   [--layers N] [--d-model N] [--heads N] [--ff N] [--dropout F] [--validation-fraction F] [--stride N]
-  [--beam-size N] [--length-penalty F] [--max-new-tokens N] [--max-answer-tokens N]
-  [--lora-rank N --lora-alpha F --lora-targets P[,P…]] [--init GPT2.safetensors [--init-heads N]]
-  [--tokenizer PATH] [--out FILE] [--report PREFIX]`;
+  [--beam-size N] [--length-penalty F] [--max-new-tokens N] [--max-answer-tokens N] [--min-token-count N]
+  [--lora-rank N --lora-alpha F --lora-targets P[,P…]]
+  [--init CHECKPOINT.safetensors [--init-heads N]]   (one \`accord train\` wrote, to resume; or GPT-2/BERT weights)
+  [--tokenizer PATH] [--out FILE] [--save-optimizer-state] [--report PREFIX]`;
 
 const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   epochs: (s, v) => (s.epochs = v),
@@ -33,6 +31,7 @@ const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   'weight-decay': (s, v) => (s.weightDecay = v),
   'max-grad-norm': (s, v) => (s.maxGradientNorm = v),
   'validation-fraction': (s, v) => (s.validationFraction = v),
+  'min-token-count': (s, v) => (s.minTokenCount = v),
   stride: (s, v) => (s.stride = v),
   layers: (s, v) => (s.model.layers = v),
   'd-model': (s, v) => (s.model.dModel = v),
@@ -47,6 +46,8 @@ const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
 
 const stringFlags = [
   'task',
+  'text-column',
+  'label-column',
   'optimizer',
   'schedule',
   'sampling',
@@ -60,6 +61,9 @@ const stringFlags = [
   'lora-targets',
 ];
 const listFlags = ['data', 'dataset', 'map', 'weight'];
+
+/** Classification on its own trains with larger batches of shorter sequences than QA or summarization need. */
+const classificationDefaults = { batchSize: 32, seqLen: 48 };
 
 function number(flag: string, text: string): number {
   const value = Number(text);
@@ -97,7 +101,20 @@ function applyChoices(spec: TaskJobSpec, text: Record<string, string | undefined
   }
 }
 
-export function parseTaskTrainArgs(argv: string[]): { spec: TaskJobSpec; report: string | undefined } {
+/** --text-column and --label-column: the column mapping of a `--task classification --data` run, required there. */
+function columnMaps(text: Record<string, string | undefined>, maps: readonly string[], single: boolean): string[] {
+  const columns = { 'text-column': 'text', 'label-column': 'label' } as const;
+  const added: string[] = [];
+  for (const [flag, field] of Object.entries(columns)) {
+    const mapped = maps.some((entry) => entry.split('=')[0]!.split('.').at(-1) === field);
+    if (text[flag] !== undefined) added.push(`${field}=${text[flag]}`);
+    else if (single && text.task === 'classification' && !mapped)
+      throw new Error(`--${flag} is required\n${trainUsage}`);
+  }
+  return added;
+}
+
+export function parseTrainArgs(argv: string[]): { spec: TaskJobSpec; report: string | undefined } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -105,51 +122,32 @@ export function parseTaskTrainArgs(argv: string[]): { spec: TaskJobSpec; report:
         [...Object.keys(numeric), ...stringFlags].map((name) => [name, { type: 'string' as const }]),
       ),
       ...Object.fromEntries(listFlags.map((name) => [name, { type: 'string' as const, multiple: true }])),
+      'save-optimizer-state': { type: 'boolean' },
     },
     strict: true,
   });
   const text = values as Record<string, string | undefined>;
   const lists = values as Record<string, string[] | undefined>;
+  const single = (lists.data ?? []).length > 0 && (lists.dataset ?? []).length === 0;
+  const maps = lists.map ?? [];
   const tasks = parseTaskList({
     task: text.task === 'multi' ? undefined : text.task,
     data: lists.data ?? [],
     datasets: lists.dataset ?? [],
-    maps: lists.map ?? [],
+    maps: [...maps, ...columnMaps(text, maps, single)],
     weights: lists.weight ?? [],
   });
   const defaults = defaultTaskJobSpec();
-  const spec: TaskJobSpec = { ...defaults, model: { ...defaults.model }, decoding: { ...defaults.decoding }, tasks };
+  const spec: TaskJobSpec = {
+    ...defaults,
+    ...(tasks.every((task) => task.kind === 'classification') ? classificationDefaults : {}),
+    model: { ...defaults.model },
+    decoding: { ...defaults.decoding },
+    tasks,
+    saveOptimizerState: values['save-optimizer-state'] === true,
+  };
   for (const [flag, apply] of Object.entries(numeric))
     if (text[flag] !== undefined) apply(spec, number(flag, text[flag]));
   applyChoices(spec, text);
   return { spec, report: text.report };
-}
-
-export function trainReport(spec: TaskJobSpec, result: TaskJobResult) {
-  return {
-    command: 'train' as const,
-    tasks: result.tasks.map((task) => ({
-      name: task.name,
-      kind: task.kind,
-      columns: { untrained: task.untrained, trained: task.trained },
-      samplePredictions: task.samplePredictions,
-    })),
-    details: {
-      steps: result.steps,
-      finalTrainLoss: result.finalTrainLoss,
-      seconds: result.seconds,
-      parameterCount: result.parameterCount,
-      checkpoint: result.checkpoint,
-      sampling: spec.sampling,
-      seed: spec.seed,
-      lora: spec.lora ?? null,
-    },
-  };
-}
-
-export async function runTaskTrainCommand(argv: string[], progress: (p: TrainingProgress) => void): Promise<void> {
-  const { spec, report } = parseTaskTrainArgs(argv);
-  const result = await runTaskJob(spec, { reportProgress: progress });
-  if (report) writeReport(report, trainReport(spec, result));
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }

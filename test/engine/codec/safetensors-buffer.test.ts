@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors } from '../../../engine/train/safetensors.ts';
+import { decodeSafetensors, encodeSafetensors } from '../../../engine/codec/safetensors-buffer.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 
 /** A file built byte by byte from the format description, independently of the code under test. */
@@ -76,7 +76,7 @@ describe('safetensors', () => {
       good.toString('latin1').replace('"dtype":"F32","shape":[]', '"dtype":"I64","shape":[]'),
       'latin1',
     );
-    expect(() => decodeSafetensors(i64, 'm')).toThrow('m: tensor "b" has dtype I64; only F32 and BF16 are read');
+    expect(() => decodeSafetensors(i64, 'm')).toThrow('m: tensor "b" has dtype I64; only F32, F16 and BF16 are read');
     expect(() => decodeSafetensors(Uint8Array.of(255, 255, 255, 255, 0, 0, 0, 0, 1), 'm')).toThrow(
       'exceeds the file or the 100 MB limit',
     );

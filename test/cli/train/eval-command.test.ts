@@ -70,6 +70,33 @@ describe('accord train and accord eval for task runs', () => {
     expect(readFileSync(join(dir, 'eval.md'), 'utf8')).toContain('| accuracy |');
   });
 
+  it('evaluates the checkpoint of `accord train --task classification` and reports its accuracy', () => {
+    const out = join(dir, 'sentiment.safetensors');
+    const amazon = 'resources/datasets/sentiment/amazon.tsv';
+    const columns = ['--text-column', 'text', '--label-column', 'label'];
+    const trainOut = accord([
+      'train',
+      '--task',
+      'classification',
+      '--data',
+      amazon,
+      ...columns,
+      ...small,
+      '--epochs',
+      '3',
+      '--out',
+      out,
+    ]);
+    expect(trainOut.status, trainOut.stderr).toBe(0);
+    const trained = JSON.parse(trainOut.stdout.trim().split('\n').at(-1)!);
+    expect(trained.checkpoint).toBe(out);
+    const evaluation = accord(['eval', '--checkpoint', out, '--task', 'classification', '--data', amazon]);
+    expect(evaluation.status, evaluation.stderr).toBe(0);
+    const [task] = JSON.parse(evaluation.stdout.trim()).tasks;
+    expect(task).toMatchObject({ name: 'classification', kind: 'classification' });
+    expect(task.columns.checkpoint.accuracy).toBeGreaterThan(0.5);
+  });
+
   it('names a bad dataset flag and a head the checkpoint lacks', () => {
     const bad = accord(['train', '--dataset', 'topic=translation:x.csv']);
     expect(bad.status).toBe(1);
