@@ -7,7 +7,6 @@ import type { FederationLink, RoundTask } from '../coordinator-client/federation
 import type { ParticipantLog } from '../logging/participant-log.ts';
 import type { PrivacyLedger } from '../privacy/privacy-ledger.ts';
 import { withFullSync, type SqliteDatabase } from '../store/participant-database.ts';
-import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { LocalTrainer, UpdateMasker } from './local-trainer.ts';
 import type { RoundChanges, RoundStore } from './round-store.ts';
 import type { RoundState } from './round-state.ts';
@@ -41,11 +40,6 @@ export interface SecAggStarter {
 export interface RoundContext extends RoundRunnerDependencies {
   readonly store: RoundStore;
   readonly clock: () => Date;
-  /**
-   * Float updates trained by this process and not yet masked, by round key. After a restart an update
-   * is gone from here and the approved payload stored with the round is its source (update-payload.ts).
-   */
-  readonly trainedUpdates: Map<string, ParameterSet>;
   /**
    * Commits a state change, its audit entry (if any) and `within` in one transaction, then emits
    * round.state. With durable, the commit is fsync'd before it returns (used before bytes leave).
@@ -81,7 +75,6 @@ export function createRoundContext(deps: RoundRunnerDependencies, store: RoundSt
     ...deps,
     store,
     clock: deps.now ?? (() => new Date()),
-    trainedUpdates: new Map(),
     transition: (roundKey, state, step = {}) => {
       if (deps.db.inTransaction) throw new Error('a round transition must be its own transaction');
       if (step.durable) withFullSync(deps.db, () => commit(roundKey, state, step));

@@ -30,19 +30,19 @@ export async function maskUpdate(context: RoundContext, round: RoundRecord): Pro
     changes: { sent_sha256: sha256 },
     within: () => context.store.savePayload(round.roundKey, 'sent', sha256, masked),
   });
-  context.trainedUpdates.delete(round.roundKey);
 }
 
 /**
- * The float update that was approved: the one trained in this process, or — after a restart, when that
- * is gone — the approved payload stored with the round, decoded by the codec that encoded it.
+ * The float update that was approved: the approved payload stored with the round, decoded by the codec
+ * that encoded it. Both codecs are lossless, so this is the trained update exactly, with or without a
+ * restart in between — one source for the masker.
  */
 function approvedUpdate(context: RoundContext, round: RoundRecord): ParameterSet {
   const approved = requirePayload(context, round, 'approved');
   if (sha256Hex(approved.bytes) !== round.approvedSha256) {
     throw new PermanentRoundFailure(`round ${round.roundKey}: the stored approved payload no longer matches its hash`);
   }
-  return context.trainedUpdates.get(round.roundKey) ?? decodeApprovedPayload(round.task, approved.bytes);
+  return decodeApprovedPayload(round.task, approved.bytes);
 }
 
 /** approved|masked → uploading: the audit entry (approved hash + hash of the bytes to send) is synced first. */

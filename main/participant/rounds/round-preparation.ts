@@ -3,12 +3,10 @@
  * verify the global model, train, and keep the exact bytes to send. Nothing here leaves the machine.
  */
 import { isUpdateEncodingName, updateEncodingNames } from '../../../engine/codec/update-codec-registry.ts';
-import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
 import type { RoundContext } from './round-context.ts';
-import { terminalStates } from './round-state.ts';
 import type { RoundRecord } from './round-store.ts';
 import { encodeRoundUpdate, l2Norm, sha256Hex } from './update-payload.ts';
 
@@ -89,7 +87,6 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
   });
   const bytes = encodeRoundUpdate(task, result.update);
   const sha256 = sha256Hex(bytes);
-  if (task.secureAggregation) keepForMasking(context, roundKey, result.update);
   const outcome = {
     numExamples: result.numExamples,
     metrics: result.metrics,
@@ -113,14 +110,6 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
   });
 }
 
-/** Keeps the float update for the masker; drops those of rounds that ended without being masked. */
-function keepForMasking(context: RoundContext, roundKey: string, update: ParameterSet): void {
-  for (const key of context.trainedUpdates.keys()) {
-    const state = context.store.get(key)?.state;
-    if (!state || terminalStates.has(state)) context.trainedUpdates.delete(key);
-  }
-  context.trainedUpdates.set(roundKey, update);
-}
 
 /** update_ready → awaiting_approval: the contribution holds the exact summary a person will see. */
 export function openApproval(context: RoundContext, round: RoundRecord): void {
