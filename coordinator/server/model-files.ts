@@ -20,6 +20,7 @@ export class ModelFiles {
   async closeAll(): Promise<void> {
     const handles = [...this.#handles.values()];
     this.#handles.clear();
+    // A handle whose open failed has nothing to close; that failure already went to the call that opened it.
     await Promise.all(handles.map(async (handle) => (await handle.catch(() => undefined))?.close()));
   }
 }

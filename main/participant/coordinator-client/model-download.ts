@@ -88,6 +88,7 @@ export async function downloadModelToFile(
   await mkdir(request.modelDir, { recursive: true });
   const finalPath = join(request.modelDir, `${request.sha256}.safetensors`);
   const partPath = `${finalPath}.part`;
+  // No file yet (ENOENT) is the ordinary case: the model is downloaded below.
   if (await stat(finalPath).catch(() => undefined)) return finalPath;
   const { hash, bytes } = await hashExisting(partPath);
   const file = await open(partPath, 'a');

@@ -64,7 +64,7 @@ export class Participation {
   private constructor(node: ParticipantNode, options: ParticipationOptions) {
     this.node = node;
     this.#options = options;
-    this.#secAgg = new SecAggStages(node.audit, options.pollWaitSeconds ?? 20);
+    this.#secAgg = new SecAggStages(node.audit, options.pollWaitSeconds ?? 20, node.log);
     const mask = this.#secAgg.mask;
     this.runner = attachRoundRunner(node, {
       link: this.#router(),

@@ -15,6 +15,7 @@ import { SecAggParticipant } from '../../../engine/secagg/participant.ts';
 import { totalElements } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { ParticipantLog } from '../logging/participant-log.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 
@@ -22,6 +23,9 @@ export interface SecAggClientOptions {
   readonly link: Pick<GrpcFederationLink, 'participantId' | 'callSigned'>;
   readonly audit: Pick<AuditLog, 'append'>;
   readonly pollWaitSeconds?: number;
+  /** Where a failed stage poll is written (it is retried, never dropped silently). */
+  readonly log?: Pick<ParticipantLog, 'error'>;
+  readonly federationId?: string;
 }
 
 export class SecAggClient {
@@ -42,8 +46,12 @@ export class SecAggClient {
       try {
         // Stopping does not wait for a long poll in flight.
         await Promise.race([this.pollOnce(), untilAborted(signal)]);
-      } catch {
-        if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 500));
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#options.log?.error('a secure-aggregation stage poll failed; retrying', error, {
+          federationId: this.#options.federationId,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
   }

@@ -4,6 +4,7 @@
  * and the round runner's `mask` routed to the right one.
  */
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { ParticipantLog } from '../logging/participant-log.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 import type { UpdateMasker } from '../rounds/local-trainer.ts';
@@ -20,10 +21,12 @@ export class SecAggStages {
   readonly #links = new Map<string, GrpcFederationLink>();
   readonly #clients = new Map<string, RunningClient>();
   readonly #pollWaitSeconds: number;
+  readonly #log: Pick<ParticipantLog, 'error'> | undefined;
 
-  constructor(audit: Pick<AuditLog, 'append'>, pollWaitSeconds = 20) {
+  constructor(audit: Pick<AuditLog, 'append'>, pollWaitSeconds = 20, log?: Pick<ParticipantLog, 'error'>) {
     this.#audit = audit;
     this.#pollWaitSeconds = pollWaitSeconds;
+    this.#log = log;
   }
 
   /** The federation's current link; a new link (re-join) stops the old stage poller. */
@@ -45,7 +48,13 @@ export class SecAggStages {
     if (existing) return existing.client;
     const link = this.#links.get(federationId);
     if (!link) throw new Error(`not enrolled in federation ${federationId}`);
-    const client = new SecAggClient({ link, audit: this.#audit, pollWaitSeconds: this.#pollWaitSeconds });
+    const client = new SecAggClient({
+      link,
+      audit: this.#audit,
+      pollWaitSeconds: this.#pollWaitSeconds,
+      log: this.#log,
+      federationId,
+    });
     const controller = new AbortController();
     this.#clients.set(federationId, { client, controller, running: client.run(controller.signal) });
     return client;
