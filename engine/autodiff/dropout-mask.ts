@@ -4,20 +4,15 @@
  */
 import type { Value } from '../graph/ir.ts';
 import * as op from '../graph/ops/index.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 
-/** A SplitMix32-style generator (inlined for speed): small, and identical on every platform. */
+/** A keep/drop mask for `size` values, the same for a seed on every platform. */
 export function dropoutMask(seed: number, size: number, rate: number): Float32Array {
   if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`);
   const mask = new Float32Array(size);
   const keep = 1 / (1 - rate);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i += 1) {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = Math.imul(state ^ (state >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    const uniform = ((z ^ (z >>> 16)) >>> 0) / 4294967296;
-    mask[i] = uniform < rate ? 0 : keep;
-  }
+  const random = new SeededRandom(seed);
+  for (let i = 0; i < size; i += 1) mask[i] = random.uniform() < rate ? 0 : keep;
   return mask;
 }
 

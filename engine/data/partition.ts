@@ -7,7 +7,8 @@
  *   approaches IID.
  * Both are deterministic for a seed. Every example goes to exactly one participant.
  */
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
+import { dirichlet } from './dirichlet.ts';
 
 export interface DirichletOptions {
   participants: number;
@@ -50,7 +51,7 @@ function drawDirichlet<T>(byLabel: Map<string, T[]>, options: DirichletOptions, 
   for (const group of byLabel.values()) {
     const shuffled = random.shuffle(group);
     let start = 0;
-    sizesFor(shuffled.length, random.dirichlet(options.alpha, options.participants)).forEach((size, p) => {
+    sizesFor(shuffled.length, dirichlet(random, options.alpha, options.participants)).forEach((size, p) => {
       parts[p]!.push(...shuffled.slice(start, start + size));
       start += size;
     });

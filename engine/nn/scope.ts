@@ -7,7 +7,8 @@ import type { DataType, Graph, Value } from '../graph/ir.ts';
 import * as op from '../graph/ops/index.ts';
 import { elementCount, tensor } from '../tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
-import { InitRandom, fillInitial } from './init.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
+import { fillInitial } from './init.ts';
 import type { Initializer } from './init.ts';
 import type { LoraConfig } from './lora.ts';
 
@@ -74,7 +75,7 @@ export class ModelScope {
 
 /** Fresh parameters for the recorded specs, identical for a seed. */
 export function initializeParameters(records: readonly ParameterRecord[], seed: number): Map<string, Float32Tensor> {
-  const random = new InitRandom(seed);
+  const random = new SeededRandom(seed);
   const parameters = new Map<string, Float32Tensor>();
   for (const record of records) {
     parameters.set(

@@ -4,7 +4,7 @@
  * reshuffle every epoch still shows every example). Evaluation batches are padded with copies of a real
  * row instead, whose predictions the caller ignores (`count` says how many rows are real).
  */
-import { seededRandom, shuffledIndices } from './seeded-random.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 
 export interface ClassificationExample {
   readonly ids: readonly number[];
@@ -52,7 +52,7 @@ export function* trainingBatches(
   seed: number,
   epoch: number,
 ): Generator<ClassificationBatch> {
-  const order = shuffledIndices(examples.length, seededRandom((seed * 7919 + epoch * 104729) >>> 0));
+  const order = new SeededRandom((seed * 7919 + epoch * 104729) >>> 0).permutation(examples.length);
   for (let start = 0; start + shape.batchSize <= order.length; start += shape.batchSize) {
     yield fillBatch(examples, order.slice(start, start + shape.batchSize), shape);
   }

@@ -8,7 +8,7 @@
 import type { HostTensor } from '../runtime/session.ts';
 import type { TaskHead } from '../nn/task-model.ts';
 import { ignoreIndex } from '../nn/classifier.ts';
-import { seededRandom, shuffledIndices } from './seeded-random.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 
 export interface TaskFeature {
   ids: number[];
@@ -95,7 +95,7 @@ export function* shuffledTaskBatches(
   seed: number,
   epoch: number,
 ): Generator<TaskBatch> {
-  const order = shuffledIndices(features.length, seededRandom((seed * 7919 + epoch * 104729) >>> 0));
+  const order = new SeededRandom((seed * 7919 + epoch * 104729) >>> 0).permutation(features.length);
   for (let start = 0; start + g.batchSize <= order.length; start += g.batchSize) {
     yield taskBatch(head, features, order.slice(start, start + g.batchSize), g);
   }

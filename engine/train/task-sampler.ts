@@ -3,7 +3,7 @@
  * (tasks that run out drop out); 'proportional' draws the next task with probability proportional to the batches
  * it has left, so over an epoch each task is seen in proportion to its size and every batch exactly once.
  */
-import { seededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../random/seeded-random.ts';
 
 export type TaskSampling = 'proportional' | 'round-robin';
 
@@ -29,11 +29,11 @@ export function* interleaveTasks<Batch>(
     while (tasks.some((task) => left(task) > 0)) for (const task of tasks) if (left(task) > 0) yield take(task);
     return;
   }
-  const random = seededRandom(seed);
+  const random = new SeededRandom(seed);
   for (;;) {
     const total = tasks.reduce((sum, task) => sum + left(task), 0);
     if (total === 0) return;
-    let draw = random() * total;
+    let draw = random.uniform() * total;
     const task = tasks.find((candidate) => (draw -= left(candidate)) < 0) ?? tasks.findLast((t) => left(t) > 0)!;
     yield take(task);
   }

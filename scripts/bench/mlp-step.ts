@@ -10,7 +10,7 @@ import { serializeGraph } from '../../engine/graph/serialize.ts';
 import { OnnxSession } from '../../engine/runtime/session.ts';
 import { tensor } from '../../engine/tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet } from '../../engine/tensor/parameter-set.ts';
-import { seededRandom } from '../../engine/train/seeded-random.ts';
+import { SeededRandom } from '../../engine/random/seeded-random.ts';
 import type { StepResult, TrainingStep } from '../../engine/train/training-loop.ts';
 
 export interface MlpConfig {
@@ -38,11 +38,14 @@ function shapesOf(config: MlpConfig): Array<[string, number[]]> {
 }
 
 export function mlpParameters(config: MlpConfig, seed: number): Map<string, Float32Tensor> {
-  const random = seededRandom(seed);
+  const random = new SeededRandom(seed);
   return new Map(
     shapesOf(config).map(([name, shape]) => {
       const scale = shape.length === 2 ? Math.sqrt(6 / (shape[0]! + shape[1]!)) : 0;
-      const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (random() * 2 - 1) * scale);
+      const values = Float32Array.from(
+        { length: shape.reduce((a, b) => a * b, 1) },
+        () => (random.uniform() * 2 - 1) * scale,
+      );
       return [name, tensor(shape, values)];
     }),
   );

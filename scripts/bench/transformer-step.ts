@@ -3,7 +3,7 @@ import { createClassifierStep } from '../../engine/nn/classifier-step.ts';
 import type { ClassifierBatch } from '../../engine/nn/classifier-step.ts';
 import { initializeClassifierParameters } from '../../engine/nn/classifier.ts';
 import type { Float32Tensor } from '../../engine/tensor/parameter-set.ts';
-import { seededRandom } from '../../engine/train/seeded-random.ts';
+import { SeededRandom } from '../../engine/random/seeded-random.ts';
 import type { TrainingStep } from '../../engine/train/training-loop.ts';
 
 export interface TransformerConfig {
@@ -35,11 +35,11 @@ export async function createTransformerBench(config: TransformerConfig): Promise
     pooling: 'mean' as const,
   };
   const step = await createClassifierStep(classifier, config.batch, config.seq_len);
-  const random = seededRandom(11);
+  const random = new SeededRandom(11);
   const tokens = config.batch * config.seq_len;
   // Batching is host work, so each step builds its batch as the trainer would.
   const makeBatch = (): ClassifierBatch => ({
-    inputIds: BigInt64Array.from({ length: tokens }, () => BigInt(Math.floor(random() * config.vocab))),
+    inputIds: BigInt64Array.from({ length: tokens }, () => BigInt(random.integer(config.vocab))),
     attentionMask: new Float32Array(tokens).fill(1),
     labels: BigInt64Array.from({ length: config.batch }, (_, i) => BigInt(i % config.classes)),
   });

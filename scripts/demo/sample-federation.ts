@@ -12,7 +12,7 @@ import type { CoordinatorConfig } from '../../coordinator/config/coordinator-con
 import { initFederation, writeCertificates } from '../../coordinator/setup/federation-files.ts';
 import { writeSafetensorsFile } from '../../engine/codec/safetensors.ts';
 import { partitionDirichlet } from '../../engine/data/partition.ts';
-import { SeededRandom } from '../../engine/data/seeded-random.ts';
+import { SeededRandom } from '../../engine/random/seeded-random.ts';
 import { initializeClassifierParameters } from '../../engine/nn/classifier.ts';
 import {
   federatedClassifierConfig,

@@ -1,16 +1,17 @@
-/** mulberry32: a small seeded uniform [0, 1) source, so statistical tests are reproducible. */
+/**
+ * The engine's seeded generator as the plain `() => number` sources that codec APIs and statistical tests take,
+ * so that they are reproducible.
+ */
+import { SeededRandom } from '../../engine/random/seeded-random.ts';
+
+/** Uniform [0, 1) draws for a seed. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.uniform();
 }
 
-/** Approximately standard normal values (Box–Muller) from a seeded source. */
-export function seededNormal(random: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+/** Standard normal draws for a seed. */
+export function seededNormal(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.normal();
 }

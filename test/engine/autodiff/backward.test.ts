@@ -4,7 +4,7 @@ import { Graph } from '../../../engine/graph/ir.ts';
 import * as op from '../../../engine/graph/ops/index.ts';
 import { serializeGraph } from '../../../engine/graph/serialize.ts';
 import { OnnxSession } from '../../../engine/runtime/session.ts';
-import { seededRandom } from './gradient-check.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 const [batch, features, classes] = [4, 3, 2];
 

@@ -17,6 +17,7 @@ import * as op from '../../../engine/graph/ops/index.ts';
 import { serializeGraph } from '../../../engine/graph/serialize.ts';
 import { OnnxSession } from '../../../engine/runtime/session.ts';
 import type { HostData, HostTensor } from '../../../engine/runtime/session.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 export interface CheckInput {
   readonly name: string;
@@ -36,16 +37,6 @@ export interface CheckSpec {
   readonly inputs: readonly CheckInput[];
   readonly build: (...inputs: Value[]) => Value;
   readonly seed?: number;
-}
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hostData(dtype: DataType, values: readonly number[]): HostData {

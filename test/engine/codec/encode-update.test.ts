@@ -16,7 +16,7 @@ function randomUpdate(normal: () => number): ParameterSet {
   ]);
 }
 
-const update = randomUpdate(seededNormal(seededRandom(5)));
+const update = randomUpdate(seededNormal(5));
 const spec = specOf(update);
 
 describe('encodeUpdate', () => {
@@ -67,7 +67,7 @@ describe('encodeUpdate', () => {
   ];
   for (const encoding of lossy) {
     it(`error feedback (${encoding.quantization}, top ${encoding.topKFraction}): Σ sent + final residual = Σ inputs`, () => {
-      const normal = seededNormal(seededRandom(99));
+      const normal = seededNormal(99);
       const sentSum = new Map(spec.map((s) => [s.name, new Float64Array(s.shape.reduce((a, b) => a * b, 1))]));
       const inputSum = new Map(spec.map((s) => [s.name, new Float64Array(s.shape.reduce((a, b) => a * b, 1))]));
       let feedback: ErrorFeedback | undefined;

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { updateCodec, updateEncodingNames } from '../../../engine/codec/update-codec-registry.ts';
 import { specOf, tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
-import { seededNormal, seededRandom } from '../../support/seeded-random.ts';
+import { seededNormal } from '../../support/seeded-random.ts';
 
-const normal = seededNormal(seededRandom(3));
+const normal = seededNormal(3);
 const update: ParameterSet = new Map([
   ['trunk.weight', tensor([4, 5], Float32Array.from({ length: 20 }, normal))],
   ['head.bias', tensor([3], Float32Array.from({ length: 3 }, normal))],

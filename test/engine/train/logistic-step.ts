@@ -3,7 +3,7 @@
  * gradients derived by hand (dL/dw = mean((σ(w·x + b) − y) x), dL/db = mean(σ − y)). It lets the loop be
  * tested without a graph; the graph-backed step has its own tests.
  */
-import { seededRandom } from '../../../engine/train/seeded-random.ts';
+import { SeededRandom } from '../../../engine/random/seeded-random.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { StepResult, TrainingStep } from '../../../engine/train/training-loop.ts';
@@ -15,14 +15,14 @@ export interface PointBatch {
 
 /** Two Gaussian-ish blobs around (1, 1) and (−1, −1), labelled 1 and 0. */
 export function blobs(count: number, seed: number): PointBatch {
-  const random = seededRandom(seed);
+  const random = new SeededRandom(seed);
   const x = new Float32Array(count * 2);
   const y = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     y[i] = i % 2;
     const centre = y[i] === 1 ? 1 : -1;
-    x[2 * i] = centre + (random() - 0.5) * 1.5;
-    x[2 * i + 1] = centre + (random() - 0.5) * 1.5;
+    x[2 * i] = centre + (random.uniform() - 0.5) * 1.5;
+    x[2 * i + 1] = centre + (random.uniform() - 0.5) * 1.5;
   }
   return { x, y };
 }

@@ -69,6 +69,7 @@ describe('summarization and multi-task runs', () => {
     const result = await runTaskJob(
       spec([{ name: 'summary', kind: 'summarization', files: [fixture('topic-summaries.jsonl')] }], {
         decoding: { ...defaultDecoding, maxNewTokens: 8, beamSize: 3, lengthPenalty: 1 },
+        epochs: 16,
       }),
     );
     const [summary] = result.tasks;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOptimizer } from '../../../engine/optim/create-optimizer.ts';
 import { createSchedule } from '../../../engine/optim/schedule.ts';
-import { seededRandom, shuffledIndices } from '../../../engine/train/seeded-random.ts';
+import { SeededRandom } from '../../../engine/random/seeded-random.ts';
 import { TrainingControl } from '../../../engine/runtime/training-control.ts';
 import { runTrainingLoop } from '../../../engine/train/training-loop.ts';
 import type { TrainingLoopOptions } from '../../../engine/train/training-loop.ts';
@@ -12,7 +12,7 @@ import type { PointBatch } from './logistic-step.ts';
 const data = blobs(64, 7);
 
 function* shuffledBatches(epoch: number, seed: number, size: number): Generator<PointBatch> {
-  const order = shuffledIndices(64, seededRandom(seed * 1000 + epoch));
+  const order = new SeededRandom(seed * 1000 + epoch).permutation(64);
   for (let start = 0; start < 64; start += size) {
     const picked = order.slice(start, start + size);
     yield {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../../engine/data/seeded-random.ts';
+import { SeededRandom } from '../../../engine/random/seeded-random.ts';
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const variance = (values: number[]) => {
@@ -24,7 +24,7 @@ describe('SeededRandom', () => {
 
   it('draws uniforms with the mean and variance of U(0, 1)', () => {
     const random = new SeededRandom(7);
-    const values = Array.from({ length: 100_000 }, () => random.next());
+    const values = Array.from({ length: 100_000 }, () => random.uniform());
     // Mean 1/2 (standard error 0.29/√100000 ≈ 0.0009), variance 1/12.
     expect(Math.abs(mean(values) - 0.5)).toBeLessThan(0.005);
     expect(Math.abs(variance(values) - 1 / 12)).toBeLessThan(0.003);
@@ -32,21 +32,20 @@ describe('SeededRandom', () => {
     expect(Math.max(...values)).toBeLessThan(1);
   });
 
-  it('draws Gamma(k, 1) with mean k and variance k, for k below and above 1', () => {
-    const random = new SeededRandom(11);
-    for (const shape of [0.3, 2.5]) {
-      const values = Array.from({ length: 50_000 }, () => random.gamma(shape));
-      // Standard error of the mean √(k/n): at most 0.007 here; allow 5 of them.
-      expect(Math.abs(mean(values) - shape)).toBeLessThan(5 * Math.sqrt(shape / 50_000));
-      expect(Math.abs(variance(values) / shape - 1)).toBeLessThan(0.1);
-    }
+  it('draws standard normals: mean 0, variance 1', () => {
+    const random = new SeededRandom(13);
+    const values = Array.from({ length: 100_000 }, () => random.normal());
+    // Standard error of the mean 1/√100000 ≈ 0.003; of the variance √(2/100000) ≈ 0.0045.
+    expect(Math.abs(mean(values))).toBeLessThan(0.015);
+    expect(Math.abs(variance(values) - 1)).toBeLessThan(0.025);
   });
 
-  it('draws Dirichlet vectors that sum to 1 with mean 1/k per category', () => {
-    const random = new SeededRandom(3);
-    const draws = Array.from({ length: 20_000 }, () => random.dirichlet(0.5, 4));
-    for (const draw of draws.slice(0, 100)) expect(draw.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    for (let k = 0; k < 4; k += 1) expect(Math.abs(mean(draws.map((d) => d[k]!)) - 0.25)).toBeLessThan(0.01);
+  it('draws integers in [0, n), every value about equally often', () => {
+    const random = new SeededRandom(17);
+    const counts = new Array<number>(6).fill(0);
+    for (let i = 0; i < 60_000; i += 1) counts[random.integer(6)]! += 1;
+    // 10 000 expected per value, standard deviation ≈ 91: allow 5 of them.
+    for (const count of counts) expect(Math.abs(count - 10_000)).toBeLessThan(460);
   });
 
   it('shuffles into a permutation', () => {
@@ -54,5 +53,7 @@ describe('SeededRandom', () => {
     const shuffled = new SeededRandom(5).shuffle(items);
     expect([...shuffled].sort((a, b) => a - b)).toEqual(items);
     expect(shuffled).not.toEqual(items);
+    const order = new SeededRandom(5).permutation(100);
+    expect(order).toEqual(shuffled);
   });
 });
