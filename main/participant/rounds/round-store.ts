@@ -45,10 +45,21 @@ interface RoundRow {
   updated_at: string;
 }
 
+/**
+ * Rounds stored before a task named its update encoding were all written in the codec's own format, so a round
+ * resumed from such a row encodes and decodes as it did then.
+ */
+const encodingBeforeTasksNamedIt = 'accord-update-v1';
+
+function storedTask(json: string): RoundTask {
+  const task = JSON.parse(json) as Omit<RoundTask, 'updateEncoding'> & { updateEncoding?: string };
+  return { ...task, updateEncoding: task.updateEncoding ?? encodingBeforeTasksNamedIt };
+}
+
 function fromRow(row: RoundRow): RoundRecord {
   return {
     roundKey: row.round_key,
-    task: JSON.parse(row.task) as RoundTask,
+    task: storedTask(row.task),
     state: row.state,
     reason: row.reason,
     declineReason: row.decline_reason,
