@@ -172,6 +172,8 @@ export const AuditVerification = z.object({
       message: z.string(),
     }),
   ),
+  anchoredSeq: z.number().int().nullable(),
+  coverage: z.string(),
 });
 
 export const RoundStateEvent = z.object({

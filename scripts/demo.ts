@@ -143,7 +143,7 @@ try {
   for (const participant of participants) {
     const budget = await participant.api['budget.show']({ datasetId: participant.datasetId });
     say(
-      `  ${participant.name}: ε spent ${budget.spent.toFixed(2)} of ${budget.epsilon} (δ = ${budget.delta}); audit log ${participant.node.verifyAudit().ok ? 'verifies' : 'DOES NOT verify'}`,
+      `  ${participant.name}: ε spent ${budget.spent.toFixed(2)} of ${budget.epsilon} (δ = ${budget.delta}); audit log ${(await participant.node.verifyAudit()).ok ? 'verifies' : 'DOES NOT verify'}`,
     );
   }
 } catch (error) {

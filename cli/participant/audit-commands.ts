@@ -7,7 +7,7 @@ import { parseCommand, type Output } from './command-args.ts';
 
 export async function runAuditCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
   const [action, ...rest] = argv;
-  const verification = node.verifyAudit();
+  const verification = await node.verifyAudit();
   if (action === 'verify') {
     if (verification.ok) out(`audit log verified: ${verification.entries} entries, chain intact`);
     else {
@@ -16,6 +16,7 @@ export async function runAuditCommand(node: ParticipantNode, argv: string[], out
       );
       for (const problem of verification.problems) out(`  ${problem.message}`);
     }
+    out(verification.coverage);
     return verification.ok ? 0 : 1;
   }
   if (action === 'export') {

@@ -3,6 +3,7 @@
  * the headless server and the CLI all open. The round runner is attached when a federation link and a
  * trainer exist (the federation client and the engine host provide them).
  */
+import { AuditAnchor, auditAnchorAccount } from './audit/audit-anchor.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { payloadRetentionEnabled } from './audit/payload-retention.ts';
 import { verifyAuditEntries, type AuditVerification } from './audit/audit-verify.ts';
@@ -47,7 +48,8 @@ export interface ParticipantNode {
   readonly log: ParticipantLog;
   readonly federations: FederationRegistry;
   readonly credentials: CredentialStore;
-  verifyAudit(): AuditVerification;
+  /** The chain, its recorded head and the OS keychain's anchor (waits for anchor writes in flight). */
+  verifyAudit(): Promise<AuditVerification>;
   /** Run before the database closes (the round runner stops its timers). */
   readonly beforeClose: (() => void)[];
   close(): void;
@@ -56,14 +58,22 @@ export interface ParticipantNode {
 export function openParticipantNode(options: ParticipantNodeOptions = {}): ParticipantNode {
   const database = openParticipantDatabase(options.home);
   const { db } = database;
-  const audit = new AuditLog(db);
+  const log = options.log ?? new ParticipantLog(participantLogFile(database.home));
+  const credentials =
+    options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName);
+  const anchor = new AuditAnchor(credentials, auditAnchorAccount(database.home), (error) =>
+    log.error('the audit anchor could not be written to the keychain', error),
+  );
+  // The anchor reads the head when its turn comes: committed by then, since transactions here are synchronous.
+  const anchorCommittedHead = () => anchor.follow(() => (db.open ? audit.head() : undefined));
+  const audit = new AuditLog(db, anchorCommittedHead);
+  anchorCommittedHead();
   const ledger = new PrivacyLedger(db, options.epsilonFor);
   const rounds = new RoundStore(db);
   // Any process that decides (UI, CLI) moves the round in the decision's own transaction.
   const decisions = new RoundDecisions(rounds);
   const consent = new ConsentDesk(db, audit, ledger, decisions);
   const beforeClose: (() => void)[] = [];
-  const log = options.log ?? new ParticipantLog(participantLogFile(database.home));
   return {
     database,
     audit,
@@ -75,9 +85,11 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
     decisions,
     log,
     federations: new FederationRegistry(db),
-    credentials:
-      options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName),
-    verifyAudit: () => verifyAuditEntries(audit.entries(), audit.head()),
+    credentials,
+    verifyAudit: async () => {
+      await anchor.settled();
+      return verifyAuditEntries(audit.entries(), audit.head(), await anchor.read());
+    },
     beforeClose,
     close: () => {
       for (const stop of beforeClose.splice(0)) stop();

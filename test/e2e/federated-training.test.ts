@@ -104,7 +104,7 @@ describe('a federation of three participant nodes over TLS', () => {
     for (const participant of run.participants) {
       const receipted = participant.node.rounds.list().filter((r) => r.state === 'receipted');
       expect(receipted).toHaveLength(rounds);
-      expect(participant.node.verifyAudit().ok).toBe(true);
+      expect((await participant.node.verifyAudit()).ok).toBe(true);
       // The ledger debited exactly the DP steps each round took.
       const steps = participant.node.ledger.entries(participant.datasetId).map((entry) => entry.steps);
       expect(steps).toEqual(Array(rounds).fill(sampleDp.localSteps));

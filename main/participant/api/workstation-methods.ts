@@ -7,9 +7,9 @@ import { readWorkstationSettings, writeWorkstationSettings } from '../settings/w
 
 type WorkstationApi = Pick<ParticipantApi, 'datasets.preview' | 'audit.export' | 'settings.get' | 'settings.set'>;
 
-function exportAudit(node: ParticipantNode, format: 'json' | 'html') {
+async function exportAudit(node: ParticipantNode, format: 'json' | 'html') {
   const entries = node.audit.entries();
-  const verification = node.verifyAudit();
+  const verification = await node.verifyAudit();
   const day = new Date().toISOString().slice(0, 10);
   if (format === 'html') {
     return {

@@ -68,9 +68,12 @@ export class AuditLog {
   readonly #insert: Statement;
   readonly #writeHead: Statement;
   readonly #write: (kind: string, data: Record<string, unknown>) => AuditEntry;
+  readonly #afterAppend: () => void;
 
-  constructor(db: SqliteDatabase) {
+  /** `afterAppend` runs after each append, before its transaction commits (the anchor reads the head later). */
+  constructor(db: SqliteDatabase, afterAppend: () => void = () => undefined) {
     this.db = db;
+    this.#afterAppend = afterAppend;
     this.#readHead = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
     this.#insert = db.prepare('INSERT INTO audit (seq, at, kind, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)');
     this.#writeHead = db.prepare(
@@ -92,7 +95,9 @@ export class AuditLog {
 
   /** Appends one entry (inside the caller's transaction when there is one: it commits or rolls back with it). */
   append(kind: AuditKind, data: Record<string, unknown>): AuditEntry {
-    return this.#write(kind, data);
+    const entry = this.#write(kind, data);
+    this.#afterAppend();
+    return entry;
   }
 
   /** Appends and fsyncs before returning (synchronous=FULL): for the entry that precedes an upload. */
@@ -106,7 +111,6 @@ export class AuditLog {
   }
 
   head(): { seq: number; hash: string } | undefined {
-    return this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as
-      { seq: number; hash: string } | undefined;
+    return this.#readHead.get() as { seq: number; hash: string } | undefined;
   }
 }

@@ -3,18 +3,19 @@
  * longer matches its hash; a removed one leaves a gap in the sequence and a broken link; a moved one
  * links to an entry that is not its predecessor; a cut tail no longer reaches the recorded head.
  */
+import type { AuditHead } from './audit-anchor.ts';
+import { anchorCoverage, anchorProblems } from './audit-anchor-check.ts';
 import { entryHash, genesisHash, type AuditEntry } from './audit-log.ts';
-
-export interface AuditProblem {
-  readonly seq: number;
-  readonly problem: 'changed' | 'removed' | 'reordered' | 'truncated';
-  readonly message: string;
-}
+import type { AuditProblem } from './audit-problem.ts';
 
 export interface AuditVerification {
   readonly ok: boolean;
   readonly entries: number;
   readonly problems: AuditProblem[];
+  /** The last entry the OS keychain anchors, or null without an anchor. */
+  readonly anchoredSeq: number | null;
+  /** In words: what the anchor proves and what it cannot. */
+  readonly coverage: string;
 }
 
 function linkProblem(
@@ -61,10 +62,25 @@ function checkEntry(
   return problems;
 }
 
+/** The chain checked against itself, its recorded head and, when there is one, the keychain's anchor. */
 export function verifyAuditEntries(
   entries: readonly AuditEntry[],
-  head?: { seq: number; hash: string },
+  head?: AuditHead,
+  anchor?: AuditHead,
 ): AuditVerification {
+  const problems = chainProblems(entries, head);
+  const seen = new Set(problems.map((p) => `${p.seq}:${p.problem}`));
+  problems.push(...anchorProblems(entries, anchor).filter((p) => !seen.has(`${p.seq}:${p.problem}`)));
+  return {
+    ok: problems.length === 0,
+    entries: entries.length,
+    problems,
+    anchoredSeq: anchor?.seq ?? null,
+    coverage: anchorCoverage(entries, anchor),
+  };
+}
+
+function chainProblems(entries: readonly AuditEntry[], head?: AuditHead): AuditProblem[] {
   const hashes = new Map(entries.map((entry) => [entry.hash, entry.seq]));
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
@@ -90,5 +106,5 @@ export function verifyAuditEntries(
       message: `entry ${last.seq} does not match the recorded head of the log`,
     });
   }
-  return { ok: problems.length === 0, entries: entries.length, problems };
+  return problems;
 }

@@ -24,7 +24,7 @@ async function readAll(api: AuditApi): Promise<AuditEntryView[]> {
 }
 
 export function verificationText(result: Verification): string {
-  if (result.ok) return `The log is intact: all ${result.entries} entries verify.`;
+  if (result.ok) return `The log is intact: all ${result.entries} entries verify. ${result.coverage}`;
   const first = result.problems[0];
   if (!first) return 'The log does not verify.';
   return `The log was altered at entry ${first.seq} (${first.problem}): ${first.message}`;

@@ -41,7 +41,7 @@ describe('AuditLog', () => {
       );
       if (i > 0) expect(entry.prevHash).toBe(entries[i - 1]?.hash);
     }
-    expect(verifyAuditEntries(entries, log.head())).toEqual({ ok: true, entries: 3, problems: [] });
+    expect(verifyAuditEntries(entries, log.head())).toMatchObject({ ok: true, entries: 3, problems: [] });
   });
 
   it('refuses UPDATE and DELETE through SQLite itself (append-only)', () => {

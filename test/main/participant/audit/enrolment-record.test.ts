@@ -5,7 +5,7 @@ import { openParticipantNode } from '../../../../main/participant/participant-no
 import { tempDir } from '../../../support/participant-fixtures.ts';
 
 describe('recordEnrolment', () => {
-  it('audits the coordinator, the participant id and the fingerprint of the public key, never the private key', () => {
+  it('audits the coordinator, the participant id and the fingerprint of the public key, never the private key', async () => {
     const node = openParticipantNode({ home: tempDir() });
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -24,7 +24,7 @@ describe('recordEnrolment', () => {
     });
     const secret = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
     expect(JSON.stringify(node.audit.entries())).not.toContain(secret.slice(-20));
-    expect(node.verifyAudit().ok).toBe(true);
+    expect((await node.verifyAudit()).ok).toBe(true);
     node.close();
   });
 });

@@ -111,7 +111,7 @@ describe('a participant killed in any round state', () => {
     expect(uploads).toHaveLength(1);
     expect(uploads[0]?.attempts).toBe(crashAt === 'upload-sent' ? 2 : 1);
     const node = openParticipantNode({ home });
-    expect(node.verifyAudit()).toMatchObject({ ok: true });
+    expect(await node.verifyAudit()).toMatchObject({ ok: true });
     const [round] = node.rounds.list();
     expect(round?.sentSha256).toBe(uploads[0]?.sha256);
     node.close();

@@ -86,7 +86,7 @@ describe('RoundRunner', () => {
     ]);
     // The ledger debits the steps actually taken (half of the 100 asked), not the task's plan.
     expect(node.ledger.entries(datasetId).map((e) => e.steps)).toEqual([50]);
-    expect(node.verifyAudit().ok).toBe(true);
+    expect((await node.verifyAudit()).ok).toBe(true);
     const decision = node.audit.entries().find((e) => e.kind === 'decision');
     expect(decision?.data).toMatchObject({ decision: 'approved', by: 'policy:fed-a' });
   });

@@ -42,7 +42,9 @@ describe('AuditController', () => {
     for (let i = 0; i < 3; i++) log.audit.append('policy', { federationId: `f${i}` });
     const audit = new AuditController(dispatchedApi(log));
     await audit.verify();
-    expect(verificationText(audit.verification!)).toBe('The log is intact: all 3 entries verify.');
+    expect(verificationText(audit.verification!)).toBe(
+      'The log is intact: all 3 entries verify. The OS keychain anchors all 3 entries.',
+    );
     // An attacker with the database file can drop the triggers; the hash chain still tells.
     log.database.db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
     log.database.db.prepare('UPDATE audit SET data = \'{"federationId":"forged"}\' WHERE seq = 2').run();
