@@ -5,6 +5,7 @@
  */
 import { createUpdateDecoder } from '../engine/codec/decode-update.ts';
 import { createUpdateEncoder } from '../engine/codec/encode-update.ts';
+import { decodeFloat32Update, encodeFloat32Update } from '../engine/codec/float32-update.ts';
 import type { UpdateEncoding } from '../engine/codec/update-codec.ts';
 import { specOf, tensor } from '../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../engine/tensor/parameter-set.ts';
@@ -81,6 +82,23 @@ const rows = encodings.map((encoding) => {
     relative_l2_error: Number(relativeError(update, decoded).toPrecision(3)),
   };
 });
+
+/** The plain "float32-le" round encoding, for comparison with the codec's own dense float32. */
+function float32LittleEndianRow() {
+  let bytes: Uint8Array = new Uint8Array(0);
+  const encodeMs = medianMs(() => (bytes = encodeFloat32Update(update, spec)));
+  let decoded: ParameterSet = new Map();
+  const decodeMs = medianMs(() => (decoded = decodeFloat32Update(bytes, spec)));
+  return {
+    encoding: 'float32-le',
+    bytes: bytes.length,
+    ratio: Number(((parameters * 4) / bytes.length).toFixed(2)),
+    encode_ms: Math.round(encodeMs),
+    decode_ms: Math.round(decodeMs),
+    relative_l2_error: Number(relativeError(update, decoded).toPrecision(3)),
+  };
+}
+rows.push(float32LittleEndianRow());
 
 console.log(
   `update codec, ${parameters} parameters (${(parameters * 4) / 1e6} MB as float32), Node ${process.version}`,

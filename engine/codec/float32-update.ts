@@ -9,19 +9,28 @@ export function float32UpdateBytes(specs: readonly TensorSpec[]): number {
   return totalElements(specs) * 4;
 }
 
+const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Writes `values` at `offset` as little-endian float32: one block copy on a little-endian host. */
+function putFloat32LittleEndian(bytes: Uint8Array, offset: number, values: Float32Array): void {
+  if (hostIsLittleEndian) {
+    bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), offset);
+    return;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, values.byteLength);
+  for (let i = 0; i < values.length; i += 1) view.setFloat32(i * 4, values[i]!, true);
+}
+
 export function encodeFloat32Update(update: ParameterSet, specs: readonly TensorSpec[]): Uint8Array {
   const bytes = new Uint8Array(float32UpdateBytes(specs));
-  const view = new DataView(bytes.buffer);
   let offset = 0;
   for (const spec of specs) {
     const value = update.get(spec.name);
     if (!value) throw new Error(`the update has no tensor "${spec.name}"`);
     if (value.data.length !== elementCount(spec.shape))
       throw new Error(`tensor "${spec.name}" does not match its spec`);
-    for (const element of value.data) {
-      view.setFloat32(offset, element, true);
-      offset += 4;
-    }
+    putFloat32LittleEndian(bytes, offset, value.data);
+    offset += value.data.byteLength;
   }
   return bytes;
 }
@@ -58,8 +67,7 @@ export function decodeFloat32Update(bytes: Uint8Array, specs: readonly TensorSpe
 
 /** A Float32Array over little-endian bytes (copied when unaligned or on a big-endian host). */
 export function littleEndianFloat32(bytes: Uint8Array): Float32Array {
-  const hostIsLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  if (hostIsLittle && bytes.byteOffset % 4 === 0)
+  if (hostIsLittleEndian && bytes.byteOffset % 4 === 0)
     return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values = new Float32Array(bytes.length / 4);
