@@ -13,6 +13,7 @@ import type { CoordinatorContext } from './server/coordinator-context.ts';
 import { federationHandlers } from './server/federation-handlers.ts';
 import { maxMessageBytes } from './server/enrolment-handlers.ts';
 import { federationService } from './server/grpc-server.ts';
+import { KeyedQueue } from './server/keyed-queue.ts';
 import { ModelFiles } from './server/model-files.ts';
 import { federationPaths, initFederation, loadSigningKey } from './setup/federation-files.ts';
 import { assertUsableWithSecureAggregation, createStrategy } from './strategies/create-strategy.ts';
@@ -62,6 +63,7 @@ export class Coordinator {
       rounds,
       uploadsDir: paths.uploads,
       modelFiles: new ModelFiles(),
+      uploadCommits: new KeyedQueue(),
       secureAggregation: secure,
     });
   }

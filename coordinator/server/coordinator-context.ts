@@ -1,6 +1,7 @@
 /** What every request handler of the coordinator reaches: config, store, keys, rounds and the log. */
 import type { KeyObject } from 'node:crypto';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
+import type { KeyedQueue } from './keyed-queue.ts';
 import type { ModelFiles } from './model-files.ts';
 import type { RoundMachine } from '../rounds/round-machine.ts';
 import type { SecureAggregationRounds } from '../secagg/secure-aggregation-rounds.ts';
@@ -16,6 +17,8 @@ export interface CoordinatorContext {
   readonly rounds: RoundMachine;
   readonly uploadsDir: string;
   readonly modelFiles: ModelFiles;
+  /** Commits of one participant in one round run one at a time. */
+  readonly uploadCommits: KeyedQueue;
   /** Present when the federation's config turns secure aggregation on. */
   readonly secureAggregation?: SecureAggregationRounds;
 }
