@@ -19,7 +19,7 @@ async function readInChunks(upload: UploadRow, chunkBytes: number, visit: ChunkV
   const file = await open(upload.path, 'r');
   const buffer = new Uint8Array(chunkBytes - (chunkBytes % 4));
   try {
-    for (let offset = 0; offset < upload.totalBytes; ) {
+    for (let offset = 0; offset < upload.totalBytes;) {
       const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, upload.totalBytes - offset), offset);
       if (bytesRead === 0) throw new Error(`the stored update ends at ${offset} of ${upload.totalBytes} bytes`);
       visit(buffer.subarray(0, bytesRead), offset);
