@@ -11,8 +11,10 @@ import { RoundLog } from './rounds/round-log.ts';
 import { RoundMachine } from './rounds/round-machine.ts';
 import type { CoordinatorContext } from './server/coordinator-context.ts';
 import { federationHandlers } from './server/federation-handlers.ts';
-import { maxMessageBytes } from './server/enrolment-handlers.ts';
 import { federationService } from './server/grpc-server.ts';
+import { grpcServerOptions, withTlsHandshakeTimeout } from './server/server-options.ts';
+import { AddressRateLimit } from './server/address-rate-limit.ts';
+import { KeyedQueue } from './server/keyed-queue.ts';
 import { ModelFiles } from './server/model-files.ts';
 import { federationPaths, initFederation, loadSigningKey } from './setup/federation-files.ts';
 import { assertUsableWithSecureAggregation, createStrategy } from './strategies/create-strategy.ts';
@@ -26,8 +28,7 @@ export class Coordinator {
 
   private constructor(context: CoordinatorContext) {
     this.context = context;
-    const limit = maxMessageBytes(context.config.limits.chunkBytes);
-    this.#server = new grpc.Server({ 'grpc.max_receive_message_length': limit, 'grpc.max_send_message_length': limit });
+    this.#server = new grpc.Server(grpcServerOptions(context.config));
     const { definition, implementation } = federationService(context.store, federationHandlers(context));
     this.#server.addService(definition, implementation);
   }
@@ -62,6 +63,8 @@ export class Coordinator {
       rounds,
       uploadsDir: paths.uploads,
       modelFiles: new ModelFiles(),
+      uploadCommits: new KeyedQueue(),
+      enrolAttempts: new AddressRateLimit(config.transport.enrolBurst, config.transport.enrolRefillSeconds),
       secureAggregation: secure,
     });
   }
@@ -80,7 +83,8 @@ export class Coordinator {
       cert_chain: read(paths.serverCertificate, 'the server certificate'),
       private_key: read(paths.serverKey, 'the server key'),
     };
-    return grpc.ServerCredentials.createSsl(ca, [pair], this.context.config.tls.mutual);
+    const credentials = grpc.ServerCredentials.createSsl(ca, [pair], this.context.config.tls.mutual);
+    return withTlsHandshakeTimeout(credentials, this.context.config.transport.tlsHandshakeSeconds);
   }
 
   /** Resumes rounds and listens; returns the bound port (useful with port 0). */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { updateEncodingNames } from '../../engine/codec/update-codec-registry.ts';
+import { transportLimitsSchema } from './transport-limits.ts';
 import { strategyConfigSchema } from '../strategies/create-strategy.ts';
 import { secureAggregationDefaults, secureAggregationOptionsSchema } from './secure-aggregation-options.ts';
 
@@ -41,6 +42,8 @@ export const coordinatorConfigSchema = z
     /** Used when secureAggregation is true; see secureAggregationOptionsSchema. */
     secureAggregationOptions: secureAggregationOptionsSchema.default(secureAggregationDefaults),
     training: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    /** Bounds on what an unauthenticated client can hold: see transport-limits.ts. */
+    transport: transportLimitsSchema,
     limits: z
       .object({
         chunkBytes: z

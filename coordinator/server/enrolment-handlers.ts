@@ -5,7 +5,13 @@ import { protocolVersion } from '../../protocol/federation-methods.ts';
 import { EnrolResponseSchema, HelloResponseSchema } from '../../protocol/gen/accord/v1/federation_pb.js';
 import type { EnrolRequest, HelloRequest } from '../../protocol/gen/accord/v1/federation_pb.js';
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';
-import { failedPrecondition, invalidArgument, permissionDenied, unauthenticated } from './federation-error.ts';
+import {
+  failedPrecondition,
+  invalidArgument,
+  permissionDenied,
+  resourceExhausted,
+  unauthenticated,
+} from './federation-error.ts';
 
 /** Enough for a 1 MiB chunk plus its envelope; anything larger is refused by gRPC with RESOURCE_EXHAUSTED. */
 export function maxMessageBytes(chunkBytes: number): number {
@@ -35,6 +41,12 @@ export function tokenSha256(token: string): string {
 }
 
 export function enrol(context: CoordinatorContext, request: IncomingRequest<EnrolRequest>) {
+  if (!context.enrolAttempts.take(request.clientAddress)) {
+    const { enrolBurst, enrolRefillSeconds } = context.config.transport;
+    throw resourceExhausted(
+      `too many enrolment attempts from ${request.clientAddress}: ${enrolBurst} at once, then one every ${enrolRefillSeconds} s`,
+    );
+  }
   const { invitationToken, publicKey, displayName } = request.message;
   if (publicKey.length !== 32)
     throw invalidArgument(`public_key must be a raw 32-byte Ed25519 key, got ${publicKey.length} bytes`);

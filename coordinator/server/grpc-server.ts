@@ -64,7 +64,8 @@ function unaryHandler(method: FederationMethod, store: CoordinatorStore, handler
       if (raw.error !== undefined) throw invalidArgument(`malformed ${method.input.typeName}: ${raw.error}`);
       if (!handler)
         throw new FederationError(grpc.status.UNIMPLEMENTED, `${method.name} is not served by this federation yet`);
-      return handler({ message: raw.message as never, participantId, signal: controller.signal });
+      const clientAddress = call.getPeer().replace(/:\d+$/, '');
+      return handler({ message: raw.message as never, participantId, clientAddress, signal: controller.signal });
     };
     run().then(
       (response) => callback(null, response),

@@ -5,9 +5,9 @@
  * nothing; a rejected commit discards the upload so the participant starts it again.
  */
 import { create } from '@bufbuild/protobuf';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { float32UpdateBytes } from '../../engine/codec/float32-update.ts';
+import { updateCodec } from '../../engine/codec/update-codec-registry.ts';
 import {
   BeginUploadResponseSchema,
   CommitUploadResponseSchema,
@@ -31,7 +31,7 @@ import {
   resourceExhausted,
 } from './federation-error.ts';
 import { checkAcceptingRound } from './round-checks.ts';
-import { validateStoredUpdate } from './update-validation.ts';
+import { readStoredUpdate, validateStoredUpdate } from './update-validation.ts';
 
 const uploadIdPattern = /^[A-Za-z0-9_-]{8,128}$/;
 const sha256Pattern = /^[0-9a-f]{64}$/;
@@ -72,13 +72,24 @@ function checkBegin(context: CoordinatorContext, message: BeginUploadRequest): v
     );
   }
   if (context.secureAggregation) return; // a masked input: its size is checked against the stage
-  const expected = float32UpdateBytes(context.config.model.spec);
-  if (context.config.updateEncoding === 'float32-le' && message.totalBytes !== BigInt(expected))
-    throw invalidArgument(`the update has ${message.totalBytes} bytes, the model spec needs ${expected} (float32-le)`);
+  checkEncodedSize(context, message.totalBytes);
   if (message.numExamples === 0n || message.numExamples > 1_000_000_000n)
     throw invalidArgument('num_examples must be between 1 and 1e9');
   const badMetric = Object.entries(message.metrics).find(([, value]) => !Number.isFinite(value));
   if (badMetric) throw invalidArgument(`metric "${badMetric[0]}" is not a finite number`);
+}
+
+/** The declared size against what the federation's encoding can produce for the model spec. */
+function checkEncodedSize(context: CoordinatorContext, totalBytes: bigint): void {
+  const encoding = context.config.updateEncoding;
+  const bound = updateCodec(encoding).encodedSize(context.config.model.spec);
+  if (bound.exact && totalBytes !== BigInt(bound.bytes))
+    throw invalidArgument(`the update has ${totalBytes} bytes, the model spec needs ${bound.bytes} (${encoding})`);
+  if (totalBytes > BigInt(bound.bytes)) {
+    throw resourceExhausted(
+      `the update has ${totalBytes} bytes, a ${encoding} update of the model spec has at most ${bound.bytes}`,
+    );
+  }
 }
 
 export async function beginUpload(context: CoordinatorContext, request: IncomingRequest<BeginUploadRequest>) {
@@ -140,7 +151,15 @@ export async function putUploadChunk(context: CoordinatorContext, request: Incom
   return reply(context.store.upload(uploadId)!);
 }
 
+/** One commit per participant and round at a time: a concurrent second commit sees the first's receipt. */
 export async function commitUpload(context: CoordinatorContext, request: IncomingRequest<CommitUploadRequest>) {
+  const upload = ownUpload(context, request.message.uploadId, request.participantId);
+  return context.uploadCommits.run(`${upload.roundId}\n${upload.participantId}`, () =>
+    commitOwnUpload(context, request),
+  );
+}
+
+async function commitOwnUpload(context: CoordinatorContext, request: IncomingRequest<CommitUploadRequest>) {
   const { uploadId, sha256 } = request.message;
   const upload = ownUpload(context, uploadId, request.participantId);
   if (upload.receipt !== null) return create(CommitUploadResponseSchema, { receipt: receiptFromJson(upload.receipt) });
@@ -150,15 +169,13 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
     throw failedPrecondition(`the upload holds ${upload.receivedBytes} of ${upload.totalBytes} bytes`);
   checkAcceptingRound(context, upload.roundId, request.participantId);
   const committed = context.store.uploadFor(upload.roundId, upload.participantId);
-  if (committed?.receipt)
-    throw alreadyExists(`this participant already committed upload "${committed.uploadId}" for the round`);
+  if (committed?.receipt) await refuseSecondCommit(context, upload, committed.uploadId);
   try {
     await syncFile(upload.path);
     await validateStoredUpdate(upload, context.config);
     if (context.secureAggregation) await receiveMaskedUpload(context, upload);
   } catch (error) {
-    context.store.deleteUpload(uploadId);
-    await rm(upload.path, { force: true });
+    await discardUpload(context, upload);
     throw invalidArgument(`upload "${uploadId}" refused and discarded: ${(error as Error).message}`);
   }
   const fields = {
@@ -170,9 +187,27 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
     acceptedAt: new Date().toISOString(),
   };
   const signature = signReceipt(fields, context.signingKey);
-  context.store.commitUpload(upload, receiptToJson(fields, signature));
+  if (!context.store.commitUpload(upload, receiptToJson(fields, signature)))
+    await refuseSecondCommit(context, upload, context.store.uploadFor(upload.roundId, upload.participantId)?.uploadId);
   context.rounds.settle(upload.roundId);
   return create(CommitUploadResponseSchema, { receipt: receiptToProto(fields, signature) });
+}
+
+async function discardUpload(context: CoordinatorContext, upload: UploadRow): Promise<void> {
+  context.store.deleteUpload(upload.uploadId);
+  await rm(upload.path, { force: true });
+}
+
+/** A participant's update counts once per round: a second upload is discarded, never stored. */
+async function refuseSecondCommit(
+  context: CoordinatorContext,
+  upload: UploadRow,
+  committedId: string | undefined,
+): Promise<never> {
+  await discardUpload(context, upload);
+  throw alreadyExists(
+    `this participant already committed upload "${committedId ?? '?'}" for the round; upload "${upload.uploadId}" is discarded`,
+  );
 }
 
 async function syncFile(path: string): Promise<void> {
@@ -194,6 +229,6 @@ function checkMaskedUpload(context: CoordinatorContext, roundId: string, partici
 
 /** Under secure aggregation the committed bytes are the participant's masked-input answer. */
 async function receiveMaskedUpload(context: CoordinatorContext, upload: UploadRow): Promise<void> {
-  const bytes = await readFile(upload.path);
-  context.secureAggregation!.receiveMaskedUpload(upload.roundId, upload.participantId, new Uint8Array(bytes));
+  const bytes = await readStoredUpdate(upload, context.config.limits.chunkBytes);
+  context.secureAggregation!.receiveMaskedUpload(upload.roundId, upload.participantId, bytes);
 }

@@ -4,7 +4,8 @@
  * or one transaction, so a coordinator killed at any point restarts from a consistent state.
  */
 import Database from 'better-sqlite3';
-import { coordinatorSchema } from './schema.ts';
+import { migrate } from './migrations.ts';
+import { coordinatorMigrations } from './schema.ts';
 import type { ParticipantRow, RoundRow, RoundState, UploadRow, AssignmentRow, CheckpointRow } from './rows.ts';
 
 export class CoordinatorStore {
@@ -15,7 +16,7 @@ export class CoordinatorStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(coordinatorSchema);
+    migrate(this.db, coordinatorMigrations);
   }
 
   close(): void {
@@ -66,12 +67,15 @@ export class CoordinatorStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM participants').get() as { n: number }).n;
   }
 
-  /** Records a signature once; false when it was already seen (a replay). Old entries are pruned. */
-  rememberSignature(signature: string, expiresAt: number, now: number): boolean {
+  /**
+   * Records a signature, given as its bytes in hex, once; false when it was already seen (a replay).
+   * Old entries are pruned.
+   */
+  rememberSignature(signatureHex: string, expiresAt: number, now: number): boolean {
     this.db.prepare('DELETE FROM seen_signatures WHERE expires_at < ?').run(now);
     const result = this.db
       .prepare('INSERT OR IGNORE INTO seen_signatures (signature, expires_at) VALUES (?, ?)')
-      .run(signature, expiresAt);
+      .run(signatureHex, expiresAt);
     return result.changes === 1;
   }
 
@@ -158,12 +162,22 @@ export class CoordinatorStore {
     this.db.prepare('DELETE FROM uploads WHERE upload_id = ?').run(uploadId);
   }
 
-  /** The upload's receipt and the participant's assignment change together, or not at all. */
-  commitUpload(upload: UploadRow, receiptJson: string): void {
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE uploads SET receipt = ? WHERE upload_id = ?').run(receiptJson, upload.uploadId);
-      this.setAssignment(upload.roundId, upload.participantId, 'committed');
-    })();
+  /**
+   * The upload's receipt and the participant's assignment change together, or not at all. False, with
+   * nothing changed, when the participant already has a committed upload in the round: the unique index
+   * on committed uploads refuses a second one.
+   */
+  commitUpload(upload: UploadRow, receiptJson: string): boolean {
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('UPDATE uploads SET receipt = ? WHERE upload_id = ?').run(receiptJson, upload.uploadId);
+        this.setAssignment(upload.roundId, upload.participantId, 'committed');
+      })();
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw error;
+    }
   }
 
   checkpoint(roundNumber: number): CheckpointRow | undefined {

@@ -1,5 +1,11 @@
-/** The coordinator's SQLite schema. Every table a restarted coordinator needs to continue a round. */
-export const coordinatorSchema = `
+/**
+ * The coordinator's SQLite schema as migrations, oldest first. Never edit a released one: add the next.
+ * Every table a restarted coordinator needs to continue a round.
+ */
+import type { Migration } from './migrations.ts';
+
+/** Written with IF NOT EXISTS: databases made before versioning already hold these tables. */
+const initialSchema = `
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS invitations (
   token_sha256 TEXT PRIMARY KEY,
@@ -65,3 +71,26 @@ CREATE TABLE IF NOT EXISTS round_metrics (
 CREATE TABLE IF NOT EXISTS seen_signatures (signature TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS seen_signatures_by_expiry ON seen_signatures (expires_at);
 `;
+
+/**
+ * One committed update per participant per round, held by the database itself. A database that
+ * already counted a participant twice keeps its first committed upload of the round, the earliest row.
+ */
+const oneCommittedUploadPerParticipant = `
+DELETE FROM uploads WHERE receipt IS NOT NULL AND rowid NOT IN (
+  SELECT MIN(rowid) FROM uploads WHERE receipt IS NOT NULL GROUP BY round_id, participant_id);
+CREATE UNIQUE INDEX uploads_one_committed_per_participant ON uploads (round_id, participant_id)
+  WHERE receipt IS NOT NULL;
+`;
+
+/**
+ * Seen signatures are now kept as their bytes in hex, not as the text that carried them. The entries of
+ * the old form are dropped: each was signed without a nonce, so it can no longer verify anyway.
+ */
+const signaturesByBytes = `DELETE FROM seen_signatures;`;
+
+export const coordinatorMigrations: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initialSchema },
+  { version: 2, name: 'one committed upload per participant per round', sql: oneCommittedUploadPerParticipant },
+  { version: 3, name: 'seen signatures kept as bytes', sql: signaturesByBytes },
+];

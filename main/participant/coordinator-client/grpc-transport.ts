@@ -1,7 +1,7 @@
 /**
  * The participant's gRPC channel to a coordinator: TLS (mutual TLS with a client certificate when given),
  * unary accord.v1 calls encoded with protobuf-es, every call after enrolment signed (Ed25519 over method,
- * participant id, timestamp and the sha256 of the exact request bytes), retried with back-off.
+ * participant id, timestamp, a random nonce and the sha256 of the exact request bytes), retried with back-off.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { KeyObject } from 'node:crypto';
@@ -12,7 +12,7 @@ import {
   methodNamed,
 } from '../../../protocol/federation-methods.ts';
 import type { FederationMethodName, RequestOf, ResponseOf } from '../../../protocol/federation-methods.ts';
-import { sha256Hex, signatureHeaders, signRequest } from '../../../protocol/request-signature.ts';
+import { sha256Hex, signedRequestHeaders } from '../../../protocol/request-signature.ts';
 import { defaultRetryPolicy, withRetries } from './retry-policy.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
@@ -82,16 +82,9 @@ export class GrpcTransport {
     const body = encodeMessage(method.input, request);
     const metadata = new grpc.Metadata();
     if (signer) {
-      const timestampMs = Date.now();
-      const fields = {
-        methodPath: method.path,
-        participantId: signer.participantId,
-        timestampMs,
-        bodySha256: sha256Hex(body),
-      };
-      metadata.set(signatureHeaders.participantId, signer.participantId);
-      metadata.set(signatureHeaders.timestamp, String(timestampMs));
-      metadata.set(signatureHeaders.signature, signRequest(fields, signer.privateKey));
+      const request = { methodPath: method.path, participantId: signer.participantId, bodySha256: sha256Hex(body) };
+      for (const [name, value] of Object.entries(signedRequestHeaders(request, signer.privateKey)))
+        metadata.set(name, value);
     }
     return this.rawCall(method.path, body, metadata, extraTimeoutMs).then(
       (bytes) => decodeMessage(method.output, bytes) as ResponseOf<M>,

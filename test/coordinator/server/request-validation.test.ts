@@ -7,12 +7,11 @@ import type { CoordinatorConfig } from '../../../coordinator/config/coordinator-
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
 import { createInvitation } from '../../../coordinator/setup/federation-files.ts';
 import { encodeFloat32Update } from '../../../engine/codec/float32-update.ts';
-import { encodeMessage, methodNamed } from '../../../protocol/federation-methods.ts';
-import type { FederationMethodName } from '../../../protocol/federation-methods.ts';
-import { sha256Hex, signatureHeaders, signRequest } from '../../../protocol/request-signature.ts';
+import { sha256Hex } from '../../../protocol/request-signature.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { RoundTask } from '../../../main/participant/coordinator-client/federation-link.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import { RawRequests } from '../support/raw-requests.ts';
 import { participantLink, startCoordinator, testWeights, writeTestFederation } from '../support/test-federation.ts';
 
 let config: CoordinatorConfig;
@@ -21,6 +20,7 @@ let address: string;
 let link: GrpcFederationLink;
 let key: KeyObject;
 let task: RoundTask;
+let raw: RawRequests;
 
 beforeAll(async () => {
   config = await writeTestFederation({
@@ -36,6 +36,7 @@ beforeAll(async () => {
   });
   await link.enrol(createInvitation(config, 1), 'validator');
   task = (await link.pollTask())!;
+  raw = new RawRequests(link, key);
 });
 
 afterAll(async () => {
@@ -43,42 +44,8 @@ afterAll(async () => {
   await coordinator.stop();
 });
 
-interface RawOptions {
-  readonly body?: Buffer;
-  readonly timestampMs?: number;
-  readonly signingKey?: KeyObject | null;
-}
-
-/** Sends one request with exactly the given bytes and signature fields; resolves to the gRPC status. */
-async function send(
-  name: FederationMethodName,
-  request: unknown,
-  options: RawOptions = {},
-): Promise<{ code: number; details: string }> {
-  const method = methodNamed(name);
-  const body = options.body ?? encodeMessage(method.input, request);
-  const metadata = new grpc.Metadata();
-  if (options.signingKey !== null) {
-    const timestampMs = options.timestampMs ?? Date.now();
-    const fields = {
-      methodPath: method.path,
-      participantId: link.participantId!,
-      timestampMs,
-      bodySha256: sha256Hex(body),
-    };
-    metadata.set(signatureHeaders.participantId, link.participantId!);
-    metadata.set(signatureHeaders.timestamp, String(timestampMs));
-    metadata.set(signatureHeaders.signature, signRequest(fields, options.signingKey ?? key));
-  }
-  return replay(method.path, body, metadata);
-}
-
-function replay(path: string, body: Buffer, metadata: grpc.Metadata): Promise<{ code: number; details: string }> {
-  return link.transport.rawCall(path, body, metadata).then(
-    () => ({ code: grpc.status.OK, details: '' }),
-    (error: grpc.ServiceError) => ({ code: error.code, details: error.details }),
-  );
-}
+const send = (...args: Parameters<RawRequests['send']>) => raw.send(...args);
+const replay = (...args: Parameters<RawRequests['sendPrepared']>) => raw.sendPrepared(...args);
 
 const update = (value: number) =>
   new Map(
@@ -107,21 +74,9 @@ describe('the coordinator refuses bad requests with a precise status and stores 
       details: expect.stringMatching(/away from the coordinator's clock/),
     });
 
-    const method = methodNamed('reportMetrics');
-    const body = encodeMessage(method.input, { roundId: task.roundId, metrics: { loss: 1 } });
-    const timestampMs = Date.now();
-    const metadata = new grpc.Metadata();
-    metadata.set(signatureHeaders.participantId, link.participantId!);
-    metadata.set(signatureHeaders.timestamp, String(timestampMs));
-    metadata.set(
-      signatureHeaders.signature,
-      signRequest(
-        { methodPath: method.path, participantId: link.participantId!, timestampMs, bodySha256: sha256Hex(body) },
-        key,
-      ),
-    );
-    expect((await replay(method.path, body, metadata)).code).toBe(grpc.status.OK);
-    expect(await replay(method.path, body, metadata)).toMatchObject({
+    const { path, body, metadata } = raw.prepare('reportMetrics', { roundId: task.roundId, metrics: { loss: 1 } });
+    expect((await replay(path, body, metadata)).code).toBe(grpc.status.OK);
+    expect(await replay(path, body, metadata)).toMatchObject({
       code: grpc.status.UNAUTHENTICATED,
       details: expect.stringMatching(/replayed/),
     });
