@@ -38,6 +38,11 @@ export const WorkstationSettings = z.object({
   startAtLogin: z.boolean(),
   /** Keep a copy of every payload sent, for an auditor to inspect by its sha256. */
   retainPayloads: z.boolean(),
+  /**
+   * Folders, besides the user's home folder, that datasets may be previewed and registered from (absolute
+   * paths); a file picked in the file dialog adds its folder.
+   */
+  datasetFolders: z.array(z.string().min(1)).max(100),
 });
 export const WorkstationSettingsUpdate = WorkstationSettings.partial().strict();
 

@@ -1,6 +1,7 @@
 /** The contract methods for the workstation itself: dataset preview, audit export, settings. */
 import type { ParticipantApi } from '../../../preload/contract.ts';
 import { auditToHtml, auditToJson } from '../audit/audit-export.ts';
+import { requireAllowedDatasetPath } from '../datasets/dataset-folders.ts';
 import { previewDataset } from '../datasets/dataset-preview.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { readWorkstationSettings, writeWorkstationSettings } from '../settings/workstation-settings.ts';
@@ -24,7 +25,8 @@ function exportAudit(node: ParticipantNode, format: 'json' | 'html') {
 
 export function createWorkstationMethods(node: ParticipantNode): WorkstationApi {
   return {
-    'datasets.preview': async ({ path, format, limit }) => previewDataset(path, format, limit),
+    'datasets.preview': async ({ path, format, limit }) =>
+      previewDataset(requireAllowedDatasetPath(node.database.db, path), format, limit ? { limit } : {}),
     'audit.export': async ({ format }) => exportAudit(node, format),
     'settings.get': async () => readWorkstationSettings(node.database.db),
     'settings.set': async (update) => writeWorkstationSettings(node.database.db, update),

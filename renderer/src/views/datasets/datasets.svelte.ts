@@ -3,7 +3,7 @@
  * file's first rows, column mapping and the file's problems (file, line, field).
  */
 import type { DatasetPreview, DatasetView, ParticipantApi } from '../../../../preload/contract.ts';
-import { errorMessage, parseFileProblem, type FileProblem } from '../../lib/format.ts';
+import { errorMessage, parseFileProblems, type FileProblem } from '../../lib/format.ts';
 
 type DatasetsApi = Pick<
   ParticipantApi,
@@ -57,7 +57,8 @@ export class DatasetsController {
   textColumn = $state('');
   labelColumn = $state('');
   preview = $state<DatasetPreview | undefined>(undefined);
-  problem = $state<FileProblem | undefined>(undefined);
+  /** Every problem of the file, from the preview or from a refused registration, in file order. */
+  problems = $state<FileProblem[]>([]);
   formError = $state<string | undefined>(undefined);
   status = $state('');
   busy = $state(false);
@@ -92,7 +93,7 @@ export class DatasetsController {
       this.preview = preview;
       this.textColumn = this.textColumn || guessColumn(preview.columns, 'text');
       this.labelColumn = this.labelColumn || guessColumn(preview.columns, 'label');
-      this.problem = preview.issues[0];
+      this.problems = preview.issues;
     } catch (error) {
       this.preview = undefined;
       this.#fail(error);
@@ -145,12 +146,18 @@ export class DatasetsController {
 
   #fail(error: unknown): void {
     const message = errorMessage(error);
-    this.problem = parseFileProblem(message);
-    this.formError = this.problem ? undefined : message;
+    const problems = parseFileProblems(message);
+    this.problems = problems ?? [];
+    this.formError = problems ? undefined : message;
+  }
+
+  /** The first problem: the one the file is named by. */
+  get problem(): FileProblem | undefined {
+    return this.problems[0];
   }
 
   #clearErrors(): void {
-    this.problem = undefined;
+    this.problems = [];
     this.formError = undefined;
     this.status = '';
   }

@@ -95,7 +95,10 @@ describe('readDelimited', () => {
 
   it('reports a quoted field closed in the wrong place at its first line, and reads on after it', async () => {
     const file = join(temp, 'broken-quote.csv');
-    writeFileSync(file, 'text,label\n"good one",1\nsaid "hi" twice,0\n"broken start,1\nline five,0\n"six",1\nseven,0\n');
+    writeFileSync(
+      file,
+      'text,label\n"good one",1\nsaid "hi" twice,0\n"broken start,1\nline five,0\n"six",1\nseven,0\n',
+    );
     const items = await collect(readDelimited(file, { delimiter: ',' }));
     expect(items.map((item) => (item.kind === 'row' ? item.row.location.line : item.issue))).toEqual([
       2,
@@ -107,7 +110,10 @@ describe('readDelimited', () => {
 
   it('reports each line that is not UTF-8 instead of reading it with replacement characters', async () => {
     const file = join(temp, 'latin1.csv');
-    writeFileSync(file, Buffer.concat([Buffer.from('text,label\ngood,1\ncaf'), Buffer.from([0xe9]), Buffer.from(',0\nok,1\n')]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('text,label\ngood,1\ncaf'), Buffer.from([0xe9]), Buffer.from(',0\nok,1\n')]),
+    );
     const items = await collect(readDelimited(file, { delimiter: ',' }));
     expect(items.map((item) => (item.kind === 'row' ? item.row.record.text : item.issue.location.line))).toEqual([
       'good',

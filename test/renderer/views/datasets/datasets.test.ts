@@ -8,6 +8,7 @@ import {
   nameFromPath,
 } from '../../../../renderer/src/views/datasets/datasets.svelte.ts';
 import { openParticipantNode, type ParticipantNode } from '../../../../main/participant/participant-node.ts';
+import { setPickedDatasetFolders } from '../../../../main/participant/datasets/dataset-folders.ts';
 import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
 import { dispatchedApi } from '../../../support/renderer-api.ts';
 
@@ -17,6 +18,7 @@ afterEach(() => node?.close());
 function controller() {
   const home = tempDir('accord-ui-datasets-');
   node = openParticipantNode({ home });
+  setPickedDatasetFolders(node.database.db, [home]);
   return { home, datasets: new DatasetsController(dispatchedApi(node)) };
 }
 
@@ -57,6 +59,18 @@ describe('DatasetsController', () => {
     await datasets.loadPreview();
     expect(await datasets.register()).toBeUndefined();
     expect(datasets.problem).toMatchObject({ file, line: 3, field: 'text' });
+    expect(node?.datasets.list()).toEqual([]);
+  });
+
+  it('keeps every problem of a refused file, each with its line', async () => {
+    const { home, datasets } = controller();
+    const file = join(home, 'broken.csv');
+    writeFileSync(file, 'text,label\ngood,1\n,0\nfine,1\n"opens,1\nhere,0\n"then text,1\nlast,0\n');
+    datasets.setPath(file);
+    await datasets.loadPreview();
+    expect(await datasets.register()).toBeUndefined();
+    expect(datasets.problems.map((problem) => problem.line)).toEqual([3, 5]);
+    expect(datasets.problems[0]).toMatchObject({ file, field: 'text' });
     expect(node?.datasets.list()).toEqual([]);
   });
 
