@@ -1,5 +1,5 @@
 /** Electron entry: lifecycle only. Everything the app does lives in main/participant. */
-import { app, ipcMain, session } from 'electron';
+import { app, ipcMain, session, shell } from 'electron';
 import { createParticipantApi } from '../participant/api/participant-api.ts';
 import { Participation } from '../participant/participation/participation.ts';
 import { openParticipantNode, type ParticipantNode } from '../participant/participant-node.ts';
@@ -8,7 +8,9 @@ import { EngineLocalTrainer } from '../participant/training/engine-local-trainer
 import { registerAppSchemeAsPrivileged, serveRendererOverAppProtocol } from './app-protocol.ts';
 import { attachDesktopShell, showWindow } from './desktop-shell.ts';
 import { forwardEventsToWindow, registerIpcHandlers } from './ipc.ts';
+import { denyAllPermissions } from './permissions.ts';
 import { loginItemSettings, startsHidden } from './shell-state.ts';
+import { guardWebContents } from './web-contents-guard.ts';
 import { createMainWindow } from './window.ts';
 
 registerAppSchemeAsPrivileged();
@@ -19,7 +21,7 @@ function applyLoginItem(node: ParticipantNode): void {
 }
 
 async function start(): Promise<void> {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  denyAllPermissions(session.defaultSession);
   serveRendererOverAppProtocol();
   const node = openParticipantNode();
   const participation = await Participation.start(node, { trainer: new EngineLocalTrainer() });
@@ -44,8 +46,6 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => shell.openExternal(url)));
   void app.whenReady().then(start);
 }
