@@ -27,6 +27,9 @@ export const DatasetPreview = z.object({
   issues: z.array(FileIssue),
 });
 
+/** The file a person picked in the desktop app's file dialog (null when the dialog was cancelled). */
+export const PickedFile = z.object({ path: z.string().nullable() });
+
 export const AuditExportRequest = z.object({ format: z.enum(['json', 'html']) }).strict();
 export const AuditExportFile = z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() });
 

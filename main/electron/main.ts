@@ -6,6 +6,7 @@ import { openParticipantNode, type ParticipantNode } from '../participant/partic
 import { readWorkstationSettings } from '../participant/settings/workstation-settings.ts';
 import { EngineLocalTrainer } from '../participant/training/engine-local-trainer.ts';
 import { registerAppSchemeAsPrivileged, serveRendererOverAppProtocol } from './app-protocol.ts';
+import { pickDatasetFile } from './dataset-picker.ts';
 import { attachDesktopShell, showWindow } from './desktop-shell.ts';
 import { forwardEventsToWindow, registerIpcHandlers } from './ipc.ts';
 import { denyAllPermissions } from './permissions.ts';
@@ -38,6 +39,7 @@ async function start(): Promise<void> {
   registerIpcHandlers(ipcMain, api);
   applyLoginItem(node);
   const window = createMainWindow({ show: !startsHidden(process.argv) });
+  api['datasets.pick'] = () => pickDatasetFile(window, node.database.db);
   forwardEventsToWindow(node.events, window.webContents);
   attachDesktopShell(node.events, window);
   app.on('second-instance', () => showWindow(window));

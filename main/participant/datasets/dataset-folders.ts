@@ -15,7 +15,7 @@ export class DatasetPathRefusedError extends Error {
   constructor(path: string, folders: readonly string[]) {
     super(
       `${path} is outside the folders Accord may read datasets from (${folders.join(', ')}): ` +
-        'pick the file with the file dialog, or add its folder under Settings → Dataset folders',
+        'add its folder under Settings → This workstation → Dataset folders',
     );
     this.name = 'DatasetPathRefusedError';
   }

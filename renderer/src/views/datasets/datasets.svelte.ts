@@ -7,7 +7,7 @@ import { errorMessage, parseFileProblems, type FileProblem } from '../../lib/for
 
 type DatasetsApi = Pick<
   ParticipantApi,
-  'datasets.list' | 'datasets.preview' | 'datasets.add' | 'datasets.remove' | 'datasets.reconfirm'
+  'datasets.list' | 'datasets.preview' | 'datasets.pick' | 'datasets.add' | 'datasets.remove' | 'datasets.reconfirm'
 >;
 export type DatasetFormat = DatasetView['format'];
 
@@ -84,6 +84,20 @@ export class DatasetsController {
     this.path = path;
     this.format = formatFromPath(path) ?? this.format;
     this.preview = undefined;
+  }
+
+  /** Desktop: the native file dialog picks the file (and allows its folder), then its preview is shown. */
+  async pickFile(): Promise<void> {
+    this.#clearErrors();
+    try {
+      const { path } = await this.api['datasets.pick']({});
+      if (path === null) return;
+      this.setPath(path);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    await this.loadPreview();
   }
 
   async loadPreview(): Promise<void> {

@@ -43,7 +43,7 @@ describe('dataset folders', () => {
     const added = await dispatch(api, 'datasets.add', registration('/etc/passwd'));
     expect(added).toMatchObject({
       ok: false,
-      error: { message: expect.stringContaining('Settings → Dataset folders') as unknown },
+      error: { message: expect.stringContaining('Dataset folders') as unknown },
     });
     expect(node.datasets.list()).toEqual([]);
   });

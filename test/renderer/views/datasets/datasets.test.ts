@@ -74,6 +74,13 @@ describe('DatasetsController', () => {
     expect(node?.datasets.list()).toEqual([]);
   });
 
+  it('says, outside the desktop app, that the file dialog is not there and the path is to be typed', async () => {
+    const { datasets } = controller();
+    await datasets.pickFile();
+    expect(datasets.formError).toContain('the file dialog is in the desktop app only');
+    expect(datasets.path).toBe('');
+  });
+
   it('says when a file does not exist, as a message rather than a line', async () => {
     const { home, datasets } = controller();
     datasets.setPath(join(home, 'missing.csv'));
