@@ -32,8 +32,9 @@ export async function* readByteLines(file: string, options: ByteLineOptions = {}
     let start = 0;
     for (let feed = chunk.indexOf(10); feed !== -1; feed = chunk.indexOf(10, start)) {
       if (partBytes + feed - start > maxLineBytes) throw new LineTooLongError(file, line, maxLineBytes);
-      parts.push(chunk.subarray(start, feed));
-      yield { line, bytes: withoutCr(Buffer.concat(parts)) };
+      const piece = chunk.subarray(start, feed);
+      // Most lines lie inside one chunk: a view of it, not a copy.
+      yield { line, bytes: withoutCr(parts.length === 0 ? piece : Buffer.concat([...parts, piece])) };
       parts = [];
       partBytes = 0;
       line += 1;
