@@ -52,17 +52,22 @@ function inside(folder: string, file: string): boolean {
   return path === '' || (path !== '..' && !path.startsWith(`..${sep}`) && !isAbsolute(path));
 }
 
+/** A path as the file system resolves it (links followed); as written when it does not exist. */
+function realOrWritten(path: string): string {
+  return existsSync(path) ? realpathSync.native(path) : path;
+}
+
 /**
  * The file's absolute path when it lies inside an allowed folder, judged on real paths (links resolved, so a
  * link in the home folder to a system file is refused); throws DatasetPathRefusedError otherwise. A missing
- * file is left to the caller, which says it is missing.
+ * file inside an allowed folder is left to the caller, which says it is missing; outside them it is refused
+ * the same way as one that exists, so the answer never tells whether a file exists there.
  */
 export function requireAllowedDatasetPath(db: SqliteDatabase, path: string, home: string = homedir()): string {
   const file = resolve(path);
-  if (!existsSync(file)) return file;
-  const real = realpathSync.native(file);
   const folders = allowedDatasetFolders(db, home);
-  const allowed = folders.some((folder) => existsSync(folder) && inside(realpathSync.native(folder), real));
-  if (!allowed) throw new DatasetPathRefusedError(file, folders);
+  const real = realOrWritten(file);
+  if (!folders.some((folder) => inside(realOrWritten(resolve(folder)), real)))
+    throw new DatasetPathRefusedError(file, folders);
   return file;
 }

@@ -64,6 +64,16 @@ describe('dataset folders', () => {
     });
   });
 
+  it('refuses a missing file outside the folders as it refuses an existing one, so existence does not leak', async () => {
+    const { home, node } = open();
+    expect(() => requireAllowedDatasetPath(node.database.db, '/etc/no-such-file.csv', home)).toThrow(
+      /^\/etc\/no-such-file.csv is outside the folders/,
+    );
+    expect(requireAllowedDatasetPath(node.database.db, join(home, 'missing.csv'), home)).toBe(
+      join(home, 'missing.csv'),
+    );
+  });
+
   it('refuses a link inside an allowed folder that points outside it', async () => {
     const { home, node } = open();
     const link = join(home, 'innocent.csv');
