@@ -26,6 +26,7 @@ import {
   AuditExportRequest,
   DatasetPreview,
   DatasetPreviewRequest,
+  PickedFile,
   WorkstationSettings,
   WorkstationSettingsUpdate,
 } from './workstation-schemas.ts';
@@ -57,6 +58,8 @@ export const methods = {
   'app.info': { request: NoRequest, response: AppInfo },
   'datasets.list': { request: NoRequest, response: z.array(Dataset) },
   'datasets.preview': { request: DatasetPreviewRequest, response: DatasetPreview },
+  /** Desktop only: the native file dialog; the picked file's folder becomes an allowed dataset folder. */
+  'datasets.pick': { request: NoRequest, response: PickedFile },
   'datasets.add': { request: DatasetRegistration, response: Dataset },
   'datasets.remove': { request: ById, response: Done },
   'datasets.reconfirm': { request: ById, response: Dataset },

@@ -28,6 +28,7 @@ export const Dataset = DatasetRegistration.extend({
     labelCounts: z.record(z.string(), z.number()),
     meanTextLength: z.number(),
   }),
+  /** 'changed': the file's bytes differ from those confirmed (or it is gone); re-confirm it before training. */
   status: z.enum(['ready', 'changed', 'removed']),
   registeredAt: Timestamp,
   confirmedAt: Timestamp,

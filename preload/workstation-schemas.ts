@@ -27,6 +27,9 @@ export const DatasetPreview = z.object({
   issues: z.array(FileIssue),
 });
 
+/** The file a person picked in the desktop app's file dialog (null when the dialog was cancelled). */
+export const PickedFile = z.object({ path: z.string().nullable() });
+
 export const AuditExportRequest = z.object({ format: z.enum(['json', 'html']) }).strict();
 export const AuditExportFile = z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() });
 
@@ -38,6 +41,11 @@ export const WorkstationSettings = z.object({
   startAtLogin: z.boolean(),
   /** Keep a copy of every payload sent, for an auditor to inspect by its sha256. */
   retainPayloads: z.boolean(),
+  /**
+   * Folders, besides the user's home folder, that datasets may be previewed and registered from (absolute
+   * paths); a file picked in the file dialog adds its folder.
+   */
+  datasetFolders: z.array(z.string().min(1)).max(100),
 });
 export const WorkstationSettingsUpdate = WorkstationSettings.partial().strict();
 

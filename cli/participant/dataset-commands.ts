@@ -35,7 +35,7 @@ export async function runDatasetCommand(node: ParticipantNode, argv: string[], o
     });
     out(`registered ${dataset.id}  ${dataset.name}  ${dataset.stats.rows} rows  sha256 ${dataset.sha256}`);
   } else if (action === 'list') {
-    const datasets = node.datasets.list();
+    const datasets = await node.datasets.listChecked();
     if (values.json) out(JSON.stringify(datasets, null, 2));
     else
       for (const d of datasets)

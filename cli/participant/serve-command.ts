@@ -23,7 +23,8 @@ export async function runParticipantServe(argv: string[]): Promise<void> {
     throw error;
   }
   const api = createParticipantApi(node, participation);
-  const server = await startHeadlessServer({ api, events: node.events, port });
+  const onBadFrame = (error: Error) => node.log.warn('refused a WebSocket frame', { reason: error.message });
+  const server = await startHeadlessServer({ api, events: node.events, port, onBadFrame });
   process.stdout.write(`Accord participant UI: ${server.url}\n(Press Ctrl+C to stop.)\n`);
   let stopping = false;
   const stop = () => {

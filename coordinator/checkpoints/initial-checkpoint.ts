@@ -11,7 +11,7 @@ export async function ensureInitialCheckpoint(
   dir: string,
 ): Promise<void> {
   if (store.checkpoint(0)) return;
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   // The header alone checks names, shapes and dtype against the spec before the federation starts.
   await assertSafetensorsMatchSpec(config.model.initialWeights, config.model.spec);
   const path = checkpointPath(dir, 0);

@@ -112,7 +112,7 @@ export async function beginUpload(context: CoordinatorContext, request: Incoming
     await rm(other.path, { force: true });
   }
   const path = join(context.uploadsDir, `${message.uploadId}.part`);
-  await (await open(path, 'w')).close();
+  await (await open(path, 'w', 0o600)).close();
   context.store.insertUpload({
     uploadId: message.uploadId,
     roundId: message.roundId,

@@ -33,7 +33,7 @@ function writeSecret(path: string, text: string): void {
 export function initFederation(config: CoordinatorConfig): { federationId: string } {
   const paths = federationPaths(config.dataDir);
   for (const dir of [config.dataDir, paths.checkpoints, paths.uploads, join(config.dataDir, 'certs')])
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   const store = new CoordinatorStore(paths.database);
   try {
     let federationId = store.setting('federation_id');

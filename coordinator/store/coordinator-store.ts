@@ -4,6 +4,7 @@
  * or one transaction, so a coordinator killed at any point restarts from a consistent state.
  */
 import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { migrate } from './migrations.ts';
 import { coordinatorMigrations } from './schema.ts';
 import type { ParticipantRow, RoundRow, RoundState, UploadRow, AssignmentRow, CheckpointRow } from './rows.ts';
@@ -12,6 +13,7 @@ export class CoordinatorStore {
   readonly db: Database.Database;
 
   constructor(path: string) {
+    closeSync(openSync(path, 'a', 0o600)); // owner only; SQLite gives its -wal and -shm files the same mode
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

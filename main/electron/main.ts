@@ -1,14 +1,17 @@
 /** Electron entry: lifecycle only. Everything the app does lives in main/participant. */
-import { app, ipcMain, session } from 'electron';
+import { app, ipcMain, session, shell } from 'electron';
 import { createParticipantApi } from '../participant/api/participant-api.ts';
 import { Participation } from '../participant/participation/participation.ts';
 import { openParticipantNode, type ParticipantNode } from '../participant/participant-node.ts';
 import { readWorkstationSettings } from '../participant/settings/workstation-settings.ts';
 import { EngineLocalTrainer } from '../participant/training/engine-local-trainer.ts';
 import { registerAppSchemeAsPrivileged, serveRendererOverAppProtocol } from './app-protocol.ts';
+import { pickDatasetFile } from './dataset-picker.ts';
 import { attachDesktopShell, showWindow } from './desktop-shell.ts';
 import { forwardEventsToWindow, registerIpcHandlers } from './ipc.ts';
+import { denyAllPermissions } from './permissions.ts';
 import { loginItemSettings, startsHidden } from './shell-state.ts';
+import { guardWebContents } from './web-contents-guard.ts';
 import { createMainWindow } from './window.ts';
 
 registerAppSchemeAsPrivileged();
@@ -19,7 +22,7 @@ function applyLoginItem(node: ParticipantNode): void {
 }
 
 async function start(): Promise<void> {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  denyAllPermissions(session.defaultSession);
   serveRendererOverAppProtocol();
   const node = openParticipantNode();
   const participation = await Participation.start(node, { trainer: new EngineLocalTrainer() });
@@ -36,6 +39,7 @@ async function start(): Promise<void> {
   registerIpcHandlers(ipcMain, api);
   applyLoginItem(node);
   const window = createMainWindow({ show: !startsHidden(process.argv) });
+  api['datasets.pick'] = () => pickDatasetFile(window, node.database.db);
   forwardEventsToWindow(node.events, window.webContents);
   attachDesktopShell(node.events, window);
   app.on('second-instance', () => showWindow(window));
@@ -44,8 +48,6 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => shell.openExternal(url)));
   void app.whenReady().then(start);
 }

@@ -1,5 +1,8 @@
-/** The main window: isolated, sandboxed, no Node, no navigation away, no new windows. */
-import { BrowserWindow, shell } from 'electron';
+/**
+ * The main window: isolated, sandboxed, no Node. Navigation, redirects and new windows are refused for every
+ * webContents by web-contents-guard.ts.
+ */
+import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { appOrigin } from './sender-policy.ts';
 
@@ -24,14 +27,6 @@ export function createMainWindow(options: { show?: boolean } = {}): BrowserWindo
       allowRunningInsecureContent: false,
       spellcheck: false,
     },
-  });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
-  });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
   });
   if (options.show !== false) window.once('ready-to-show', () => window.show());
   void window.loadURL(`${appOrigin}/index.html`);

@@ -27,7 +27,18 @@ function parseFrame(data: string): ApiRequestFrame | undefined {
   return undefined;
 }
 
-export function serveApiSocket(socket: WebSocket, api: ParticipantApi, events?: EventBus): void {
+/** Called when a client sent a frame the socket refused (too big, invalid UTF-8): that socket only is closed. */
+export type SocketErrorReport = (error: Error) => void;
+
+export function serveApiSocket(
+  socket: WebSocket,
+  api: ParticipantApi,
+  events?: EventBus,
+  onBadFrame?: SocketErrorReport,
+): void {
+  // ws closes the socket itself (1009 too big, 1007 invalid UTF-8) and then emits 'error': without a listener
+  // that event would be thrown and end the whole node, training and participation with it.
+  socket.on('error', (error) => onBadFrame?.(error));
   if (events) {
     const stop = forwardEvents(events, (event, data) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event, data }));

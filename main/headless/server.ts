@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { ParticipantApi } from '../../preload/contract.ts';
 import type { EventBus } from '../participant/events/event-bus.ts';
 import { createAccessToken, isLoopbackHost, presentedToken, tokenCookie } from './access-token.ts';
-import { serveApiSocket } from './api-socket.ts';
+import { serveApiSocket, type SocketErrorReport } from './api-socket.ts';
 import { contentSecurityPolicy, rendererDistDir, resolveRendererAsset } from './renderer-assets.ts';
 
 export interface HeadlessServerOptions {
@@ -19,6 +19,8 @@ export interface HeadlessServerOptions {
   port?: number;
   token?: string;
   rendererDir?: string;
+  /** Told when a client's frame was refused and its socket closed (the node log records it). */
+  onBadFrame?: SocketErrorReport;
 }
 
 export interface HeadlessServer {
@@ -35,7 +37,7 @@ function refuse(response: ServerResponse, status: number, message: string): void
 function serveAsset(
   request: IncomingMessage,
   response: ServerResponse,
-  options: Required<Omit<HeadlessServerOptions, 'events'>>,
+  options: Required<Omit<HeadlessServerOptions, 'events' | 'onBadFrame'>>,
   port: number,
 ): void {
   if (!isLoopbackHost(request.headers.host, port)) return refuse(response, 421, 'unexpected Host header');
@@ -81,7 +83,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveApiSocket(ws, settings.api, settings.events));
+    sockets.handleUpgrade(request, socket, head, (ws) =>
+      serveApiSocket(ws, settings.api, settings.events, settings.onBadFrame),
+    );
   });
   port = await listen(server, settings.port);
   return {

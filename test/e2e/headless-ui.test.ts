@@ -33,6 +33,23 @@ describe('headless UI in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('renders every view under a CSP without inline styles, with no policy violation', async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto(server.url);
+    expect(response?.headers()['content-security-policy']).toMatch(/style-src 'self';/);
+    const links = page.getByRole('navigation').getByRole('link');
+    for (let index = 0; index < (await links.count()); index += 1) {
+      const name = (await links.nth(index).textContent())?.trim() ?? '';
+      await links.nth(index).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('shows a refusal, not the app, without the token', async () => {
     const page = await browser.newPage();
     const response = await page.goto(`http://127.0.0.1:${server.port}/`);

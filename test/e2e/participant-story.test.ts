@@ -19,6 +19,7 @@ import type { RoundRunner } from '../../main/participant/rounds/round-runner.ts'
 import { launchChromium } from '../support/chromium.ts';
 import { FakeCoordinator, fakeTask } from '../support/fake-coordinator.ts';
 import { PacedTrainer } from '../support/paced-trainer.ts';
+import { setPickedDatasetFolders } from '../../main/participant/datasets/dataset-folders.ts';
 import { tempDir, writeSentimentCsv } from '../support/participant-fixtures.ts';
 
 const shots = 'test-results/screenshots';
@@ -47,6 +48,7 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   home = tempDir('accord-ui-');
   node = openParticipantNode({ home });
+  setPickedDatasetFolders(node.database.db, [home]);
   coordinator = new FakeCoordinator(join(home, 'coordinator.sqlite'));
   runner = attachRoundRunner(node, {
     link: coordinator,

@@ -16,6 +16,10 @@ export interface ReadOptions {
   quoting?: 'rfc4180' | 'none';
   /** CSV/TSV column names when the file has no header row. */
   columns?: readonly string[];
+  /** CSV/TSV/JSONL: the longest line accepted (line-limits.ts); a longer one stops the read with its line. */
+  maxLineBytes?: number;
+  /** CSV/TSV/JSONL: read no further than this byte (exclusive), for a preview of a file's start. */
+  endByte?: number;
 }
 
 const extensions: Record<string, DataFormat> = {
@@ -39,6 +43,10 @@ export function formatOf(file: string): DataFormat {
 
 export function readRecords(file: string, options: ReadOptions = {}): AsyncGenerator<ReadItem> {
   const format = options.format ?? formatOf(file);
+  const limits = {
+    ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }),
+    ...(options.endByte === undefined ? {} : { endByte: options.endByte }),
+  };
   switch (format) {
     case 'csv':
     case 'tsv':
@@ -46,9 +54,10 @@ export function readRecords(file: string, options: ReadOptions = {}): AsyncGener
         delimiter: format === 'csv' ? ',' : '\t',
         ...(options.quoting ? { quoting: options.quoting } : {}),
         ...(options.columns ? { columns: options.columns } : {}),
+        ...limits,
       });
     case 'jsonl':
-      return readJsonLines(file);
+      return readJsonLines(file, limits);
     case 'parquet':
       return readParquet(file);
     case 'squad-json':

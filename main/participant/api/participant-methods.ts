@@ -2,6 +2,7 @@
 import type { ParticipantApi } from '../../../preload/contract.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { currentUser } from '../consent/consent-desk.ts';
+import { requireAllowedDatasetPath } from '../datasets/dataset-folders.ts';
 import { createWorkstationMethods } from './workstation-methods.ts';
 
 import type { federationMethodNames } from './federation-methods.ts';
@@ -35,8 +36,12 @@ function roundSummaries(node: ParticipantNode) {
 export function createDomainMethods(node: ParticipantNode): DomainApi {
   return {
     ...createWorkstationMethods(node),
-    'datasets.list': async () => node.datasets.list(),
-    'datasets.add': async (registration) => node.datasets.register(registration),
+    'datasets.list': async () => node.datasets.listChecked(),
+    'datasets.add': async (registration) =>
+      node.datasets.register({
+        ...registration,
+        path: requireAllowedDatasetPath(node.database.db, registration.path),
+      }),
     'datasets.remove': async ({ id }) => (node.datasets.remove(id), { ok: true as const }),
     'datasets.reconfirm': async ({ id }) => node.datasets.reconfirm(id),
     'budget.set': async ({ datasetId, epsilon, delta }) => {

@@ -1,9 +1,11 @@
 /**
- * Checks a dataset file against its column mapping and gathers statistics, streaming row by row.
- * Every error names the file, the line (Parquet: the row) and the field. Reading is the engine's
- * (engine/data readers: CSV, TSV, JSONL, Parquet); this checks the column mapping on every record.
+ * Checks a dataset file against its column mapping and gathers statistics, streaming row by row. Every problem
+ * is reported, each naming the file, the line (Parquet: the row) and the field, so that a person fixes the file
+ * in one pass; a file with any problem is refused. Reading is the engine's (engine/data readers: CSV, TSV,
+ * JSONL, Parquet); this checks the column mapping on every record.
  */
 import { readRecords } from '../../../engine/data/readers/read-records.ts';
+import type { ReadDeadline } from './read-deadline.ts';
 
 export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 /** Role → column name, e.g. { text: 'review', label: 'sentiment' }. */
@@ -17,17 +19,55 @@ export interface DatasetStatistics {
   readonly meanTextLength: number;
 }
 
+/** One problem of a file: `where` names the place (`file:line`, or `file row N` for Parquet). */
+export interface ValidationIssue {
+  readonly file: string;
+  readonly line: number;
+  readonly field: string | undefined;
+  readonly problem: string;
+  readonly where: string;
+}
+
+/** The most problems one refusal lists: enough to fix a file in one pass, bounded for a file broken throughout. */
+export const maxReportedIssues = 100;
+
+function issueText(issue: ValidationIssue): string {
+  return `${issue.where}${issue.field ? ` field "${issue.field}"` : ''}: ${issue.problem}`;
+}
+
 export class DatasetValidationError extends Error {
   readonly file: string;
   readonly line: number;
   readonly field: string | undefined;
-  /** `where` names the place when it is not a line (Parquet: `file row N`). */
+  /** Every problem found, in file order (the first is the one named by file, line and field). */
+  readonly issues: readonly ValidationIssue[];
   constructor(file: string, line: number, field: string | undefined, problem: string, where = `${file}:${line}`) {
-    super(`${where}${field ? ` field "${field}"` : ''}: ${problem}`);
+    super(issueText({ file, line, field, problem, where }));
     this.name = 'DatasetValidationError';
     this.file = file;
     this.line = line;
     this.field = field;
+    this.issues = [{ file, line, field, problem, where }];
+  }
+
+  /** One problem per line of the message; `unlisted` more were found past the listing bound. */
+  static of(issues: readonly ValidationIssue[], unlisted = 0): DatasetValidationError {
+    const [first] = issues;
+    if (!first) throw new Error('a validation error needs at least one issue');
+    const error = new DatasetValidationError(first.file, first.line, first.field, first.problem, first.where);
+    const more = unlisted > 0 ? [`…and ${unlisted} more problems not listed`] : [];
+    error.message = [...issues.map(issueText), ...more].join('\n');
+    Object.assign(error, { issues: [...issues] });
+    return error;
+  }
+}
+
+class IssueList {
+  readonly listed: ValidationIssue[] = [];
+  unlisted = 0;
+  add(issue: ValidationIssue): void {
+    if (this.listed.length < maxReportedIssues) this.listed.push(issue);
+    else this.unlisted += 1;
   }
 }
 
@@ -35,27 +75,28 @@ class StatisticsBuilder {
   rows = 0;
   textLength = 0;
   readonly labels: Record<string, number> = {};
-  readonly file: string;
   readonly mapping: ColumnMapping;
-  constructor(file: string, mapping: ColumnMapping) {
-    this.file = file;
+  constructor(mapping: ColumnMapping) {
     this.mapping = mapping;
   }
 
-  add(record: Record<string, unknown>, line: number, where: string): void {
+  /** The first mapped column whose value is empty, or undefined when the record counts. */
+  add(record: Record<string, unknown>): { column: string; problem: string } | undefined {
     for (const [role, column] of Object.entries(this.mapping)) {
       const value = record[column];
-      if (value === undefined || value === null || String(value).trim() === '') {
-        throw new DatasetValidationError(this.file, line, column, `empty value for the ${role} column`, where);
-      }
-      if (role === 'text') this.textLength += String(value).length;
-      if (role === 'label') this.labels[String(value)] = (this.labels[String(value)] ?? 0) + 1;
+      if (value === undefined || value === null || String(value).trim() === '')
+        return { column, problem: `empty value for the ${role} column` };
+    }
+    for (const [role, column] of Object.entries(this.mapping)) {
+      const value = String(record[column]);
+      if (role === 'text') this.textLength += value.length;
+      if (role === 'label') this.labels[value] = (this.labels[value] ?? 0) + 1;
     }
     this.rows += 1;
+    return undefined;
   }
 
   build(columns: string[]): DatasetStatistics {
-    if (this.rows === 0) throw new DatasetValidationError(this.file, 1, undefined, 'the file has no data rows');
     return {
       rows: this.rows,
       columns,
@@ -70,14 +111,12 @@ function locationOf(file: string, line: number | undefined, row: number | undefi
   return { line: (row ?? 0) + 1, where: `${file} row ${row ?? 0}` };
 }
 
-function checkColumns(
-  file: string,
+/** A mapped column missing from a CSV/TSV header fails the whole file at once; in JSONL it is one record's issue. */
+function missingColumn(
   format: DatasetFormat,
   record: Record<string, unknown>,
   mapping: ColumnMapping,
-  line: number,
-  where: string,
-): void {
+): { column: string; problem: string; wholeFile: boolean } | undefined {
   const present = Object.keys(record);
   for (const [role, column] of Object.entries(mapping)) {
     if (column in record) continue;
@@ -85,30 +124,38 @@ function checkColumns(
     const problem = header
       ? `the ${role} column "${column}" is not in the header (${present.join(', ')})`
       : `missing (the ${role} column; this record has ${present.join(', ')})`;
-    if (header) throw new DatasetValidationError(file, 1, column, problem);
-    throw new DatasetValidationError(file, line, column, problem, where);
+    return { column, problem, wholeFile: header };
   }
+  return undefined;
 }
 
-/** Streams every record through the engine's readers (engine/data), stopping at the first bad row. */
+/** Streams every record through the engine's readers (engine/data) and throws, listing every problem, if any. */
 export async function validateDataset(
   file: string,
   format: DatasetFormat,
   mapping: ColumnMapping,
+  deadline?: ReadDeadline,
 ): Promise<DatasetStatistics> {
   if (Object.keys(mapping).length === 0) throw new Error('the column mapping is empty: name at least the text column');
-  const stats = new StatisticsBuilder(file, mapping);
+  const stats = new StatisticsBuilder(mapping);
+  const issues = new IssueList();
   const columns = new Set<string>();
   for await (const item of readRecords(file, { format })) {
+    deadline?.check();
     if (item.kind === 'issue') {
       const { line, where } = locationOf(file, item.issue.location.line, item.issue.location.row);
-      throw new DatasetValidationError(file, line, item.issue.field, item.issue.message, where);
+      issues.add({ file, line, field: item.issue.field, problem: item.issue.message, where });
+      continue;
     }
     const { record, location } = item.row;
     const { line, where } = locationOf(file, location.line, location.row);
-    checkColumns(file, format, record, mapping, line, where);
+    const missing = missingColumn(format, record, mapping);
+    if (missing?.wholeFile) throw new DatasetValidationError(file, 1, missing.column, missing.problem);
+    const empty = missing ?? stats.add(record);
     for (const key of Object.keys(record)) columns.add(key);
-    stats.add(record, line, where);
+    if (empty) issues.add({ file, line, field: empty.column, problem: empty.problem, where });
   }
+  if (issues.listed.length > 0) throw DatasetValidationError.of(issues.listed, issues.unlisted);
+  if (stats.rows === 0) throw new DatasetValidationError(file, 1, undefined, 'the file has no data rows');
   return stats.build([...columns]);
 }

@@ -4,8 +4,9 @@
  * disk even if the process dies right after it. Errors that a round or a loop cannot act on are logged
  * here with their federation and round key instead of being dropped.
  */
-import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ensurePrivateFolder } from '../store/private-files.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -39,7 +40,7 @@ export class ParticipantLog {
     this.file = file;
     this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
     this.files = Math.max(1, options.files ?? 5);
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    ensurePrivateFolder(dirname(file));
     this.#size = sizeOf(file);
   }
 

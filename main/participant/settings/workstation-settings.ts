@@ -1,9 +1,10 @@
 /**
- * The workstation's settings (compute device, start at login, payload retention), kept in the node's
+ * The workstation's settings (compute device, start at login, payload retention, dataset folders), kept in the node's
  * settings table so the desktop shell, the headless server and the CLI all see the same values.
  */
 import type { WorkstationSettings } from '../../../preload/contract.ts';
 import { payloadRetentionEnabled, setPayloadRetention } from '../audit/payload-retention.ts';
+import { pickedDatasetFolders, setPickedDatasetFolders } from '../datasets/dataset-folders.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 
 const computeDevices = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
@@ -26,6 +27,7 @@ export function readWorkstationSettings(db: SqliteDatabase): WorkstationSettings
     computeDevice: computeDevices.includes(device as ComputeDevice) ? (device as ComputeDevice) : 'auto',
     startAtLogin: readSetting(db, 'start_at_login') === 'on',
     retainPayloads: payloadRetentionEnabled(db),
+    datasetFolders: pickedDatasetFolders(db),
   };
 }
 
@@ -37,6 +39,7 @@ export function writeWorkstationSettings(
     if (update.computeDevice !== undefined) writeSetting(db, 'compute_device', update.computeDevice);
     if (update.startAtLogin !== undefined) writeSetting(db, 'start_at_login', update.startAtLogin ? 'on' : 'off');
     if (update.retainPayloads !== undefined) setPayloadRetention(db, update.retainPayloads);
+    if (update.datasetFolders !== undefined) setPickedDatasetFolders(db, update.datasetFolders);
   })();
   return readWorkstationSettings(db);
 }

@@ -3,10 +3,10 @@
  * migrations applied at open, and an online backup that copies a consistent snapshot while in use.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveAccordHome } from './app-data-dir.ts';
 import { migrate } from './migrations.ts';
+import { ensurePrivateFile, ensurePrivateFolder } from './private-files.ts';
 import { participantMigrations } from './schema.ts';
 
 export type SqliteDatabase = Database.Database;
@@ -24,8 +24,9 @@ export const databaseFileName = 'participant.sqlite';
 
 export function openParticipantDatabase(home?: string): ParticipantDatabase {
   const root = resolveAccordHome(home);
-  mkdirSync(root, { recursive: true, mode: 0o700 });
+  ensurePrivateFolder(root);
   const file = join(root, databaseFileName);
+  ensurePrivateFile(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');

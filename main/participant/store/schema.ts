@@ -72,8 +72,12 @@ const roundDeclineReason = `
   WHERE state IN ('declined', 'expired', 'failed');
 `;
 
+/** A dataset file's modification time when it was confirmed: listing compares it (and the size) to the file's. */
+const datasetFileMtime = `ALTER TABLE datasets ADD COLUMN file_mtime_ms REAL;`;
+
 export const participantMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'federations', sql: federations },
   { version: 3, name: 'round decline reason', sql: roundDeclineReason },
+  { version: 4, name: 'dataset file mtime', sql: datasetFileMtime },
 ];

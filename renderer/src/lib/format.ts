@@ -88,6 +88,15 @@ export function parseFileProblem(message: string): FileProblem | undefined {
   return { file: file ?? '', line: lineNumber, field: field ?? null, message: problem ?? '' };
 }
 
+/**
+ * Every problem of a refused dataset: the participant lists one per line. Undefined when the message is not
+ * such a list; a closing line that is not a problem (how many more were found) is left to the full message.
+ */
+export function parseFileProblems(message: string): FileProblem[] | undefined {
+  const problems = message.split('\n').flatMap((line) => parseFileProblem(line) ?? []);
+  return problems.length > 0 && parseFileProblem(message.split('\n')[0] ?? '') ? problems : undefined;
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,11 +3,11 @@
  * file's first rows, column mapping and the file's problems (file, line, field).
  */
 import type { DatasetPreview, DatasetView, ParticipantApi } from '../../../../preload/contract.ts';
-import { errorMessage, parseFileProblem, type FileProblem } from '../../lib/format.ts';
+import { errorMessage, parseFileProblems, type FileProblem } from '../../lib/format.ts';
 
 type DatasetsApi = Pick<
   ParticipantApi,
-  'datasets.list' | 'datasets.preview' | 'datasets.add' | 'datasets.remove' | 'datasets.reconfirm'
+  'datasets.list' | 'datasets.preview' | 'datasets.pick' | 'datasets.add' | 'datasets.remove' | 'datasets.reconfirm'
 >;
 export type DatasetFormat = DatasetView['format'];
 
@@ -57,7 +57,8 @@ export class DatasetsController {
   textColumn = $state('');
   labelColumn = $state('');
   preview = $state<DatasetPreview | undefined>(undefined);
-  problem = $state<FileProblem | undefined>(undefined);
+  /** Every problem of the file, from the preview or from a refused registration, in file order. */
+  problems = $state<FileProblem[]>([]);
   formError = $state<string | undefined>(undefined);
   status = $state('');
   busy = $state(false);
@@ -85,6 +86,20 @@ export class DatasetsController {
     this.preview = undefined;
   }
 
+  /** Desktop: the native file dialog picks the file (and allows its folder), then its preview is shown. */
+  async pickFile(): Promise<void> {
+    this.#clearErrors();
+    try {
+      const { path } = await this.api['datasets.pick']({});
+      if (path === null) return;
+      this.setPath(path);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    await this.loadPreview();
+  }
+
   async loadPreview(): Promise<void> {
     this.#clearErrors();
     try {
@@ -92,7 +107,7 @@ export class DatasetsController {
       this.preview = preview;
       this.textColumn = this.textColumn || guessColumn(preview.columns, 'text');
       this.labelColumn = this.labelColumn || guessColumn(preview.columns, 'label');
-      this.problem = preview.issues[0];
+      this.problems = preview.issues;
     } catch (error) {
       this.preview = undefined;
       this.#fail(error);
@@ -145,12 +160,18 @@ export class DatasetsController {
 
   #fail(error: unknown): void {
     const message = errorMessage(error);
-    this.problem = parseFileProblem(message);
-    this.formError = this.problem ? undefined : message;
+    const problems = parseFileProblems(message);
+    this.problems = problems ?? [];
+    this.formError = problems ? undefined : message;
+  }
+
+  /** The first problem: the one the file is named by. */
+  get problem(): FileProblem | undefined {
+    return this.problems[0];
   }
 
   #clearErrors(): void {
-    this.problem = undefined;
+    this.problems = [];
     this.formError = undefined;
     this.status = '';
   }

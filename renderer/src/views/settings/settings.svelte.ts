@@ -1,5 +1,6 @@
 /**
- * The Settings view's state: the workstation's settings (compute device, start at login, payload retention)
+ * The Settings view's state: the workstation's settings (compute device, start at login, payload retention,
+ * dataset folders)
  * and each federation's consent policy (ask a person, or approve automatically within written limits).
  */
 import type { ConsentPolicyView, ParticipantApi, WorkstationSettings } from '../../../../preload/contract.ts';
@@ -37,6 +38,14 @@ export function policyFromForm(form: PolicyForm): ConsentPolicyView | string {
     limits[key] = value;
   }
   return { mode: form.mode, limits };
+}
+
+/** The dataset folders field: one absolute path per line; blank lines are dropped. */
+export function foldersFromText(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }
 
 export class SettingsController {

@@ -85,4 +85,48 @@ describe('readDelimited', () => {
       /repeated.csv:1: column name "text" appears twice/,
     );
   });
+
+  it('reports a quote left open at the line it opens, not where the file ends', async () => {
+    const file = join(temp, 'open-quote.csv');
+    writeFileSync(file, 'text,label\ngood,1\n"never closed,0\nmore,1\nend,0\n');
+    const issues = (await collect(readDelimited(file, { delimiter: ',' }))).filter((item) => item.kind === 'issue');
+    expect(issues).toMatchObject([{ issue: { location: { line: 3 }, message: /Quote Not Closed/ } }]);
+  });
+
+  it('reports a quoted field closed in the wrong place at its first line, and reads on after it', async () => {
+    const file = join(temp, 'broken-quote.csv');
+    writeFileSync(
+      file,
+      'text,label\n"good one",1\nsaid "hi" twice,0\n"broken start,1\nline five,0\n"six",1\nseven,0\n',
+    );
+    const items = await collect(readDelimited(file, { delimiter: ',' }));
+    expect(items.map((item) => (item.kind === 'row' ? item.row.location.line : item.issue))).toEqual([
+      2,
+      3,
+      { location: { file, line: 4 }, message: expect.stringMatching(/field 1 opens a quote/) as unknown },
+      7,
+    ]);
+  });
+
+  it('reports each line that is not UTF-8 instead of reading it with replacement characters', async () => {
+    const file = join(temp, 'latin1.csv');
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('text,label\ngood,1\ncaf'), Buffer.from([0xe9]), Buffer.from(',0\nok,1\n')]),
+    );
+    const items = await collect(readDelimited(file, { delimiter: ',' }));
+    expect(items.map((item) => (item.kind === 'row' ? item.row.record.text : item.issue.location.line))).toEqual([
+      'good',
+      3,
+      'ok',
+    ]);
+  });
+
+  it('stops at a line longer than the bound and names it, without reading the rest of the file', async () => {
+    const file = join(temp, 'long-line.csv');
+    writeFileSync(file, `text,label\nfine,1\n${'x'.repeat(5000)},0\n`);
+    await expect(collect(readDelimited(file, { delimiter: ',', maxLineBytes: 1000 }))).rejects.toThrow(
+      `${file}:3: the line is longer than 1000 bytes`,
+    );
+  });
 });

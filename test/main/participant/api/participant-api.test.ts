@@ -34,6 +34,7 @@ describe('ParticipantApi over a participant node', () => {
     const home = tempDir();
     const node = openParticipantNode({ home });
     const api = createParticipantApi(node);
+    await api['settings.set']({ datasetFolders: [home] });
     const added = await dispatch(api, 'datasets.add', {
       name: 'reviews',
       path: writeSentimentCsv(home),

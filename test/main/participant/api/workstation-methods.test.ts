@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createParticipantApi } from '../../../../main/participant/api/participant-api.ts';
 import { dispatch } from '../../../../main/participant/api/dispatch.ts';
 import { openParticipantNode, type ParticipantNode } from '../../../../main/participant/participant-node.ts';
+import { setPickedDatasetFolders } from '../../../../main/participant/datasets/dataset-folders.ts';
 import { verifyAuditEntries } from '../../../../main/participant/audit/audit-verify.ts';
 import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
 
@@ -13,6 +14,8 @@ afterEach(() => node?.close());
 function open() {
   const home = tempDir();
   node = openParticipantNode({ home });
+  // Datasets are written to this temp folder, outside the user's home: allow it as a person would in settings.
+  setPickedDatasetFolders(node.database.db, [home]);
   return { home, api: createParticipantApi(node) };
 }
 
@@ -77,6 +80,7 @@ describe('settings', () => {
       computeDevice: 'auto',
       startAtLogin: false,
       retainPayloads: false,
+      datasetFolders: [home],
     });
     await dispatch(api, 'settings.set', { computeDevice: 'cpu', startAtLogin: true });
     node?.close();
@@ -86,6 +90,7 @@ describe('settings', () => {
       computeDevice: 'cpu',
       startAtLogin: true,
       retainPayloads: false,
+      datasetFolders: [home],
     });
     expect((await reopened['app.info']({})).selectedExecutionProvider).toBe('cpu');
   });

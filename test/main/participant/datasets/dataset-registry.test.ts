@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,54 @@ describe('DatasetRegistry', () => {
     expect(confirmed.status).toBe('ready');
     expect(confirmed.stats.rows).toBe(dataset.stats.rows + 1);
     await expect(datasets.ensureUnchanged(dataset.id)).resolves.toMatchObject({ sha256: confirmed.sha256 });
+  });
+
+  it('refuses a file with broken quoting and bytes that are not UTF-8, listing every problem at its line', async () => {
+    const { home, datasets } = registry();
+    const file = join(home, 'broken.csv');
+    const text = 'text,label\n"good one",1\nfine,0\n"broken start,1\nline five,0\n"six",1\nseven,0\n';
+    writeFileSync(file, Buffer.concat([Buffer.from(text), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x31, 0x0a])]));
+    const attempt = datasets.register({ name: 'b', path: file, task: 's', format: 'csv', columns: mapping });
+    await expect(attempt).rejects.toBeInstanceOf(DatasetValidationError);
+    const error = (await attempt.catch((caught: unknown) => caught)) as DatasetValidationError;
+    expect(error.issues.map((issue) => [issue.line, issue.problem])).toEqual([
+      [4, expect.stringMatching(/field 1 opens a quote/) as unknown],
+      [8, expect.stringMatching(/not valid UTF-8/) as unknown],
+    ]);
+    expect(error.message.split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${file}:4: field 1 opens a quote`)) as unknown,
+      expect.stringMatching(new RegExp(`^${file}:8: is not valid UTF-8`)) as unknown,
+    ]);
+    expect(datasets.list()).toEqual([]);
+  });
+
+  it('reports an unclosed quote at the line where it opens', async () => {
+    const { home, datasets } = registry();
+    const file = join(home, 'unclosed.csv');
+    writeFileSync(file, 'text,label\ngood,1\nfine,0\n"never closed,1\nmore,0\nend,1\n');
+    await expect(
+      datasets.register({ name: 'u', path: file, task: 's', format: 'csv', columns: mapping }),
+    ).rejects.toThrow(new RegExp(`^${file}:4: Quote Not Closed`));
+  });
+
+  it('shows a file edited after registration as changed when listing, and a file only touched as ready', async () => {
+    const { home, datasets, store } = registry();
+    const file = writeSentimentCsv(home);
+    const dataset = await datasets.register({ name: 'r', path: file, task: 's', format: 'csv', columns: mapping });
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(file, later, later);
+    expect((await datasets.listChecked()).map((d) => d.status)).toEqual(['ready']);
+    // Same size, new bytes: only the sha256 can tell, and listing computes it because the mtime moved.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('review number 0', 'REVIEW NUMBER 0'));
+    expect((await datasets.listChecked()).map((d) => d.status)).toEqual(['changed']);
+    const audit = store.db.prepare("SELECT data FROM audit WHERE kind = 'dataset' ORDER BY seq DESC LIMIT 1").get() as {
+      data: string;
+    };
+    expect(JSON.parse(audit.data)).toMatchObject({
+      action: 'changed',
+      datasetId: dataset.id,
+      confirmedSha256: dataset.sha256,
+    });
   });
 
   it('removes a dataset from use but keeps it on record', async () => {

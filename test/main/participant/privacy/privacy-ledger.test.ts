@@ -12,7 +12,8 @@ function ledgerWithDataset(budget = 10, delta = 1e-5, accountant?: ConstructorPa
   const store = openParticipantDatabase(tempDir());
   store.db
     .prepare(
-      `INSERT INTO datasets VALUES ('d1', 'reviews', '/x.csv', 'sentiment', 'csv', '{}', ?, 1, '{}', 'ready', 'now', 'now')`,
+      `INSERT INTO datasets (id, name, path, task, format, columns, sha256, size_bytes, stats, status, registered_at, confirmed_at)
+        VALUES ('d1', 'reviews', '/x.csv', 'sentiment', 'csv', '{}', ?, 1, '{}', 'ready', 'now', 'now')`,
     )
     .run('0'.repeat(64));
   const ledger = new PrivacyLedger(store.db, accountant);

@@ -8,6 +8,7 @@ import {
   nameFromPath,
 } from '../../../../renderer/src/views/datasets/datasets.svelte.ts';
 import { openParticipantNode, type ParticipantNode } from '../../../../main/participant/participant-node.ts';
+import { setPickedDatasetFolders } from '../../../../main/participant/datasets/dataset-folders.ts';
 import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
 import { dispatchedApi } from '../../../support/renderer-api.ts';
 
@@ -17,6 +18,7 @@ afterEach(() => node?.close());
 function controller() {
   const home = tempDir('accord-ui-datasets-');
   node = openParticipantNode({ home });
+  setPickedDatasetFolders(node.database.db, [home]);
   return { home, datasets: new DatasetsController(dispatchedApi(node)) };
 }
 
@@ -58,6 +60,25 @@ describe('DatasetsController', () => {
     expect(await datasets.register()).toBeUndefined();
     expect(datasets.problem).toMatchObject({ file, line: 3, field: 'text' });
     expect(node?.datasets.list()).toEqual([]);
+  });
+
+  it('keeps every problem of a refused file, each with its line', async () => {
+    const { home, datasets } = controller();
+    const file = join(home, 'broken.csv');
+    writeFileSync(file, 'text,label\ngood,1\n,0\nfine,1\n"opens,1\nhere,0\n"then text,1\nlast,0\n');
+    datasets.setPath(file);
+    await datasets.loadPreview();
+    expect(await datasets.register()).toBeUndefined();
+    expect(datasets.problems.map((problem) => problem.line)).toEqual([3, 5]);
+    expect(datasets.problems[0]).toMatchObject({ file, field: 'text' });
+    expect(node?.datasets.list()).toEqual([]);
+  });
+
+  it('says, outside the desktop app, that the file dialog is not there and the path is to be typed', async () => {
+    const { datasets } = controller();
+    await datasets.pickFile();
+    expect(datasets.formError).toContain('the file dialog is in the desktop app only');
+    expect(datasets.path).toBe('');
   });
 
   it('says when a file does not exist, as a message rather than a line', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  foldersFromText,
   policyFromForm,
   policyToForm,
   SettingsController,
@@ -52,5 +53,16 @@ describe('SettingsController', () => {
     expect(settings.settings?.computeDevice).toBe('auto');
     await settings.update({ computeDevice: 'cpu', startAtLogin: true });
     expect(settings.settings).toMatchObject({ computeDevice: 'cpu', startAtLogin: true });
+  });
+
+  it('saves the dataset folders typed one per line, and shows a relative one as an error', async () => {
+    node = openParticipantNode({ home: tempDir('accord-ui-settings-') });
+    const settings = new SettingsController(dispatchedApi(node));
+    await settings.load();
+    await settings.update({ datasetFolders: foldersFromText('/srv/data\n\n  /mnt/share  \n') });
+    expect(settings.settings?.datasetFolders).toEqual(['/srv/data', '/mnt/share']);
+    await settings.update({ datasetFolders: foldersFromText('data') });
+    expect(settings.error).toContain('absolute path');
+    expect(settings.settings?.datasetFolders).toEqual(['/srv/data', '/mnt/share']);
   });
 });
