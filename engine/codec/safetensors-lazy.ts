@@ -12,7 +12,7 @@ import { checkDataSize, headerLength, parseSafetensorsHeader, safetensorsDtypeWi
 import type { SafetensorsEntry, SafetensorsLayout } from './safetensors-header.ts';
 
 /** Half-precision tensors are converted through a buffer of at most this many bytes. */
-const conversionChunkBytes = 1 << 24;
+const conversionChunkBytes = 1 << 22;
 
 const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
@@ -75,6 +75,29 @@ export class SafetensorsFileReader {
     return tensor(entry.shape, values);
   }
 
+  /**
+   * A matrix [rows, cols] read as its transpose [cols, rows], a band of rows at a time, so that the only full-size
+   * array is the result (nn.Linear's [out, in] weights become our [in, out] without a second copy).
+   */
+  readTransposed(name: string): Float32Tensor {
+    const entry = this.#entries.get(name);
+    if (!entry || entry.shape.length !== 2) throw new Error(`${this.path}: no matrix "${name}"`);
+    const [rows, cols] = entry.shape as [number, number];
+    const rowBytes = cols * safetensorsDtypeWidths[entry.dtype];
+    const band = Math.max(1, Math.floor(conversionChunkBytes / Math.max(1, rowBytes)));
+    const out = new Float32Array(rows * cols);
+    const bytes = new Uint8Array(Math.min(band, rows) * rowBytes);
+    for (let first = 0; first < rows; first += band) {
+      const count = Math.min(band, rows - first);
+      const part = bytes.subarray(0, count * rowBytes);
+      readExactly(this.#fd, part, entry.fileOffset + first * rowBytes, this.path);
+      const values = decodeTensorBytes(entry.dtype, part);
+      for (let r = 0; r < count; r += 1)
+        for (let c = 0; c < cols; c += 1) out[c * rows + first + r] = values[r * cols + c]!;
+    }
+    return tensor([cols, rows], out);
+  }
+
   close(): void {
     closeSync(this.#fd);
   }
@@ -102,6 +125,11 @@ export class LazyTensorMap implements ReadonlyMap<string, Float32Tensor> {
 
   get(name: string): Float32Tensor | undefined {
     return this.#files.get(name)?.read(name);
+  }
+
+  /** A matrix read as its transpose, without a second full-size copy (SafetensorsFileReader.readTransposed). */
+  getTransposed(name: string): Float32Tensor | undefined {
+    return this.#files.get(name)?.readTransposed(name);
   }
 
   /** Shape and dtype of a tensor from its file's header, without reading its data. */

@@ -28,6 +28,25 @@ function take(source: ParameterSet, name: string, shape: readonly number[], file
   return value;
 }
 
+/** A source that can read a matrix straight into its transpose (engine/codec/safetensors-lazy.ts). */
+interface TransposingSource {
+  getTransposed(name: string): Float32Tensor | undefined;
+  entry(name: string): { shape: readonly number[] } | undefined;
+}
+
+/** theirs [out, in] as ours [in, out], read transposed when the source can, after checking its shape. */
+function takeTransposed(source: ParameterSet, name: string, shape: readonly number[], file: string): Float32Tensor {
+  const lazy = source as ParameterSet & Partial<TransposingSource>;
+  const full = source.has(`model.${name}`) ? `model.${name}` : name;
+  const stored = lazy.entry?.(full);
+  if (!lazy.getTransposed || !stored) return transposed(take(source, name, shape, file));
+  if (stored.shape.join(',') !== shape.join(','))
+    throw new Error(
+      `${file}: tensor "${full}" has shape [${stored.shape.join(', ')}], the config expects [${shape.join(', ')}]`,
+    );
+  return lazy.getTransposed(full)!;
+}
+
 function transposed(value: Float32Tensor): Float32Tensor {
   const [rows, cols] = value.shape as [number, number];
   const out = new Float32Array(rows * cols);
@@ -46,7 +65,7 @@ function importLayer(
   const kvWidth = (trunk.kvHeads ?? trunk.heads) * (d / trunk.heads);
   const [ours, theirs] = [`trunk.layers.${i}`, `layers.${i}`];
   const linear = (to: string, from: string, inFeatures: number, outFeatures: number, bias = false) => {
-    out.set(`${to}.weight`, transposed(take(source, `${from}.weight`, [outFeatures, inFeatures], file)));
+    out.set(`${to}.weight`, takeTransposed(source, `${from}.weight`, [outFeatures, inFeatures], file));
     if (bias) out.set(`${to}.bias`, take(source, `${from}.bias`, [outFeatures], file));
   };
   const withBias = trunk.attentionBias ?? false;
@@ -77,10 +96,5 @@ export function importLlama(
     if (!tiedEmbeddings) throw new Error(`${file}: tensor "lm_head.weight" is missing and the config does not tie it`);
     return { trunk, parameters };
   }
-  const head = source.get('lm_head.weight')!;
-  if (head.shape.join(',') !== `${vocab},${d}`)
-    throw new Error(
-      `${file}: tensor "lm_head.weight" has shape [${head.shape.join(', ')}], the config expects [${vocab}, ${d}]`,
-    );
-  return { trunk, parameters, lmHead: transposed(head) };
+  return { trunk, parameters, lmHead: takeTransposed(source, 'lm_head.weight', [vocab, d], file) };
 }
