@@ -122,7 +122,7 @@ if (values.phase === 'load') {
     ];
     const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(run.stderr);
-    const { float32Bytes, rssBefore, peakRss } = JSON.parse(run.stdout.trim()) as Record<string, number>;
+    const { float32Bytes, rssBefore, peakRss } = JSON.parse(run.stdout.trim()) as { float32Bytes: number; rssBefore: number; peakRss: number };
     const growth = peakRss - rssBefore;
     console.log(`BF16 folder, ${layers} layers × ${hidden} wide, vocab ${vocab}: ${mib(float32Bytes / 2)} MiB on disk`);
     console.log(
