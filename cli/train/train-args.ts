@@ -2,7 +2,7 @@
  * The flags of `accord train`, for every kind of run: one task from `--task KIND --data FILE` (classification
  * naming its columns with --text-column and --label-column) or several from `--dataset NAME=KIND:FILE`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isOptimizerAlgorithm, optimizerAlgorithms } from '../../engine/optim/create-optimizer.ts';
@@ -24,6 +24,16 @@ export const trainUsage = `usage: accord train --task classification --data FILE
       weights; or a Hugging Face model folder: gpt2, bert, distilbert, roberta, llama, qwen2 — its tokenizer.json
       is the default --tokenizer)
   [--tokenizer PATH] [--out FILE] [--save-optimizer-state] [--report PREFIX]`;
+
+/** A model folder's own tokenizer.json, which a run from it must use; undefined when `init` is not a folder. */
+function folderTokenizer(init: string): string | undefined {
+  if (!existsSync(init) || !statSync(init).isDirectory()) return undefined;
+  if (!existsSync(join(init, 'tokenizer.json')))
+    throw new Error(
+      `--init ${init}: the model folder has no tokenizer.json; give the model's tokenizer with --tokenizer`,
+    );
+  return init;
+}
 
 const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   epochs: (s, v) => (s.epochs = v),
@@ -92,7 +102,7 @@ function applyChoices(spec: TaskJobSpec, text: Record<string, string | undefined
     spec.sampling = text.sampling;
   }
   if (text.tokenizer !== undefined) spec.tokenizerPath = text.tokenizer;
-  else if (text.init !== undefined && existsSync(join(text.init, 'tokenizer.json'))) spec.tokenizerPath = text.init;
+  else if (text.init !== undefined) spec.tokenizerPath = folderTokenizer(text.init) ?? spec.tokenizerPath;
   if (text.out !== undefined) spec.out = text.out;
   if (text.init !== undefined)
     spec.init = {

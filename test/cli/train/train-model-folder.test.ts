@@ -107,6 +107,15 @@ describe('accord train --init with a Llama model folder', () => {
     expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)));
   });
 
+  it('refuses a model folder without tokenizer.json unless --tokenizer names one', () => {
+    const bare = writeModelFolder(join(dir, 'bare'), tinyLlamaConfig, llamaStateDict(tinyLlamaConfig), {
+      tokenizer: false,
+    });
+    const run = accord(['train', '--dataset', topics, '--init', bare, ...settings]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('has no tokenizer.json');
+  });
+
   it('refuses a folder of an unknown architecture, naming its model_type, and exits non-zero', () => {
     const other = writeModelFolder(
       join(dir, 'other'),
