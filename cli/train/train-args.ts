@@ -2,6 +2,8 @@
  * The flags of `accord train`, for every kind of run: one task from `--task KIND --data FILE` (classification
  * naming its columns with --text-column and --label-column) or several from `--dataset NAME=KIND:FILE`.
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isOptimizerAlgorithm, optimizerAlgorithms } from '../../engine/optim/create-optimizer.ts';
 import type { ScheduleKind } from '../../engine/optim/schedule.ts';
@@ -18,8 +20,20 @@ export const trainUsage = `usage: accord train --task classification --data FILE
   [--layers N] [--d-model N] [--heads N] [--ff N] [--dropout F] [--validation-fraction F] [--stride N]
   [--beam-size N] [--length-penalty F] [--max-new-tokens N] [--max-answer-tokens N] [--min-token-count N]
   [--lora-rank N --lora-alpha F --lora-targets P[,P…]]
-  [--init CHECKPOINT.safetensors [--init-heads N]]   (one \`accord train\` wrote, to resume; or GPT-2/BERT weights)
+  [--init CHECKPOINT.safetensors|MODEL_DIR [--init-heads N]]   (one \`accord train\` wrote, to resume; GPT-2/BERT
+      weights; or a Hugging Face model folder: gpt2, bert, distilbert, roberta, llama, qwen2 — its tokenizer.json
+      is the default --tokenizer)
   [--tokenizer PATH] [--out FILE] [--save-optimizer-state] [--report PREFIX]`;
+
+/** A model folder's own tokenizer.json, which a run from it must use; undefined when `init` is not a folder. */
+function folderTokenizer(init: string): string | undefined {
+  if (!existsSync(init) || !statSync(init).isDirectory()) return undefined;
+  if (!existsSync(join(init, 'tokenizer.json')))
+    throw new Error(
+      `--init ${init}: the model folder has no tokenizer.json; give the model's tokenizer with --tokenizer`,
+    );
+  return init;
+}
 
 const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   epochs: (s, v) => (s.epochs = v),
@@ -88,6 +102,7 @@ function applyChoices(spec: TaskJobSpec, text: Record<string, string | undefined
     spec.sampling = text.sampling;
   }
   if (text.tokenizer !== undefined) spec.tokenizerPath = text.tokenizer;
+  else if (text.init !== undefined) spec.tokenizerPath = folderTokenizer(text.init) ?? spec.tokenizerPath;
   if (text.out !== undefined) spec.out = text.out;
   if (text.init !== undefined)
     spec.init = {

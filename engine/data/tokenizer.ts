@@ -1,5 +1,6 @@
 /**
- * Text tokenizers loaded from Hugging Face `tokenizer.json` files (WordPiece, byte-level BPE, …) through
+ * Text tokenizers loaded from Hugging Face `tokenizer.json` files (WordPiece, byte-level BPE, sentencepiece-style
+ * BPE with "▁" for spaces and byte fallback as the Llama family ships them, …) through
  * `@huggingface/tokenizers`, behind a small interface that also gives character offsets, truncation and padding.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -47,6 +48,7 @@ export interface TextTokenizer {
 
 interface TokenizerJson {
   model: { type: string; unk_token?: string | null; continuing_subword_prefix?: string | null };
+  normalizer?: unknown;
   pre_tokenizer?: { type?: string } | null;
   added_tokens?: { id: number; content: string; special?: boolean }[];
 }
@@ -187,6 +189,8 @@ class HuggingFaceTokenizer implements TextTokenizer {
   #offsets(text: string, tokens: readonly string[]): Offset[] {
     const isAdded = (token: string) => this.#addedTokens.has(token);
     if (this.#json.pre_tokenizer?.type === 'ByteLevel') return byteLevelOffsets(text, tokens, isAdded);
+    if (JSON.stringify([this.#json.normalizer, this.#json.pre_tokenizer]).includes('\u2581'))
+      return metaspaceOffsets(text, tokens);
     const normalizer = this.#inner.normalizer;
     return wordPieceOffsets(text, tokens, {
       normalize: (s) => (normalizer ? normalizer.normalize(s) : s),
@@ -195,6 +199,34 @@ class HuggingFaceTokenizer implements TextTokenizer {
       isAddedToken: isAdded,
     });
   }
+}
+
+const byteToken = /^<0x([0-9A-F]{2})>$/;
+
+/** How many UTF-8 bytes a character whose lead byte this is takes. */
+const utf8Length = (lead: number) => (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1);
+
+/**
+ * Offsets of sentencepiece-style tokens, which spell a space "▁" (and one "▁" is prepended to the text) and fall
+ * back to "<0xNN>" byte tokens for characters outside the vocabulary. A token's leading "▁" is left out of its
+ * span; each byte token spans the character it completes (empty until then).
+ */
+function metaspaceOffsets(text: string, tokens: readonly string[]): Offset[] {
+  const normalized = `\u2581${text.replaceAll(' ', '\u2581')}`;
+  const toText = (index: number) => Math.max(0, Math.min(text.length, index - 1));
+  let [cursor, pendingBytes, charStart] = [0, 0, 0];
+  return tokens.map((token): Offset => {
+    const byte = byteToken.exec(token);
+    if (byte) {
+      if (pendingBytes === 0) [charStart, pendingBytes] = [cursor, utf8Length(Number.parseInt(byte[1]!, 16))];
+      pendingBytes -= 1;
+      if (pendingBytes === 0) cursor += (normalized.codePointAt(cursor) ?? 0) > 0xffff ? 2 : 1;
+      return [toText(charStart), toText(Math.max(cursor, charStart))];
+    }
+    const start = token.startsWith('\u2581') ? cursor + 1 : cursor;
+    cursor = Math.min(normalized.length, cursor + token.length);
+    return [toText(start), toText(cursor)];
+  });
 }
 
 function readJson(file: string): unknown {

@@ -11,18 +11,28 @@ import type { ModelScope } from './scope.ts';
 /** Standard deviation of weight initialization (GPT-2 and BERT use 0.02). */
 export const initStd = 0.02;
 
-/** x·W + b, times `scale` when given (folded into Gemm's alpha and beta, so it costs no extra pass). */
-export function linear(scope: ModelScope, name: string, x: Value, outFeatures: number, scale = 1): Value {
+/**
+ * x·W + b, times `scale` when given (folded into Gemm's alpha and beta, so it costs no extra pass). With
+ * `withBias` false the layer is x·W alone and has no `${name}.bias` (the Llama family's projections).
+ */
+export function linear(
+  scope: ModelScope,
+  name: string,
+  x: Value,
+  outFeatures: number,
+  scale = 1,
+  withBias = true,
+): Value {
   const inFeatures = x.shape[x.shape.length - 1] as number;
   const weight = scope.parameter(`${name}.weight`, [inFeatures, outFeatures], init.normal(initStd));
-  const bias = scope.parameter(`${name}.bias`, [outFeatures], init.zeros());
+  const bias = withBias ? scope.parameter(`${name}.bias`, [outFeatures], init.zeros()) : undefined;
   const base = op.gemm(x, weight, bias, scale === 1 ? {} : { alpha: scale, beta: scale });
   const output = scope.recordLayer({
     kind: 'linear',
     name,
     input: x,
     output: base,
-    parameters: [weight.name, bias.name],
+    parameters: bias ? [weight.name, bias.name] : [weight.name],
   });
   if (!scope.lora || !isLoraTarget(scope.lora, name)) return output;
   // Scaled like the base (the query's 1/√Dh), so that merging A·B into W gives the same layer.
@@ -35,6 +45,18 @@ export function layerNorm(scope: ModelScope, name: string, x: Value, epsilon = 1
   const bias = scope.parameter(`${name}.bias`, [width], init.zeros());
   const output = op.layerNormalization(x, scale, bias, epsilon).output;
   return scope.recordLayer({ kind: 'layer_norm', name, input: x, output, parameters: [scale.name, bias.name] });
+}
+
+/**
+ * RMSNorm (Zhang and Sennrich 2019, as Llama uses it): x / √(mean(x²) + ε) · w over the last axis, no centring and
+ * no bias. Composed from primitives, so it needs no gradient rule of its own.
+ */
+export function rmsNorm(scope: ModelScope, name: string, x: Value, epsilon = 1e-6): Value {
+  const width = x.shape[x.shape.length - 1] as number;
+  const scale = scope.parameter(`${name}.weight`, [width], init.ones());
+  const meanSquare = op.reduceMean(op.mul(x, x), [-1], true);
+  const output = op.mul(op.mul(x, op.reciprocal(op.sqrt(op.add(meanSquare, epsilon)))), scale);
+  return scope.recordLayer({ kind: 'layer_norm', name, input: x, output, parameters: [scale.name] });
 }
 
 /** Token embedding lookup: ids [...] → [..., dim]. */

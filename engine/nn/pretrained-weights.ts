@@ -26,6 +26,8 @@ export interface Gpt2Settings {
 export interface ImportedModel {
   trunk: TransformerConfig;
   parameters: Map<string, Float32Tensor>;
+  /** A causal-LM head of its own, as ours [d, vocab]; absent when the head is the tied token embedding. */
+  lmHead?: Float32Tensor;
 }
 
 export function checkpointFamily(names: readonly string[]): 'gpt2' | 'bert' | 'unknown' {

@@ -5,12 +5,14 @@
  * Parameter names: trunk.token_embedding.weight, trunk.position_embedding.weight,
  * trunk.layers.{i}.attention_norm.*, trunk.layers.{i}.attention.{query,key,value,output}.*,
  * trunk.layers.{i}.mlp_norm.*, trunk.layers.{i}.mlp.{up,down}.*, trunk.final_norm.*.
+ * `architecture: 'llama'` builds the Llama-family trunk instead (engine/nn/llama-trunk.ts).
  */
 import type { Value } from '../graph/ir.ts';
 import * as op from '../graph/ops/index.ts';
 import { attentionBias, multiHeadAttention } from './attention.ts';
 import type { AttentionShape } from './attention.ts';
 import { embedding, geluMlp, layerNorm, positionEmbedding } from './layers.ts';
+import { llamaTrunk } from './llama-trunk.ts';
 import type { ModelScope } from './scope.ts';
 
 export interface TransformerConfig {
@@ -32,6 +34,18 @@ export interface TransformerConfig {
    * (BERT: LN(x + f(x)), a LayerNorm on the embeddings and none at the end).
    */
   readonly normPlacement?: 'pre' | 'post';
+  /**
+   * 'gpt' (default): the GPT-2 / BERT form above. 'llama': RMSNorm (epsilon from layerNormEpsilon), rotary
+   * positions, SwiGLU MLP (ffDim wide), grouped-query attention, always causal, no learned positions
+   * (maxSequenceLength only bounds the sequence).
+   */
+  readonly architecture?: 'gpt' | 'llama';
+  /** Llama: key/value heads (grouped-query attention); default `heads`. */
+  readonly kvHeads?: number;
+  /** Llama: the rotary base θ; default 10000. */
+  readonly ropeTheta?: number;
+  /** Llama: biases on the query, key and value projections (Qwen2); default none. */
+  readonly attentionBias?: boolean;
 }
 
 export function validateTransformerConfig(config: TransformerConfig): void {
@@ -44,8 +58,21 @@ export function validateTransformerConfig(config: TransformerConfig): void {
   if (config.dModel % config.heads !== 0) {
     throw new Error(`transformer config: dModel ${config.dModel} is not divisible by heads ${config.heads}`);
   }
+  if (config.architecture === 'llama') validateLlamaFields(config);
   const rate = config.dropout ?? 0;
   if (!(rate >= 0 && rate < 1)) throw new Error(`transformer config: dropout must be in [0, 1), got ${rate}`);
+}
+
+function validateLlamaFields(config: TransformerConfig): void {
+  const kvHeads = config.kvHeads ?? config.heads;
+  if (!Number.isInteger(kvHeads) || kvHeads < 1 || config.heads % kvHeads !== 0)
+    throw new Error(`transformer config: kvHeads ${kvHeads} must divide heads ${config.heads}`);
+  if ((config.dModel / config.heads) % 2 !== 0)
+    throw new Error(
+      `transformer config: rotary positions need an even head width, got ${config.dModel / config.heads}`,
+    );
+  const theta = config.ropeTheta ?? 10000;
+  if (!(theta > 0)) throw new Error(`transformer config: ropeTheta must be positive, got ${theta}`);
 }
 
 export function transformerBlock(
@@ -101,6 +128,7 @@ export function transformerTrunk(scope: ModelScope, inputs: TrunkInputs, config:
   if (sequence > config.maxSequenceLength) {
     throw new Error(`sequence length ${sequence} exceeds maxSequenceLength ${config.maxSequenceLength}`);
   }
+  if (config.architecture === 'llama') return llamaTrunk(scope, inputs, config);
   const d = config.dModel;
   const tokens = embedding(scope, 'trunk.token_embedding', inputs.inputIds, config.vocabSize, d);
   const positions = positionEmbedding(scope, 'trunk.position_embedding', config.maxSequenceLength, sequence, d);

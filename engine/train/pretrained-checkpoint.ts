@@ -1,13 +1,16 @@
 /**
- * Reads a Hugging Face checkpoint (`model.safetensors`, F32 or BF16) and, when it sits beside it, `config.json`
- * (heads, LayerNorm epsilon, activation; GPT-2's or BERT's key names), and maps it onto our parameter names (engine/nn/
- * pretrained-weights.ts). Without config.json the number of heads must be given.
+ * Reads a pretrained Hugging Face model: a folder (config.json and `model.safetensors` or its shards, engine/nn/
+ * hf-folder/load-folder.ts), or one safetensors file with, when it sits beside it, `config.json`. Without a
+ * config naming the architecture, a file's tensor names tell GPT-2 from BERT and the number of heads must be
+ * given. Tensors are read one at a time from their offsets (F32, F16 or BF16, widened to float32).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { lazySafetensorsFile } from '../codec/safetensors-lazy.ts';
+import { importWithConfig, loadModelFolder, readModelConfig } from '../nn/hf-folder/load-folder.ts';
+import type { HuggingFaceConfig } from '../nn/hf-folder/folder-config.ts';
 import { importPretrained } from '../nn/pretrained-weights.ts';
 import type { ImportedModel } from '../nn/pretrained-weights.ts';
-import { decodeSafetensors } from '../codec/safetensors.ts';
 
 export interface PretrainedOptions {
   heads?: number;
@@ -15,34 +18,31 @@ export interface PretrainedOptions {
 }
 
 /** GPT-2 and BERT name the same settings differently. */
-interface HuggingFaceConfig {
-  n_head?: number;
-  num_attention_heads?: number;
-  layer_norm_epsilon?: number;
-  layer_norm_eps?: number;
-  activation_function?: string;
-  hidden_act?: string;
+function legacySettings(config: HuggingFaceConfig, options: PretrainedOptions, file: string) {
+  const pick = (...keys: string[]) => keys.map((key) => config[key]).find((value) => value !== undefined);
+  const heads = options.heads ?? (pick('n_head', 'num_attention_heads') as number | undefined);
+  const epsilon = pick('layer_norm_epsilon', 'layer_norm_eps') as number | undefined;
+  const activation = pick('activation_function', 'hidden_act') as string | undefined;
+  if (!heads) throw new Error(`${file}: the number of attention heads is unknown: give it, or put config.json beside`);
+  return {
+    heads,
+    ...(epsilon ? { layerNormEpsilon: epsilon } : {}),
+    ...(activation ? { activation } : {}),
+    ...(options.lmHead ? { lmHead: options.lmHead } : {}),
+  };
 }
 
-export function loadPretrained(file: string, options: PretrainedOptions = {}): ImportedModel {
-  if (!existsSync(file)) throw new Error(`${file}: no such checkpoint file`);
-  const { tensors } = decodeSafetensors(readFileSync(file), file);
-  const configPath = join(dirname(file), 'config.json');
-  const config: HuggingFaceConfig = existsSync(configPath)
-    ? (JSON.parse(readFileSync(configPath, 'utf8')) as HuggingFaceConfig)
-    : {};
-  const heads = options.heads ?? config.n_head ?? config.num_attention_heads;
-  const epsilon = config.layer_norm_epsilon ?? config.layer_norm_eps;
-  const activation = config.activation_function ?? config.hidden_act;
-  if (!heads) throw new Error(`${file}: the number of attention heads is unknown: give it, or put config.json beside`);
-  return importPretrained(
-    tensors,
-    {
-      heads,
-      ...(epsilon ? { layerNormEpsilon: epsilon } : {}),
-      ...(activation ? { activation } : {}),
-      ...(options.lmHead ? { lmHead: options.lmHead } : {}),
-    },
-    file,
-  );
+export function loadPretrained(path: string, options: PretrainedOptions = {}): ImportedModel {
+  if (!existsSync(path)) throw new Error(`${path}: no such checkpoint file or model folder`);
+  if (statSync(path).isDirectory()) return loadModelFolder(path, options);
+  const configPath = join(dirname(path), 'config.json');
+  const config = existsSync(configPath) ? readModelConfig(configPath) : {};
+  const weights = lazySafetensorsFile(path);
+  try {
+    if (config.model_type !== undefined || config.architectures !== undefined)
+      return importWithConfig(config, weights, options, path);
+    return importPretrained(weights, legacySettings(config, options, path), path);
+  } finally {
+    weights.close();
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * The model a task run starts from: seeded random parameters over a compact vocabulary, or — with `init` — a
- * pretrained GPT-2 checkpoint (engine/nn/pretrained-weights.ts) over the tokenizer's own ids, every causal-LM
- * head starting as the tied embedding and the other heads (and LoRA adapters) seeded.
+ * pretrained Hugging Face model (engine/train/pretrained-checkpoint.ts) over the tokenizer's own ids, every
+ * causal-LM head starting as the model's own LM head or, where it has none, the tied embedding and the other heads (and LoRA adapters) seeded.
  */
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import type { TaskModelConfig } from '../nn/task-model.ts';
@@ -40,6 +40,10 @@ function fromPretrained(spec: TaskJobSpec, datasets: readonly TaskDataset[], tok
   const [rows, width] = embedding.shape as [number, number];
   for (const dataset of datasets) {
     if (dataset.head.kind !== 'causal-lm') continue;
+    if (imported.lmHead) {
+      params.set(`heads.${dataset.name}.weight`, imported.lmHead);
+      continue;
+    }
     const tied = new Float32Array(rows * width);
     for (let r = 0; r < rows; r += 1)
       for (let c = 0; c < width; c += 1) tied[c * rows + r] = embedding.data[r * width + c]!;

@@ -3,7 +3,7 @@
  * (same names and kinds), class names, tokenizer, vocabulary and model shape, so that label ids and token ids mean
  * what they meant when it was saved. A Hugging Face checkpoint, which has none of this, is an import instead.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { readSafetensorsLayout } from '../codec/safetensors.ts';
 import { loadTaskCheckpoint, taskCheckpointKeys } from './task-checkpoint.ts';
@@ -14,7 +14,8 @@ import type { TaskJobSpec } from './task-job-spec.ts';
 
 /** The checkpoint to resume from, when `init` names one written by `accord train` (read from its header first). */
 export async function resumableCheckpoint(spec: TaskJobSpec): Promise<TaskCheckpoint | undefined> {
-  if (!spec.init || !existsSync(spec.init.file)) return undefined;
+  // A model folder is a pretrained import, never a checkpoint to resume.
+  if (!spec.init || !existsSync(spec.init.file) || statSync(spec.init.file).isDirectory()) return undefined;
   const file = await open(spec.init.file, 'r');
   try {
     const layout = await readSafetensorsLayout(file, spec.init.file);
