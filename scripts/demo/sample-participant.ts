@@ -4,6 +4,7 @@
  * person), the real trainer, and enrolment with the coordinator's invitation — all through the ParticipantApi,
  * as the UI would do it.
  */
+import { dirname, resolve } from 'node:path';
 import type { ParticipantApi } from '../../preload/contract.ts';
 import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
 import { Participation } from '../../main/participant/participation/participation.ts';
@@ -50,6 +51,8 @@ export async function startSampleParticipant(options: SampleParticipantOptions):
       ...options.participation,
     });
     const api = createParticipantApi(node, participation);
+    // The shard lies in the run's own folder, outside the home folder: allow it as a person would in Settings.
+    await api['settings.set']({ datasetFolders: [dirname(resolve(options.shardPath))] });
     const dataset = await api['datasets.add']({
       name: `${options.name} reviews`,
       path: options.shardPath,

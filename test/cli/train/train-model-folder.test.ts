@@ -51,7 +51,8 @@ describe('accord train --init with a Llama model folder', () => {
     expect(train.status, train.stderr).toBe(0);
     const result = lastJson(train.stdout);
     const [topic, summary] = result.tasks;
-    expect(topic.trained.accuracy).toBeGreaterThan(topic.untrained.accuracy);
+    // Macro-F1, not accuracy: an untrained head that names one topic already scores that topic's share.
+    expect(topic.trained.macroF1).toBeGreaterThan(topic.untrained.macroF1);
     expect(summary.kind).toBe('causal-lm');
     expect(result.exchangedParameters).toContain('trunk.layers.1.mlp.gate.weight');
     expect(result.checkpoint).toBe(out);
@@ -68,7 +69,7 @@ describe('accord train --init with a Llama model folder', () => {
       '4',
     ]);
     expect(evaluation.status, evaluation.stderr).toBe(0);
-    expect(lastJson(evaluation.stdout).tasks[0].columns.checkpoint.accuracy).toBeGreaterThan(topic.untrained.accuracy);
+    expect(lastJson(evaluation.stdout).tasks[0].columns.checkpoint.macroF1).toBeGreaterThan(topic.untrained.macroF1);
 
     const resumed = accord([
       'train',

@@ -7,7 +7,7 @@ import { initializeTaskModel } from '../../../engine/nn/task-step.ts';
 import { transformerTrunk } from '../../../engine/nn/transformer.ts';
 import type { TransformerConfig } from '../../../engine/nn/transformer.ts';
 import type { Float32Tensor } from '../../../engine/tensor/parameter-set.ts';
-import { seededRandom } from '../autodiff/gradient-check.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 import { llamaReferenceForward } from './llama-reference.ts';
 import { checkTaskGradients } from './task-gradient-check.ts';
 

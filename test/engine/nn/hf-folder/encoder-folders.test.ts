@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelFolder } from '../../../../engine/nn/hf-folder/load-folder.ts';
 import { tensor } from '../../../../engine/tensor/parameter-set.ts';
 import type { Float32Tensor } from '../../../../engine/tensor/parameter-set.ts';
-import { seededRandom } from '../../autodiff/gradient-check.ts';
+import { seededRandom } from '../../../support/seeded-random.ts';
 import { writeModelFolder } from './model-folder-fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'accord-encoder-folders-'));
@@ -16,7 +16,7 @@ const random = seededRandom(21);
 const t = (...shape: number[]) =>
   tensor(
     shape,
-    Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => random() - 0.5),
+    Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => Math.round(random() * 256 - 128) / 256),
   );
 
 /** One random BERT encoder, in BERT's names (no token types, so that DistilBERT can hold the same model). */

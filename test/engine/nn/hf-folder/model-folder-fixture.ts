@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor } from '../../../../engine/tensor/parameter-set.ts';
 import type { Float32Tensor } from '../../../../engine/tensor/parameter-set.ts';
-import { seededRandom } from '../../autodiff/gradient-check.ts';
+import { seededRandom } from '../../../support/seeded-random.ts';
 import { llamaTokenizerJson, llamaTokenizerVocabSize } from './llama-tokenizer-fixture.ts';
 
 export type StoredDtype = 'F32' | 'F16' | 'BF16';
