@@ -18,8 +18,13 @@ const { values } = parseArgs({
     vocab: { type: 'string' },
     phase: { type: 'string' },
     dir: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (values.help) {
+  console.log('usage: npm run bench:model-folder -- [--hidden 1024] [--layers 4] [--vocab 32000]');
+  process.exit(0);
+}
 const hidden = Number(values.hidden ?? 1024);
 const layers = Number(values.layers ?? 4);
 const vocab = Number(values.vocab ?? 32000);
@@ -122,7 +127,11 @@ if (values.phase === 'load') {
     ];
     const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(run.stderr);
-    const { float32Bytes, rssBefore, peakRss } = JSON.parse(run.stdout.trim()) as { float32Bytes: number; rssBefore: number; peakRss: number };
+    const { float32Bytes, rssBefore, peakRss } = JSON.parse(run.stdout.trim()) as {
+      float32Bytes: number;
+      rssBefore: number;
+      peakRss: number;
+    };
     const growth = peakRss - rssBefore;
     console.log(`BF16 folder, ${layers} layers × ${hidden} wide, vocab ${vocab}: ${mib(float32Bytes / 2)} MiB on disk`);
     console.log(
