@@ -12,4 +12,6 @@ export interface TrainingProgress {
   readonly examplesPerSecond: number;
   readonly elapsedSeconds: number;
   readonly etaSeconds: number;
+  /** Metrics measured along the way (held-out accuracy, F1…), by name, where the job measures any. */
+  readonly metrics?: Readonly<Record<string, number>>;
 }

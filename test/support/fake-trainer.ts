@@ -7,6 +7,23 @@
 import type { LocalTrainer, TrainingRequest, TrainingResult } from '../../main/participant/rounds/local-trainer.ts';
 import { tensor } from '../../engine/tensor/parameter-set.ts';
 import { plannedSteps } from '../../main/participant/rounds/round-preparation.ts';
+import type { TrainingProgress } from '../../engine/runtime/training-progress.ts';
+
+/** The engine's progress report for a step, as a worker would send it, with the loss given. */
+export function progressAt(step: number, totalSteps: number, loss: number): TrainingProgress {
+  const elapsedSeconds = step * 0.01;
+  return {
+    step,
+    totalSteps,
+    epoch: 1,
+    loss,
+    learningRate: 0.1,
+    gradientNorm: 1,
+    examplesPerSecond: 100,
+    elapsedSeconds,
+    etaSeconds: (totalSteps - step) * 0.01,
+  };
+}
 
 export class FakeTrainer implements LocalTrainer {
   calls = 0;
@@ -30,7 +47,7 @@ export class FakeTrainer implements LocalTrainer {
       ]),
     );
     const steps = Math.max(1, Math.round(request.dp.localSteps * this.stepFraction));
-    for (let step = 1; step <= 3; step++) request.onProgress?.({ step, totalSteps: 3, loss: 1 / step });
+    for (let step = 1; step <= 3; step++) request.onProgress?.(progressAt(step, 3, 1 / step));
     return {
       update,
       numExamples: request.dataset.stats.rows,

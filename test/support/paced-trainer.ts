@@ -3,7 +3,7 @@
  * falling loss and a rising accuracy, so a live chart can be watched as it updates.
  */
 import type { TrainingRequest, TrainingResult } from '../../main/participant/rounds/local-trainer.ts';
-import { FakeTrainer } from './fake-trainer.ts';
+import { FakeTrainer, progressAt } from './fake-trainer.ts';
 
 export class PacedTrainer extends FakeTrainer {
   readonly steps: number;
@@ -19,9 +19,7 @@ export class PacedTrainer extends FakeTrainer {
       await new Promise((resolve) => setTimeout(resolve, this.stepMs));
       const loss = 0.7 * Math.exp(-step / this.steps) + 0.05;
       request.onProgress?.({
-        step,
-        totalSteps: this.steps,
-        loss,
+        ...progressAt(step, this.steps, loss),
         metrics: { accuracy: 0.5 + (0.4 * step) / this.steps },
       });
     }

@@ -4,20 +4,11 @@
  * the DP steps it actually took, which is what the ledger debits. The update is encoded by the codec
  * the round's task names (engine/codec's registry), never by an encoder chosen elsewhere.
  */
+import type { TrainingProgress } from '../../../engine/runtime/training-progress.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
 import type { DpParameters, RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
-
-export interface TrainingProgress {
-  readonly step: number;
-  readonly totalSteps: number;
-  readonly loss?: number;
-  /** Metrics measured along the way (accuracy, F1…), by name. */
-  readonly metrics?: Readonly<Record<string, number>>;
-  readonly elapsedSeconds?: number;
-  readonly etaSeconds?: number;
-}
 
 export interface TrainingRequest {
   readonly task: RoundTask;

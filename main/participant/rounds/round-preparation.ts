@@ -8,6 +8,7 @@ import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
+import { trainingProgressEvent } from './training-progress-event.ts';
 import { encodeRoundUpdate, l2Norm, sha256Hex } from './update-payload.ts';
 
 type RefusalReason = 'budget_exhausted' | 'dataset_unavailable' | 'failed';
@@ -83,7 +84,7 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
     dataset,
     globalModel,
     dp: task.dp,
-    onProgress: (progress) => context.events.emit('training.progress', { roundKey, ...progress }),
+    onProgress: (progress) => context.events.emit('training.progress', trainingProgressEvent(roundKey, progress)),
   });
   const bytes = encodeRoundUpdate(task, result.update);
   const sha256 = sha256Hex(bytes);
@@ -109,7 +110,6 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
     ],
   });
 }
-
 
 /** update_ready → awaiting_approval: the contribution holds the exact summary a person will see. */
 export function openApproval(context: RoundContext, round: RoundRecord): void {

@@ -49,14 +49,7 @@ export class EngineLocalTrainer implements LocalTrainer {
   async train(request: TrainingRequest): Promise<TrainingResult> {
     const roundKey = roundKeyOf(request.task.federationId, request.task.roundId);
     const handle = startTrainingJob<DpRoundJobSpec, DpRoundJobResult>(jobModule, jobSpec(request), {
-      onProgress: (progress) =>
-        request.onProgress?.({
-          step: progress.step,
-          totalSteps: progress.totalSteps,
-          ...(Number.isFinite(progress.loss) ? { loss: progress.loss } : {}),
-          elapsedSeconds: progress.elapsedSeconds,
-          etaSeconds: progress.etaSeconds,
-        }),
+      onProgress: (progress) => request.onProgress?.(progress),
     });
     this.#jobs.set(roundKey, handle);
     const onAbort = () => handle.cancel();
