@@ -13,6 +13,7 @@ import { createInvitation } from '../../../coordinator/setup/federation-files.ts
 import { encodeMessage, federationMethods, protocolVersion } from '../../../protocol/federation-methods.ts';
 import type { FederationMethodName } from '../../../protocol/federation-methods.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 import { RawRequests } from '../support/raw-requests.ts';
 import { participantLink, startCoordinator, writeTestFederation } from '../support/test-federation.ts';
 
@@ -38,18 +39,6 @@ const storedTables = [
   'round_metrics',
   'checkpoints',
 ];
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function validRequest(name: FederationMethodName, roundId: string): unknown {
   const bytes = new Uint8Array(32).fill(3);
