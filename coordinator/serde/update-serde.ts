@@ -43,6 +43,15 @@ function settingToProto(value: number | string | boolean): SettingValue {
   return create(SettingValueSchema, { value: { case: 'flag', value } });
 }
 
+/**
+ * The training settings a round sends: the config's, with FedProx's μ added when that is the strategy,
+ * because its proximal term acts in each participant's training, not at the coordinator.
+ */
+function roundTrainingSettings(config: CoordinatorConfig): CoordinatorConfig['training'] {
+  if (config.strategy.name !== 'fedprox') return config.training;
+  return { ...config.training, proximalMu: config.strategy.proximalMu };
+}
+
 export function roundTaskToProto(round: RoundRow, config: CoordinatorConfig, federationId: string): JoinRoundTask {
   return create(JoinRoundTaskSchema, {
     federationId,
@@ -55,7 +64,9 @@ export function roundTaskToProto(round: RoundRow, config: CoordinatorConfig, fed
     dp: { ...config.dp },
     taskName: config.task,
     secureAggregation: config.secureAggregation,
-    training: Object.fromEntries(Object.entries(config.training).map(([key, value]) => [key, settingToProto(value)])),
+    training: Object.fromEntries(
+      Object.entries(roundTrainingSettings(config)).map(([key, value]) => [key, settingToProto(value)]),
+    ),
     updateEncoding: config.updateEncoding,
   });
 }

@@ -24,9 +24,9 @@ export function addProximalGradient(
   }
 }
 
-/** The same over named tensors: every gradient tensor needs its weight and global weight. */
+/** The same over named gradients (as a training step returns them): each needs its weight and global weight. */
 export function addProximalGradients(
-  gradients: ParameterSet,
+  gradients: ReadonlyMap<string, Float32Array>,
   weights: ParameterSet,
   globalWeights: ParameterSet,
   mu: number,
@@ -35,7 +35,7 @@ export function addProximalGradients(
     const weight = weights.get(name);
     const globalWeight = globalWeights.get(name);
     if (!weight || !globalWeight) throw new Error(`proximal term: no weights for gradient tensor "${name}"`);
-    addProximalGradient(gradient.data, weight.data, globalWeight.data, mu);
+    addProximalGradient(gradient, weight.data, globalWeight.data, mu);
   }
 }
 

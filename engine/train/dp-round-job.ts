@@ -15,6 +15,7 @@ import { createClassifierEval } from '../nn/classifier-step.ts';
 import type { ClassifierBatch, ClassifierEval } from '../nn/classifier-step.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { createOptimizer } from '../optim/create-optimizer.ts';
+import { addProximalGradients } from '../optim/proximal-term.ts';
 import { createDpSgdStep, poissonClassifierBatch } from '../privacy/dp-sgd-step.ts';
 import type { DpSgdStep, PoissonBatchShape } from '../privacy/dp-sgd-step.ts';
 import { expectedBatchSize } from '../privacy/poisson-sampling.ts';
@@ -92,6 +93,9 @@ interface StepParts {
   readonly batchShape: PoissonBatchShape;
   readonly classes: number;
   readonly learningRate: number;
+  readonly proximalMu: number;
+  /** The round's starting weights, which FedProx's proximal term pulls towards. */
+  readonly globalModel: ParameterSet;
 }
 
 /** One DP-SGD step in place on `parameters`; returns the loss of its first chunk before the update (local only). */
@@ -102,6 +106,9 @@ async function privateStep(
 ): Promise<number | undefined> {
   const batch = poissonClassifierBatch(examples, parts.batchShape);
   const { gradients } = await parts.dpStep.run(parameters, batch);
+  // The proximal gradient depends on the weights only, not on any record: added after clipping and noise,
+  // it is post-processing and costs no privacy.
+  addProximalGradients(gradients, parameters, parts.globalModel, parts.proximalMu);
   const first = batch.chunks[0] as ClassifierBatch;
   const loss = chunkLoss(await parts.forward.run(parameters, first), first.labels, parts.classes);
   parts.optimizer.step(parameters, gradients, parts.learningRate);
@@ -120,6 +127,8 @@ async function createStepParts(spec: DpRoundJobSpec, settings: FederatedClassifi
     batchShape: { sampleRate, batchSize, seqLen: settings.seqLen, padId },
     classes: settings.labels.length,
     learningRate: settings.learningRate,
+    proximalMu: settings.proximalMu,
+    globalModel: spec.globalModel,
   };
 }
 

@@ -37,6 +37,8 @@ export interface FederatedClassifierSettings {
   readonly optimizer: OptimizerAlgorithm;
   /** Rows per onnxruntime run; a Poisson-sampled batch is cut into chunks of this size. */
   readonly physicalBatchSize: number;
+  /** FedProx's μ: each step adds μ·(w − w_global) to the gradient; 0 trains as FedAvg. */
+  readonly proximalMu: number;
 }
 
 export const federatedTokenizerPath = fileURLToPath(
@@ -48,6 +50,13 @@ function integerSetting(training: TrainingSettings, name: string, fallback: numb
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
     throw new Error(`training setting "${name}" must be a positive integer, got ${JSON.stringify(value)}`);
   return value;
+}
+
+function proximalMuSetting(training: TrainingSettings): number {
+  const mu = training.proximalMu ?? 0;
+  if (typeof mu !== 'number' || !(mu >= 0) || !Number.isFinite(mu))
+    throw new Error(`training setting "proximalMu" must be a finite number ≥ 0, got ${JSON.stringify(mu)}`);
+  return mu;
 }
 
 /** Reads the architecture and optimizer settings from a round's `training` settings, naming any bad field. */
@@ -74,6 +83,7 @@ export function federatedClassifierSettings(training: TrainingSettings): Federat
     labels,
     learningRate,
     physicalBatchSize: integerSetting(training, 'physicalBatchSize', 64),
+    proximalMu: proximalMuSetting(training),
   };
 }
 
