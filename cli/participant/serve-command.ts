@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
 import { Participation } from '../../main/participant/participation/participation.ts';
 import { openParticipantNode } from '../../main/participant/participant-node.ts';
-import { EngineLocalTrainer } from '../../main/participant/training/engine-local-trainer.ts';
+import { engineLocalTrainerFor } from '../../main/participant/training/engine-local-trainer.ts';
 import { startHeadlessServer } from '../../main/headless/server.ts';
 
 export async function runParticipantServe(argv: string[]): Promise<void> {
@@ -17,7 +17,7 @@ export async function runParticipantServe(argv: string[]): Promise<void> {
   const node = openParticipantNode();
   let participation: Participation;
   try {
-    participation = await Participation.start(node, { trainer: new EngineLocalTrainer() });
+    participation = await Participation.start(node, { trainer: engineLocalTrainerFor(node.database.db) });
   } catch (error) {
     node.close();
     throw error;

@@ -65,3 +65,22 @@ export function selectExecutionProvider(
 ): ExecutionProviderName {
   return statuses.find((status) => status.available)?.name ?? 'cpu';
 }
+
+/** Where a job's sessions run: the provider asked for ('auto' picks), the one used, and why they differ. */
+export interface ExecutionDevice {
+  readonly requested: ExecutionProviderName | 'auto';
+  readonly provider: ExecutionProviderName;
+  readonly fallbackReason?: string;
+}
+
+/** The provider to use for a preference: the asked one when available here, else the CPU, saying why. */
+export function resolveExecutionDevice(
+  requested: ExecutionProviderName | 'auto',
+  statuses: ExecutionProviderStatus[] = describeExecutionProviders(),
+): ExecutionDevice {
+  if (requested === 'auto') return { requested, provider: selectExecutionProvider(statuses) };
+  const status = statuses.find((candidate) => candidate.name === requested);
+  if (status?.available) return { requested, provider: requested };
+  const reason = status?.reason ?? `not offered on ${process.platform}`;
+  return { requested, provider: 'cpu', fallbackReason: `${requested} is not available: ${reason}` };
+}

@@ -3,6 +3,7 @@
  * is loaded and optimized once. Creation is shared while in flight, so concurrent callers get one session.
  */
 import { createHash } from 'node:crypto';
+import type { ExecutionDevice } from './execution-providers.ts';
 import { OnnxSession } from './session.ts';
 import type { EngineSessionOptions } from './session-options.ts';
 
@@ -12,12 +13,24 @@ export function modelHash(modelBytes: Uint8Array, options: EngineSessionOptions 
 
 export class SessionCache {
   private readonly sessions = new Map<string, Promise<OnnxSession>>();
+  #device: ExecutionDevice | undefined;
+
+  /** The device this cache's sessions run on when a caller names none (the worker's, set once per job). */
+  get device(): ExecutionDevice | undefined {
+    return this.#device;
+  }
+
+  useDevice(device: ExecutionDevice): void {
+    this.#device = device;
+  }
 
   get size(): number {
     return this.sessions.size;
   }
 
-  async get(modelBytes: Uint8Array, options: EngineSessionOptions = {}): Promise<OnnxSession> {
+  async get(modelBytes: Uint8Array, requested: EngineSessionOptions = {}): Promise<OnnxSession> {
+    const provider = requested.executionProvider ?? this.#device?.provider;
+    const options = provider ? { ...requested, executionProvider: provider } : requested;
     const key = modelHash(modelBytes, options);
     let session = this.sessions.get(key);
     if (!session) {

@@ -4,6 +4,7 @@
  * result once: with the job's result, or with an Error carrying the worker's message.
  */
 import { Worker } from 'node:worker_threads';
+import type { ExecutionProviderName } from './execution-providers.ts';
 import type { TrainingProgress } from './training-progress.ts';
 import { parseWorkerMessage } from './worker-protocol.ts';
 import type { HostToWorker, WorkerToHost } from './worker-protocol.ts';
@@ -21,6 +22,8 @@ export interface TrainingJobHandle<Result> {
 
 export interface TrainingJobOptions {
   onProgress?: (progress: TrainingProgress) => void;
+  /** The device the job's sessions run on ('auto' picks the first available; CPU when the asked one is absent). */
+  executionProvider?: ExecutionProviderName | 'auto';
 }
 
 const workerUrl = new URL('./training-worker.ts', import.meta.url);
@@ -83,7 +86,7 @@ export function startTrainingJob<Spec, Result>(
       post(message);
     });
   };
-  post({ type: 'start', jobModule: jobModule.href, spec });
+  post({ type: 'start', jobModule: jobModule.href, spec, executionProvider: options.executionProvider });
   return {
     result,
     pause: acknowledged('paused', { type: 'pause' }),

@@ -3,6 +3,9 @@
  * obeying pause, resume and cancel between steps. Any failure is sent as an `error` message with its text.
  */
 import { parentPort } from 'node:worker_threads';
+import { resolveExecutionDevice } from './execution-providers.ts';
+import type { ExecutionProviderName } from './execution-providers.ts';
+import { sessionCache } from './session-cache.ts';
 import { TrainingControl } from './training-control.ts';
 import { parseHostMessage } from './worker-protocol.ts';
 import type { HostToWorker, RunJob, WorkerToHost } from './worker-protocol.ts';
@@ -21,7 +24,12 @@ function fail(error: unknown): void {
   send({ type: 'error', message, stack: error instanceof Error ? error.stack : undefined });
 }
 
-async function start(jobModule: string, spec: unknown): Promise<void> {
+async function start(
+  jobModule: string,
+  spec: unknown,
+  executionProvider: ExecutionProviderName | 'auto',
+): Promise<void> {
+  sessionCache.useDevice(resolveExecutionDevice(executionProvider));
   const module = (await import(jobModule)) as { runJob?: RunJob<unknown, unknown> };
   if (typeof module.runJob !== 'function') throw new Error(`job module ${jobModule} exports no runJob function`);
   const result = await module.runJob(spec, {
@@ -36,7 +44,7 @@ function handle(message: HostToWorker): void {
     case 'start':
       if (started) throw new Error('this worker already runs a job');
       started = true;
-      start(message.jobModule, message.spec).then(
+      start(message.jobModule, message.spec, message.executionProvider ?? 'auto').then(
         () => port.close(),
         (error: unknown) => {
           fail(error);

@@ -19,6 +19,9 @@ import { addProximalGradients } from '../optim/proximal-term.ts';
 import { createDpSgdStep, poissonClassifierBatch } from '../privacy/dp-sgd-step.ts';
 import type { DpSgdStep, PoissonBatchShape } from '../privacy/dp-sgd-step.ts';
 import { expectedBatchSize } from '../privacy/poisson-sampling.ts';
+import { resolveExecutionDevice } from '../runtime/execution-providers.ts';
+import type { ExecutionDevice } from '../runtime/execution-providers.ts';
+import { sessionCache } from '../runtime/session-cache.ts';
 import type { JobContext } from '../runtime/worker-protocol.ts';
 import { specOf } from '../tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet } from '../tensor/parameter-set.ts';
@@ -52,6 +55,8 @@ export interface DpRoundJobResult {
   readonly steps: number;
   readonly finalLoss: number | null;
   readonly seconds: number;
+  /** Where the steps ran: the worker's device, or the automatic choice when the job runs in-process. */
+  readonly device: ExecutionDevice;
 }
 
 /** The token id of padding rows (the evaluation pads with the same id). */
@@ -173,7 +178,16 @@ export async function runDpRoundJob(spec: DpRoundJobSpec, context: JobContext): 
   }
   const update = updateOf(parameters, spec.globalModel);
   const seconds = (performance.now() - started) / 1000;
-  return { cancelled: context.control.isCancelled, update, numExamples: examples.length, steps, finalLoss, seconds };
+  const device = sessionCache.device ?? resolveExecutionDevice('auto');
+  return {
+    cancelled: context.control.isCancelled,
+    update,
+    numExamples: examples.length,
+    steps,
+    finalLoss,
+    seconds,
+    device,
+  };
 }
 
 /** Entry point for the worker thread (engine/runtime/training-worker.ts). */

@@ -4,7 +4,7 @@ import { createParticipantApi } from '../participant/api/participant-api.ts';
 import { Participation } from '../participant/participation/participation.ts';
 import { openParticipantNode, type ParticipantNode } from '../participant/participant-node.ts';
 import { readWorkstationSettings } from '../participant/settings/workstation-settings.ts';
-import { EngineLocalTrainer } from '../participant/training/engine-local-trainer.ts';
+import { engineLocalTrainerFor } from '../participant/training/engine-local-trainer.ts';
 import { registerAppSchemeAsPrivileged, serveRendererOverAppProtocol } from './app-protocol.ts';
 import { pickDatasetFile } from './dataset-picker.ts';
 import { attachDesktopShell, showWindow } from './desktop-shell.ts';
@@ -25,7 +25,7 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   serveRendererOverAppProtocol();
   const node = openParticipantNode();
-  const participation = await Participation.start(node, { trainer: new EngineLocalTrainer() });
+  const participation = await Participation.start(node, { trainer: engineLocalTrainerFor(node.database.db) });
   app.once('will-quit', () => {
     void participation.close().finally(() => node.close());
   });

@@ -12,7 +12,7 @@ import type { ParticipationOptions } from '../../main/participant/participation/
 import type { CredentialStore } from '../../main/participant/keychain/credential-store.ts';
 import { openParticipantNode } from '../../main/participant/participant-node.ts';
 import type { ParticipantNode } from '../../main/participant/participant-node.ts';
-import { EngineLocalTrainer } from '../../main/participant/training/engine-local-trainer.ts';
+import { engineLocalTrainerFor } from '../../main/participant/training/engine-local-trainer.ts';
 
 export interface SampleParticipantOptions {
   readonly name: string;
@@ -44,7 +44,7 @@ export async function startSampleParticipant(options: SampleParticipantOptions):
   const node = openParticipantNode({ home: options.home, credentials: options.credentials });
   try {
     const participation = await Participation.start(node, {
-      trainer: new EngineLocalTrainer(),
+      trainer: engineLocalTrainerFor(node.database.db),
       pollWaitSeconds: 5,
       idleMs: 500,
       loopBackoff: { maxAttempts: Infinity, baseDelayMs: 200, maxDelayMs: 5000 },

@@ -4,6 +4,7 @@
  * the DP steps it actually took, which is what the ledger debits. The update is encoded by the codec
  * the round's task names (engine/codec's registry), never by an encoder chosen elsewhere.
  */
+import type { ExecutionDevice } from '../../../engine/runtime/execution-providers.ts';
 import type { TrainingProgress } from '../../../engine/runtime/training-progress.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
@@ -26,6 +27,8 @@ export interface TrainingResult {
   readonly metrics: Readonly<Record<string, number>>;
   /** The DP-SGD steps actually taken (may be fewer than asked, e.g. when stopped early). */
   readonly dpSteps: DpStepRecord;
+  /** Where the training ran (audited with the update), when the trainer knows. */
+  readonly device?: ExecutionDevice;
 }
 
 export interface LocalTrainer {

@@ -106,6 +106,7 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
         numExamples: outcome.numExamples,
         dpSteps: outcome.dpSteps,
         datasetSha256: dataset.sha256,
+        ...(result.device ? { device: result.device } : {}),
       },
     ],
   });

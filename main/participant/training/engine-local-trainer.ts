@@ -6,9 +6,12 @@
  */
 import { startTrainingJob } from '../../../engine/runtime/training-worker-host.ts';
 import type { TrainingJobHandle } from '../../../engine/runtime/training-worker-host.ts';
+import type { ExecutionProviderName } from '../../../engine/runtime/execution-providers.ts';
 import type { DpRoundJobResult, DpRoundJobSpec } from '../../../engine/train/dp-round-job.ts';
 import type { DataFormat } from '../../../engine/data/readers/read-records.ts';
 import { roundKeyOf } from '../rounds/round-state.ts';
+import { readWorkstationSettings } from '../settings/workstation-settings.ts';
+import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { LocalTrainer, TrainingRequest, TrainingResult } from '../rounds/local-trainer.ts';
 
 const jobModule = new URL('../../../engine/train/dp-round-job.ts', import.meta.url);
@@ -38,8 +41,18 @@ function jobSpec(request: TrainingRequest): DpRoundJobSpec {
   };
 }
 
+export interface EngineLocalTrainerOptions {
+  /** The workstation's compute device setting, read when each round's training starts. */
+  readonly computeDevice?: () => ExecutionProviderName | 'auto';
+}
+
 export class EngineLocalTrainer implements LocalTrainer {
   readonly #jobs = new Map<string, TrainingJobHandle<DpRoundJobResult>>();
+  readonly #computeDevice: () => ExecutionProviderName | 'auto';
+
+  constructor(options: EngineLocalTrainerOptions = {}) {
+    this.#computeDevice = options.computeDevice ?? (() => 'auto');
+  }
 
   /** Round keys whose training runs now. */
   get running(): string[] {
@@ -50,6 +63,7 @@ export class EngineLocalTrainer implements LocalTrainer {
     const roundKey = roundKeyOf(request.task.federationId, request.task.roundId);
     const handle = startTrainingJob<DpRoundJobSpec, DpRoundJobResult>(jobModule, jobSpec(request), {
       onProgress: (progress) => request.onProgress?.(progress),
+      executionProvider: this.#computeDevice(),
     });
     this.#jobs.set(roundKey, handle);
     const onAbort = () => handle.cancel();
@@ -67,6 +81,7 @@ export class EngineLocalTrainer implements LocalTrainer {
           sampleRate: request.dp.sampleRate,
           steps: result.steps,
         },
+        device: result.device,
       };
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
@@ -86,4 +101,9 @@ export class EngineLocalTrainer implements LocalTrainer {
     await Promise.all([...this.#jobs.values()].map((handle) => handle.terminate()));
     this.#jobs.clear();
   }
+}
+
+/** The node's trainer: each round trains on the device set under Settings → This workstation. */
+export function engineLocalTrainerFor(db: SqliteDatabase): EngineLocalTrainer {
+  return new EngineLocalTrainer({ computeDevice: () => readWorkstationSettings(db).computeDevice });
 }

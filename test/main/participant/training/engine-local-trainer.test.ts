@@ -13,7 +13,11 @@ import type { RoundTask } from '../../../../main/participant/coordinator-client/
 import {
   EngineLocalTrainer,
   TrainingCancelledError,
+  engineLocalTrainerFor,
 } from '../../../../main/participant/training/engine-local-trainer.ts';
+import { writeWorkstationSettings } from '../../../../main/participant/settings/workstation-settings.ts';
+import { openParticipantNode } from '../../../../main/participant/participant-node.ts';
+import { describeExecutionProviders } from '../../../../engine/runtime/execution-providers.ts';
 import { sampleTraining, splitSampleData } from '../../../../scripts/demo/sample-federation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'accord-trainer-'));
@@ -68,5 +72,27 @@ describe('EngineLocalTrainer', () => {
     await expect(training).rejects.toBeInstanceOf(TrainingCancelledError);
     expect(cancelled).toBe(true);
     expect(trainer.running).toEqual([]);
+  });
+
+  it("trains on the workstation's compute device setting, read when the round starts", async () => {
+    const node = openParticipantNode({ home: join(dir, 'node') });
+    try {
+      const trainer = engineLocalTrainerFor(node.database.db);
+      writeWorkstationSettings(node.database.db, { computeDevice: 'cpu' });
+      const first = await request(1);
+      const onCpu = await trainer.train({ ...first, task: { ...first.task, roundId: 'cpu' } });
+      expect(onCpu.device).toEqual({ requested: 'cpu', provider: 'cpu' });
+
+      writeWorkstationSettings(node.database.db, { computeDevice: 'cuda' });
+      const base = await request(1);
+      const onCuda = await trainer.train({ ...base, task: { ...base.task, roundId: 'cuda' } });
+      const cuda = describeExecutionProviders().find((status) => status.name === 'cuda');
+      expect(onCuda.device?.requested).toBe('cuda');
+      if (cuda?.available) expect(onCuda.device?.provider).toBe('cuda');
+      else
+        expect(onCuda.device).toMatchObject({ provider: 'cpu', fallbackReason: expect.stringContaining(cuda!.reason) });
+    } finally {
+      node.close();
+    }
   });
 });
