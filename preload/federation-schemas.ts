@@ -17,8 +17,23 @@ export const EnrolmentRequest = z
     caCertificatePem: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'a PEM certificate' }),
     /** How this institution is named to the coordinator; defaults to the host name. */
     displayName: z.string().min(1).max(200).optional(),
+    /** For a coordinator that asks for mutual TLS: this site's client certificate and its private key (PEM). */
+    clientCertificatePem: z
+      .string()
+      .max(64 * 1024)
+      .includes('-----BEGIN CERTIFICATE-----', { message: 'a PEM certificate' })
+      .optional(),
+    clientKeyPem: z
+      .string()
+      .max(64 * 1024)
+      .includes('PRIVATE KEY-----', { message: 'a PEM private key' })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((request) => (request.clientCertificatePem === undefined) === (request.clientKeyPem === undefined), {
+    message: 'a client certificate and its private key go together',
+    path: ['clientKeyPem'],
+  });
 
 /** The participant's link to one coordinator, as the participation loop last saw it. */
 export const ConnectionState = z.discriminatedUnion('state', [

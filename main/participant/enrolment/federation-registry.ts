@@ -8,12 +8,14 @@ export interface EnrolledFederation {
   readonly coordinator: string;
   readonly participantId: string;
   readonly caCertificatePem: string;
+  /** The client certificate for a coordinator that asks for one (mutual TLS); its key is in the keychain. */
+  readonly clientCertificatePem: string | null;
   readonly publicKeySha256: string;
   readonly enrolledAt: string;
 }
 
 const columns = `id, name, coordinator, participant_id AS participantId, ca_certificate AS caCertificatePem,
-  public_key_sha256 AS publicKeySha256, enrolled_at AS enrolledAt`;
+  client_certificate AS clientCertificatePem, public_key_sha256 AS publicKeySha256, enrolled_at AS enrolledAt`;
 
 export class FederationRegistry {
   readonly #db: SqliteDatabase;
@@ -37,11 +39,13 @@ export class FederationRegistry {
   save(federation: EnrolledFederation): void {
     this.#db
       .prepare(
-        `INSERT INTO federations (id, name, coordinator, participant_id, ca_certificate, public_key_sha256, enrolled_at)
-         VALUES (@id, @name, @coordinator, @participantId, @caCertificatePem, @publicKeySha256, @enrolledAt)
+        `INSERT INTO federations (id, name, coordinator, participant_id, ca_certificate, client_certificate,
+           public_key_sha256, enrolled_at)
+         VALUES (@id, @name, @coordinator, @participantId, @caCertificatePem, @clientCertificatePem,
+           @publicKeySha256, @enrolledAt)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, coordinator = excluded.coordinator,
            participant_id = excluded.participant_id, ca_certificate = excluded.ca_certificate,
-           public_key_sha256 = excluded.public_key_sha256, enrolled_at = excluded.enrolled_at`,
+           client_certificate = excluded.client_certificate, public_key_sha256 = excluded.public_key_sha256, enrolled_at = excluded.enrolled_at`,
       )
       .run(federation);
   }

@@ -20,6 +20,8 @@ import type { RoundLink } from '../rounds/round-context.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
 import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
+import { loadClientCertificate, saveClientKey } from '../enrolment/client-certificate.ts';
+import type { ClientCertificate } from '../enrolment/client-certificate.ts';
 import { federationView } from './federation-view.ts';
 import { ParticipationLoop } from './participation-loop.ts';
 
@@ -36,6 +38,11 @@ export interface ParticipationOptions {
   readonly callRetry?: RetryPolicy;
   readonly loopBackoff?: RetryPolicy;
   readonly idleMs?: number;
+}
+
+function clientCertificateOf(request: EnrolmentRequest): ClientCertificate | undefined {
+  if (!request.clientCertificatePem || !request.clientKeyPem) return undefined;
+  return { certificatePem: request.clientCertificatePem, privateKeyPem: request.clientKeyPem };
 }
 
 const defaultCallRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
@@ -79,7 +86,12 @@ export class Participation {
   /** Reconnects to every enrolled federation and resumes unfinished rounds. */
   static async start(node: ParticipantNode, options: ParticipationOptions): Promise<Participation> {
     const participation = new Participation(node, options);
-    for (const federation of node.federations.list()) await participation.#join(federation);
+    for (const federation of node.federations.list()) {
+      // One federation that cannot connect (its client key gone from the keychain) leaves the others running.
+      await participation.#join(federation).catch((error: unknown) => {
+        node.log.error('federation not joined', error, { federationId: federation.id });
+      });
+    }
     void participation.runner.resumeEach();
     return participation;
   }
@@ -106,11 +118,16 @@ export class Participation {
     return this.#key;
   }
 
-  async #link(address: string, caPem: string, participantId?: string): Promise<GrpcFederationLink> {
+  async #link(
+    address: string,
+    caPem: string,
+    participantId?: string,
+    client?: ClientCertificate,
+  ): Promise<GrpcFederationLink> {
     const home = this.node.database.home;
     return new GrpcFederationLink({
       address,
-      tls: { caPem },
+      tls: { caPem, ...(client ? { certificatePem: client.certificatePem, privateKeyPem: client.privateKeyPem } : {}) },
       privateKey: await this.#identityKey(),
       participantId,
       journal: new FileUploadJournal(join(home, 'federation', 'uploads.json')),
@@ -121,8 +138,9 @@ export class Participation {
   }
 
   async #join(federation: EnrolledFederation, link?: GrpcFederationLink): Promise<void> {
+    const client = link ? undefined : await loadClientCertificate(this.node.credentials, federation);
     const active =
-      link ?? (await this.#link(federation.coordinator, federation.caCertificatePem, federation.participantId));
+      link ?? (await this.#link(federation.coordinator, federation.caCertificatePem, federation.participantId, client));
     await this.#loops.get(federation.id)?.stop();
     this.#links.get(federation.id)?.close();
     this.#links.set(federation.id, active);
@@ -143,9 +161,11 @@ export class Participation {
   /** Enrols with an invitation: the identity key stays in the keychain, the coordinator learns its public half. */
   async enrol(request: EnrolmentRequest): Promise<FederationView> {
     const address = coordinatorAddress(request.coordinatorUrl);
-    const link = await this.#link(address, request.caCertificatePem);
+    const client = clientCertificateOf(request);
+    const link = await this.#link(address, request.caCertificatePem, undefined, client);
     try {
       const hello = await link.hello();
+      if (client) await saveClientKey(this.node.credentials, hello.federationId, client.privateKeyPem);
       const participantId = await link.enrol(request.invitation, request.displayName ?? hostname());
       const publicKeyPem = createPublicKey(await this.#identityKey())
         .export({ type: 'spki', format: 'pem' })
@@ -156,6 +176,7 @@ export class Participation {
         coordinator: address,
         participantId,
         caCertificatePem: request.caCertificatePem,
+        clientCertificatePem: client?.certificatePem ?? null,
         publicKeySha256: publicKeyFingerprint(publicKeyPem),
         enrolledAt: new Date().toISOString(),
       };

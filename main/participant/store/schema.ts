@@ -75,9 +75,13 @@ const roundDeclineReason = `
 /** A dataset file's modification time when it was confirmed: listing compares it (and the size) to the file's. */
 const datasetFileMtime = `ALTER TABLE datasets ADD COLUMN file_mtime_ms REAL;`;
 
+/** The client certificate a federation's coordinator asks for (mutual TLS); its key is in the keychain. */
+const federationClientCertificate = `ALTER TABLE federations ADD COLUMN client_certificate TEXT;`;
+
 export const participantMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'federations', sql: federations },
   { version: 3, name: 'round decline reason', sql: roundDeclineReason },
   { version: 4, name: 'dataset file mtime', sql: datasetFileMtime },
+  { version: 5, name: 'federation client certificate', sql: federationClientCertificate },
 ];
