@@ -20,7 +20,9 @@ import type { RoundLink } from '../rounds/round-context.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
 import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
+import type { AuditVerification } from '../audit/audit-verify.ts';
 import { federationView } from './federation-view.ts';
+import { fetchEnrolledReceipts } from './receipt-fetch.ts';
 import { ParticipationLoop } from './participation-loop.ts';
 
 export interface CancellableTrainer extends LocalTrainer {
@@ -185,6 +187,12 @@ export class Participation {
 
   list(): FederationView[] {
     return this.node.federations.list().map((federation) => this.view(federation.id));
+  }
+
+  /** The audit log checked locally and against every enrolled coordinator's receipts that could be fetched. */
+  async verifyAudit(): Promise<AuditVerification> {
+    const receipts = await fetchEnrolledReceipts(this.node.federations.list(), (id) => this.#links.get(id));
+    return this.node.verifyAudit(receipts);
   }
 
   cancelTraining(roundKey: string): void {

@@ -1,0 +1,45 @@
+/**
+ * Fetches each enrolled federation's receipts for `audit verify`. A coordinator that cannot be reached (or
+ * answers too late, or with a receipt that does not verify) never fails the verification: its federation
+ * is reported as not fetched, so the local checks still run and the result says what was not witnessed.
+ */
+import type { UploadReceipt } from '../../../protocol/receipt.ts';
+import type { FetchedReceipts } from '../audit/receipt-witness.ts';
+import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
+
+export interface ReceiptLister {
+  listReceipts(): Promise<UploadReceipt[]>;
+}
+
+/** Long enough for a slow coordinator, short enough that a person waiting on `audit verify` is not left hanging. */
+export const receiptFetchTimeoutMs = 15_000;
+
+function withinTime<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function fetchOne(
+  federation: EnrolledFederation,
+  link: ReceiptLister | undefined,
+  timeoutMs: number,
+): Promise<FetchedReceipts> {
+  const federationId = federation.id;
+  if (!link) return { federationId, error: `this process holds no connection to ${federation.coordinator}` };
+  try {
+    return { federationId, receipts: await withinTime(link.listReceipts(), timeoutMs) };
+  } catch (error) {
+    return { federationId, error: `${federation.coordinator}: ${(error as Error).message}` };
+  }
+}
+
+export function fetchEnrolledReceipts(
+  federations: readonly EnrolledFederation[],
+  linkFor: (federationId: string) => ReceiptLister | undefined,
+  timeoutMs = receiptFetchTimeoutMs,
+): Promise<FetchedReceipts[]> {
+  return Promise.all(federations.map((federation) => fetchOne(federation, linkFor(federation.id), timeoutMs)));
+}
