@@ -3,9 +3,14 @@
  * answers too late, or with a receipt that does not verify) never fails the verification: its federation
  * is reported as not fetched, so the local checks still run and the result says what was not witnessed.
  */
+import { join } from 'node:path';
 import type { UploadReceipt } from '../../../protocol/receipt.ts';
 import type { FetchedReceipts } from '../audit/receipt-witness.ts';
+import { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
+import { FileUploadJournal } from '../coordinator-client/upload-journal.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
+import { loadOrCreateIdentityKey } from '../keychain/participant-identity.ts';
+import type { ParticipantNode } from '../participant-node.ts';
 
 export interface ReceiptLister {
   listReceipts(): Promise<UploadReceipt[]>;
@@ -42,4 +47,37 @@ export function fetchEnrolledReceipts(
   timeoutMs = receiptFetchTimeoutMs,
 ): Promise<FetchedReceipts[]> {
   return Promise.all(federations.map((federation) => fetchOne(federation, linkFor(federation.id), timeoutMs)));
+}
+
+/** For a process that holds no federation links (the CLI): one short-lived link per enrolled federation. */
+export async function fetchReceiptsOnce(node: ParticipantNode): Promise<FetchedReceipts[]> {
+  const federations = node.federations.list();
+  if (federations.length === 0) return [];
+  let privateKey;
+  try {
+    privateKey = await loadOrCreateIdentityKey(node.credentials);
+  } catch (error) {
+    const reason = `the identity key could not be read from the keychain: ${(error as Error).message}`;
+    return federations.map((federation) => ({ federationId: federation.id, error: reason }));
+  }
+  const home = node.database.home;
+  const links = new Map(
+    federations.map((federation) => [
+      federation.id,
+      new GrpcFederationLink({
+        address: federation.coordinator,
+        tls: { caPem: federation.caCertificatePem },
+        privateKey,
+        participantId: federation.participantId,
+        journal: new FileUploadJournal(join(home, 'federation', 'uploads.json')),
+        modelDir: join(home, 'federation', 'models'),
+        retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
+      }),
+    ]),
+  );
+  try {
+    return await fetchEnrolledReceipts(federations, (id) => links.get(id));
+  } finally {
+    for (const link of links.values()) link.close();
+  }
 }

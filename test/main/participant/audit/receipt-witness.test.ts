@@ -11,11 +11,15 @@ import { createInvitation, federationPaths } from '../../../../coordinator/setup
 import { dispatch } from '../../../../main/participant/api/dispatch.ts';
 import { createParticipantApi } from '../../../../main/participant/api/participant-api.ts';
 import { auditAnchorAccount } from '../../../../main/participant/audit/audit-anchor.ts';
-import type { AuditEntry } from '../../../../main/participant/audit/audit-log.ts';
+import { AuditLog, type AuditEntry } from '../../../../main/participant/audit/audit-log.ts';
+import { witnessByReceipts } from '../../../../main/participant/audit/receipt-witness.ts';
+import { openParticipantDatabase } from '../../../../main/participant/store/participant-database.ts';
+import type { UploadReceipt } from '../../../../protocol/receipt.ts';
 import type { AuditVerification } from '../../../../main/participant/audit/audit-verify.ts';
 import { KeytarCredentialStore } from '../../../../main/participant/keychain/keytar-credential-store.ts';
 import { openParticipantNode, type ParticipantNode } from '../../../../main/participant/participant-node.ts';
 import { Participation } from '../../../../main/participant/participation/participation.ts';
+import { fetchReceiptsOnce } from '../../../../main/participant/participation/receipt-fetch.ts';
 import type { RoundRecord } from '../../../../main/participant/rounds/round-store.ts';
 import { terminalStates } from '../../../../main/participant/rounds/round-state.ts';
 import { startCoordinator, writeTestFederation } from '../../../coordinator/support/test-federation.ts';
@@ -115,6 +119,9 @@ describe('audit verify with the coordinator receipts as witness', () => {
     expect(verification.ok).toBe(false);
     expect(verification.problems).toEqual([expect.objectContaining({ seq: intent.seq, problem: 'truncated' })]);
     expect(verification.problems[0]!.message).toContain(`receipt of round ${round.task.roundId}`);
+    // The CLI's own short-lived links fetch the same witness.
+    const fromCli = await node.verifyAudit(await fetchReceiptsOnce(node));
+    expect(fromCli.problems).toEqual(verification.problems);
   });
 
   it('still verifies locally when the coordinator is unreachable, and says the receipts could not be fetched', async () => {
@@ -122,8 +129,50 @@ describe('audit verify with the coordinator receipts as witness', () => {
     await coordinator.stop();
     const verification = await verifyThroughApi();
     expect(verification).toMatchObject({ ok: true, witnessedSeq: null, entries: intent.seq - 1 });
-    expect(verification.witness).toContain(
-      `The receipts of federation ${coordinator.context.federationId} could not be fetched`,
-    );
+    const notFetched = `The receipts of federation ${coordinator.context.federationId} could not be fetched`;
+    expect(verification.witness).toContain(notFetched);
+    expect((await node.verifyAudit(await fetchReceiptsOnce(node))).witness).toContain(notFetched);
+  });
+});
+
+describe('the receipt witness over a local log', () => {
+  function logWith(count: number): AuditLog {
+    const log = new AuditLog(openParticipantDatabase(tempDir()).db);
+    for (let i = 1; i <= count; i++) log.append('upload.intent', { uploadId: `upload-${i}` });
+    return log;
+  }
+
+  function receiptFor(entry: AuditEntry, roundId: string): UploadReceipt {
+    const fields = {
+      uploadId: `${entry.data.uploadId as string}`,
+      roundId,
+      participantId: 'p',
+      sha256: 'ab'.repeat(32),
+    };
+    return { ...fields, bytes: 1, acceptedAt: entry.at, signature: '', auditSeq: entry.seq, auditHash: entry.hash };
+  }
+
+  it('finds a receipted entry rewritten with every later hash recomputed, and one removed mid-log', () => {
+    const log = logWith(5);
+    const [first, , third] = log.entries();
+    const receipts = [receiptFor(first!, 'round-a'), receiptFor(third!, 'round-b')];
+    const forged = log.entries().map((entry) => (entry.seq === 1 ? { ...entry, hash: 'cd'.repeat(32) } : entry));
+    expect(witnessByReceipts(forged, [{ federationId: 'f', receipts }]).problems).toEqual([
+      expect.objectContaining({ seq: 1, problem: 'changed' }),
+    ]);
+    const withoutThird = log.entries().filter((entry) => entry.seq !== 3);
+    const witness = witnessByReceipts(withoutThird, [{ federationId: 'f', receipts }]);
+    expect(witness.problems).toEqual([expect.objectContaining({ seq: 3, problem: 'removed' })]);
+    expect(witness).toMatchObject({ witnessedSeq: 3, witnessedRoundId: 'round-b' });
+  });
+
+  it('ignores receipts without an audit head and says what it could not consult', () => {
+    const log = logWith(2);
+    const { auditSeq: _seq, auditHash: _hash, ...old } = receiptFor(log.entries()[1]!, 'round-old');
+    const witness = witnessByReceipts(log.entries(), [{ federationId: 'f', receipts: [old] }]);
+    expect(witness).toMatchObject({ problems: [], witnessedSeq: null });
+    expect(witness.statement).toContain('No coordinator receipt witnesses this log yet');
+    expect(witnessByReceipts(log.entries(), []).statement).toContain('enrolled in no federation');
+    expect(witnessByReceipts(log.entries(), undefined).statement).toContain('were not consulted');
   });
 });
