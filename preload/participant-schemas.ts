@@ -175,6 +175,9 @@ export const AuditVerification = z.object({
   ),
   anchoredSeq: z.number().int().nullable(),
   coverage: z.string(),
+  witnessedSeq: z.number().int().nullable(),
+  witnessedRoundId: z.string().nullable(),
+  witness: z.string(),
 });
 
 export const RoundStateEvent = z.object({

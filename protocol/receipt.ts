@@ -13,6 +13,13 @@ export interface UploadReceipt {
   readonly sha256: string;
   readonly bytes: number;
   readonly acceptedAt: string;
+  /**
+   * The participant's audit entry that recorded this upload's intent (sequence number and hex sha256),
+   * signed into the receipt: the coordinator's witness that the participant's log reached that entry.
+   * Absent on receipts of uploads committed without it.
+   */
+  readonly auditSeq?: number;
+  readonly auditHash?: string;
   /** Ed25519 signature by the coordinator over the canonical receipt fields, base64. */
   readonly signature: string;
 }
@@ -20,12 +27,12 @@ export interface UploadReceipt {
 /** What the signature covers: every field but the signature itself. */
 export type ReceiptFields = Omit<UploadReceipt, 'signature'>;
 
+/** The audit head is appended only when present, so receipts signed before it existed keep verifying. */
 export function receiptSigningText(fields: ReceiptFields): Buffer {
-  const { uploadId, roundId, participantId, sha256, bytes, acceptedAt } = fields;
-  return Buffer.from(
-    `accord.v1 receipt\n${uploadId}\n${roundId}\n${participantId}\n${sha256}\n${bytes}\n${acceptedAt}`,
-    'utf8',
-  );
+  const { uploadId, roundId, participantId, sha256, bytes, acceptedAt, auditSeq, auditHash } = fields;
+  const base = `accord.v1 receipt\n${uploadId}\n${roundId}\n${participantId}\n${sha256}\n${bytes}\n${acceptedAt}`;
+  const auditHead = auditSeq === undefined ? '' : `\n${auditSeq}\n${auditHash ?? ''}`;
+  return Buffer.from(base + auditHead, 'utf8');
 }
 
 export function signReceipt(fields: ReceiptFields, coordinatorKey: KeyObject): Uint8Array {

@@ -3,11 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { auditToHtml, auditToJson } from '../../main/participant/audit/audit-export.ts';
 import { retainedPayload, setPayloadRetention } from '../../main/participant/audit/payload-retention.ts';
 import type { ParticipantNode } from '../../main/participant/participant-node.ts';
+import { fetchReceiptsOnce } from '../../main/participant/participation/receipt-fetch.ts';
 import { parseCommand, type Output } from './command-args.ts';
 
 export async function runAuditCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
   const [action, ...rest] = argv;
-  const verification = await node.verifyAudit();
+  // Only `verify` asks the coordinators for their receipts; the other actions stay local.
+  const verification = await node.verifyAudit(action === 'verify' ? await fetchReceiptsOnce(node) : undefined);
   if (action === 'verify') {
     if (verification.ok) out(`audit log verified: ${verification.entries} entries, chain intact`);
     else {
@@ -17,6 +19,7 @@ export async function runAuditCommand(node: ParticipantNode, argv: string[], out
       for (const problem of verification.problems) out(`  ${problem.message}`);
     }
     out(verification.coverage);
+    out(verification.witness);
     return verification.ok ? 0 : 1;
   }
   if (action === 'export') {

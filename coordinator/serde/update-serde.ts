@@ -72,7 +72,8 @@ export function roundTaskToProto(round: RoundRow, config: CoordinatorConfig, fed
 }
 
 export function receiptToProto(fields: ReceiptFields, signature: Uint8Array): Receipt {
-  return create(ReceiptSchema, { ...fields, bytes: BigInt(fields.bytes), signature });
+  const auditSeq = BigInt(fields.auditSeq ?? 0);
+  return create(ReceiptSchema, { ...fields, bytes: BigInt(fields.bytes), auditSeq, signature });
 }
 
 export function receiptToJson(fields: ReceiptFields, signature: Uint8Array): string {

@@ -2,6 +2,7 @@
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';
 import { enrol, hello } from './enrolment-handlers.ts';
 import type { FederationHandler, FederationHandlers } from './grpc-server.ts';
+import { listReceipts } from './receipt-handlers.ts';
 import { advertiseKeys, shareKeys, submitMaskedInput, unmask } from './secure-aggregation-handlers.ts';
 import { decline, downloadModel, pollTask, reportMetrics } from './task-handlers.ts';
 import { beginUpload, commitUpload, putUploadChunk } from './upload-handlers.ts';
@@ -22,6 +23,7 @@ export function federationHandlers(context: CoordinatorContext): FederationHandl
     beginUpload: bind(context, beginUpload),
     putUploadChunk: bind(context, putUploadChunk),
     commitUpload: bind(context, commitUpload),
+    listReceipts: bind(context, listReceipts),
     decline: bind(context, decline),
     reportMetrics: bind(context, reportMetrics),
     // A federation without secure aggregation answers its stages UNIMPLEMENTED.

@@ -31,6 +31,7 @@ import {
   resourceExhausted,
 } from './federation-error.ts';
 import { checkAcceptingRound } from './round-checks.ts';
+import { auditHeadOf } from './audit-head-check.ts';
 import { readStoredUpdate, validateStoredUpdate } from './update-validation.ts';
 
 const uploadIdPattern = /^[A-Za-z0-9_-]{8,128}$/;
@@ -161,6 +162,7 @@ export async function commitUpload(context: CoordinatorContext, request: Incomin
 
 async function commitOwnUpload(context: CoordinatorContext, request: IncomingRequest<CommitUploadRequest>) {
   const { uploadId, sha256 } = request.message;
+  const auditHead = auditHeadOf(request.message);
   const upload = ownUpload(context, uploadId, request.participantId);
   if (upload.receipt !== null) return create(CommitUploadResponseSchema, { receipt: receiptFromJson(upload.receipt) });
   if (sha256 !== upload.sha256)
@@ -185,9 +187,10 @@ async function commitOwnUpload(context: CoordinatorContext, request: IncomingReq
     sha256: upload.sha256,
     bytes: upload.totalBytes,
     acceptedAt: new Date().toISOString(),
+    ...auditHead,
   };
   const signature = signReceipt(fields, context.signingKey);
-  if (!context.store.commitUpload(upload, receiptToJson(fields, signature)))
+  if (!context.store.commitUpload(upload, receiptToJson(fields, signature), auditHead))
     await refuseSecondCommit(context, upload, context.store.uploadFor(upload.roundId, upload.participantId)?.uploadId);
   context.rounds.settle(upload.roundId);
   return create(CommitUploadResponseSchema, { receipt: receiptToProto(fields, signature) });

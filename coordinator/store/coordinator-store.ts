@@ -7,7 +7,15 @@ import Database from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { migrate } from './migrations.ts';
 import { coordinatorMigrations } from './schema.ts';
-import type { ParticipantRow, RoundRow, RoundState, UploadRow, AssignmentRow, CheckpointRow } from './rows.ts';
+import type {
+  ParticipantRow,
+  ReceiptAuditHead,
+  RoundRow,
+  RoundState,
+  UploadRow,
+  AssignmentRow,
+  CheckpointRow,
+} from './rows.ts';
 
 export class CoordinatorStore {
   readonly db: Database.Database;
@@ -169,10 +177,12 @@ export class CoordinatorStore {
    * nothing changed, when the participant already has a committed upload in the round: the unique index
    * on committed uploads refuses a second one.
    */
-  commitUpload(upload: UploadRow, receiptJson: string): boolean {
+  commitUpload(upload: UploadRow, receiptJson: string, auditHead?: ReceiptAuditHead): boolean {
     try {
       this.db.transaction(() => {
-        this.db.prepare('UPDATE uploads SET receipt = ? WHERE upload_id = ?').run(receiptJson, upload.uploadId);
+        this.db
+          .prepare('UPDATE uploads SET receipt = ?, audit_seq = ?, audit_hash = ? WHERE upload_id = ?')
+          .run(receiptJson, auditHead?.auditSeq ?? null, auditHead?.auditHash ?? null, upload.uploadId);
         this.setAssignment(upload.roundId, upload.participantId, 'committed');
       })();
       return true;
@@ -180,6 +190,14 @@ export class CoordinatorStore {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
       throw error;
     }
+  }
+
+  /** The participant's receipts (JSON), every round, in the order their uploads began. */
+  receiptsOf(participantId: string): string[] {
+    const rows = this.db
+      .prepare('SELECT receipt FROM uploads WHERE participant_id = ? AND receipt IS NOT NULL ORDER BY rowid')
+      .all(participantId) as { receipt: string }[];
+    return rows.map((row) => row.receipt);
   }
 
   checkpoint(roundNumber: number): CheckpointRow | undefined {

@@ -50,3 +50,9 @@ export interface CheckpointRow {
   readonly sha256: string;
   readonly bytes: number;
 }
+
+/** The participant's audit entry that a receipt signs (see the CommitUpload request). */
+export interface ReceiptAuditHead {
+  readonly auditSeq: number;
+  readonly auditHash: string;
+}

@@ -89,8 +89,19 @@ CREATE UNIQUE INDEX uploads_one_committed_per_participant ON uploads (round_id, 
  */
 const signaturesByBytes = `DELETE FROM seen_signatures;`;
 
+/**
+ * The participant's audit head that each committed receipt signs, beside the receipt, so the receipts
+ * that witness a participant's log can be listed without parsing every receipt.
+ */
+const receiptAuditHeads = `
+ALTER TABLE uploads ADD COLUMN audit_seq INTEGER;
+ALTER TABLE uploads ADD COLUMN audit_hash TEXT;
+CREATE INDEX uploads_committed_by_participant ON uploads (participant_id) WHERE receipt IS NOT NULL;
+`;
+
 export const coordinatorMigrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'one committed upload per participant per round', sql: oneCommittedUploadPerParticipant },
   { version: 3, name: 'seen signatures kept as bytes', sql: signaturesByBytes },
+  { version: 4, name: 'audit heads signed into receipts', sql: receiptAuditHeads },
 ];

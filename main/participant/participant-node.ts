@@ -7,6 +7,7 @@ import { AuditAnchor, auditAnchorAccount } from './audit/audit-anchor.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { payloadRetentionEnabled } from './audit/payload-retention.ts';
 import { verifyAuditEntries, type AuditVerification } from './audit/audit-verify.ts';
+import type { FetchedReceipts } from './audit/receipt-witness.ts';
 import { ConsentDesk } from './consent/consent-desk.ts';
 import { DatasetRegistry } from './datasets/dataset-registry.ts';
 import { FederationRegistry } from './enrolment/federation-registry.ts';
@@ -48,8 +49,11 @@ export interface ParticipantNode {
   readonly log: ParticipantLog;
   readonly federations: FederationRegistry;
   readonly credentials: CredentialStore;
-  /** The chain, its recorded head and the OS keychain's anchor (waits for anchor writes in flight). */
-  verifyAudit(): Promise<AuditVerification>;
+  /**
+   * The chain, its recorded head, the OS keychain's anchor (waits for anchor writes in flight) and, when
+   * given, the coordinators' receipts that witness it.
+   */
+  verifyAudit(receipts?: readonly FetchedReceipts[]): Promise<AuditVerification>;
   /** Run before the database closes (the round runner stops its timers). */
   readonly beforeClose: (() => void)[];
   close(): void;
@@ -86,9 +90,9 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
     log,
     federations: new FederationRegistry(db),
     credentials,
-    verifyAudit: async () => {
+    verifyAudit: async (receipts) => {
       await anchor.settled();
-      return verifyAuditEntries(audit.entries(), audit.head(), await anchor.read());
+      return verifyAuditEntries(audit.entries(), audit.head(), await anchor.read(), receipts);
     },
     beforeClose,
     close: () => {

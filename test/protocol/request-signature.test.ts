@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signReceipt, verifyReceipt } from '../../protocol/receipt.ts';
+import { receiptSigningText, signReceipt, verifyReceipt } from '../../protocol/receipt.ts';
 import {
   decodeSignatureHeader,
   ed25519PublicKeyFromRaw,
@@ -91,5 +91,25 @@ describe('request signatures', () => {
     expect(verifyReceipt(receipt, signature, publicKey)).toBe(true);
     expect(verifyReceipt({ ...receipt, bytes: 33 }, signature, publicKey)).toBe(false);
     expect(verifyReceipt(receipt, signature, generateKeyPairSync('ed25519').publicKey)).toBe(false);
+  });
+
+  it('signs the audit head into a receipt that carries one, and an unchanged text into one that does not', () => {
+    const receipt = {
+      uploadId: 'u-2',
+      roundId: 'r-2',
+      participantId: 'p-2',
+      sha256: 'cd'.repeat(32),
+      bytes: 64,
+      acceptedAt: '2026-01-02T00:00:00.000Z',
+    };
+    const withHead = { ...receipt, auditSeq: 7, auditHash: 'ef'.repeat(32) };
+    const signature = signReceipt(withHead, privateKey);
+    expect(verifyReceipt(withHead, signature, publicKey)).toBe(true);
+    expect(verifyReceipt({ ...withHead, auditSeq: 6 }, signature, publicKey)).toBe(false);
+    expect(verifyReceipt({ ...withHead, auditHash: '01'.repeat(32) }, signature, publicKey)).toBe(false);
+    expect(verifyReceipt(receipt, signature, publicKey)).toBe(false);
+    expect(receiptSigningText(receipt).toString('utf8').split('\n')).toHaveLength(7);
+    expect(receiptSigningText(withHead).toString('utf8').split('\n').slice(7)).toEqual(['7', 'ef'.repeat(32)]);
+    expect(verifyReceipt(receipt, signReceipt(receipt, privateKey), publicKey)).toBe(true);
   });
 });

@@ -14,7 +14,9 @@ import { createDomainMethods, unavailableDomainMethods } from './participant-met
 export function createParticipantApi(node?: ParticipantNode, participation?: Participation): ParticipantApi {
   return {
     'app.info': async () => readAppInfo(node ? readWorkstationSettings(node.database.db).computeDevice : 'auto'),
-    ...(node ? createDomainMethods(node) : unavailableDomainMethods(methodNames, federationMethodNames)),
+    ...(node
+      ? createDomainMethods(node, participation && (() => participation.verifyAudit()))
+      : unavailableDomainMethods(methodNames, federationMethodNames)),
     ...createFederationMethods(participation),
   };
 }

@@ -1,5 +1,6 @@
 /** The ParticipantApi's domain methods over an open participant node (app.info lives apart: it needs none). */
 import type { ParticipantApi } from '../../../preload/contract.ts';
+import type { AuditVerification } from '../audit/audit-verify.ts';
 import type { ParticipantNode } from '../participant-node.ts';
 import { currentUser } from '../consent/consent-desk.ts';
 import { requireAllowedDatasetPath } from '../datasets/dataset-folders.ts';
@@ -33,7 +34,11 @@ function roundSummaries(node: ParticipantNode) {
   }));
 }
 
-export function createDomainMethods(node: ParticipantNode): DomainApi {
+/** `verifyAudit` defaults to the local checks; a node that takes part in federations adds their receipts. */
+export function createDomainMethods(
+  node: ParticipantNode,
+  verifyAudit: () => Promise<AuditVerification> = () => node.verifyAudit(),
+): DomainApi {
   return {
     ...createWorkstationMethods(node),
     'datasets.list': async () => node.datasets.listChecked(),
@@ -63,7 +68,7 @@ export function createDomainMethods(node: ParticipantNode): DomainApi {
     'approvals.approve': async ({ id, comment }) => node.consent.approve(id, { by: currentUser(), comment }),
     'approvals.decline': async ({ id, comment }) => node.consent.decline(id, { by: currentUser(), comment }),
     'rounds.list': async () => roundSummaries(node),
-    'audit.verify': async () => node.verifyAudit(),
+    'audit.verify': async () => verifyAudit(),
     'audit.entries': async ({ fromSeq = 1, limit = 200 }) =>
       node.audit
         .entries()

@@ -110,6 +110,14 @@ export class AuditLog {
     return (this.db.prepare('SELECT * FROM audit ORDER BY seq').all() as AuditRow[]).map(rowToEntry);
   }
 
+  /** The newest entry of this kind whose data has `field` equal to `value` (e.g. an upload's intent by upload id). */
+  newestOfKind(kind: AuditKind, field: string, value: string): AuditEntry | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM audit WHERE kind = ? AND json_extract(data, ?) = ? ORDER BY seq DESC LIMIT 1')
+      .get(kind, `$.${field}`, value) as AuditRow | undefined;
+    return row && rowToEntry(row);
+  }
+
   head(): { seq: number; hash: string } | undefined {
     return this.#readHead.get() as { seq: number; hash: string } | undefined;
   }

@@ -7,6 +7,7 @@ import type { AuditHead } from './audit-anchor.ts';
 import { anchorCoverage, anchorProblems } from './audit-anchor-check.ts';
 import { entryHash, genesisHash, type AuditEntry } from './audit-log.ts';
 import type { AuditProblem } from './audit-problem.ts';
+import { witnessByReceipts, type FetchedReceipts } from './receipt-witness.ts';
 
 export interface AuditVerification {
   readonly ok: boolean;
@@ -16,6 +17,11 @@ export interface AuditVerification {
   readonly anchoredSeq: number | null;
   /** In words: what the anchor proves and what it cannot. */
   readonly coverage: string;
+  /** The newest entry a coordinator's signed receipt witnesses, and that receipt's round; null when none does. */
+  readonly witnessedSeq: number | null;
+  readonly witnessedRoundId: string | null;
+  /** In words: what the coordinator's receipts prove, what they cannot, and any that could not be fetched. */
+  readonly witness: string;
 }
 
 function linkProblem(
@@ -62,21 +68,31 @@ function checkEntry(
   return problems;
 }
 
-/** The chain checked against itself, its recorded head and, when there is one, the keychain's anchor. */
+/**
+ * The chain checked against itself, its recorded head, the keychain's anchor when there is one, and the
+ * coordinator's receipts when they were fetched (undefined: not consulted).
+ */
 export function verifyAuditEntries(
   entries: readonly AuditEntry[],
   head?: AuditHead,
   anchor?: AuditHead,
+  receipts?: readonly FetchedReceipts[],
 ): AuditVerification {
   const problems = chainProblems(entries, head);
-  const seen = new Set(problems.map((p) => `${p.seq}:${p.problem}`));
-  problems.push(...anchorProblems(entries, anchor).filter((p) => !seen.has(`${p.seq}:${p.problem}`)));
+  const witness = witnessByReceipts(entries, receipts);
+  for (const found of [anchorProblems(entries, anchor), witness.problems]) {
+    const seen = new Set(problems.map((p) => `${p.seq}:${p.problem}`));
+    problems.push(...found.filter((p) => !seen.has(`${p.seq}:${p.problem}`)));
+  }
   return {
     ok: problems.length === 0,
     entries: entries.length,
     problems,
     anchoredSeq: anchor?.seq ?? null,
     coverage: anchorCoverage(entries, anchor),
+    witnessedSeq: witness.witnessedSeq,
+    witnessedRoundId: witness.witnessedRoundId,
+    witness: witness.statement,
   };
 }
 

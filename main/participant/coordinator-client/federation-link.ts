@@ -38,6 +38,8 @@ export type DeclineReason = 'consent_refused' | 'budget_exhausted' | 'dataset_un
 export interface UploadMetadata {
   readonly numExamples: number;
   readonly metrics: Readonly<Record<string, number>>;
+  /** The audit entry that recorded this upload's intent: the coordinator signs it into the receipt. */
+  readonly auditHead?: { readonly seq: number; readonly hash: string };
 }
 
 export interface FederationLink {

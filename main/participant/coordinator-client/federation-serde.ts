@@ -36,7 +36,9 @@ export function roundTaskFromProto(task: JoinRoundTask, coordinator: string): Ro
   };
 }
 
+/** A receipt without an audit head (audit_seq 0) keeps the fields it was signed with: none. */
 export function receiptFromProto(receipt: Receipt): UploadReceipt {
+  const auditHead = receipt.auditSeq === 0n ? {} : { auditSeq: Number(receipt.auditSeq), auditHash: receipt.auditHash };
   return {
     uploadId: receipt.uploadId,
     roundId: receipt.roundId,
@@ -44,6 +46,7 @@ export function receiptFromProto(receipt: Receipt): UploadReceipt {
     sha256: receipt.sha256,
     bytes: Number(receipt.bytes),
     acceptedAt: receipt.acceptedAt,
+    ...auditHead,
     signature: Buffer.from(receipt.signature).toString('base64'),
   };
 }

@@ -18,6 +18,7 @@ import type { DeclineReason, FederationLink, RoundTask, UploadMetadata } from '.
 import { GrpcTransport } from './grpc-transport.ts';
 import type { Signer, TransportOptions } from './grpc-transport.ts';
 import { downloadModelToFile } from './model-download.ts';
+import { listOwnReceipts } from './receipt-list.ts';
 import { uploadUpdate } from './update-upload.ts';
 import type { UploadJournal } from './upload-journal.ts';
 
@@ -147,6 +148,11 @@ export class GrpcFederationLink implements FederationLink {
       onChunk: this.#options.onUploadChunk,
     };
     return uploadUpdate(this.transport, this.#signer(), this.#options.journal, request);
+  }
+
+  /** This participant's receipts from every round, each verified with the coordinator's receipt key. */
+  async listReceipts(): Promise<UploadReceipt[]> {
+    return listOwnReceipts(this.transport, this.#signer(), await this.#coordinatorPublicKey());
   }
 
   async decline(task: RoundTask, reason: DeclineReason, detail: string): Promise<void> {

@@ -60,7 +60,7 @@ export async function uploadUpdate(
     if (offset % (32 * chunkBytes) < chunkBytes) journal.put({ ...entry, confirmedBytes: offset });
     await request.onChunk?.(offset, source.size);
   }
-  const committed = await transport.call('commitUpload', { uploadId, sha256 }, signer);
+  const committed = await transport.call('commitUpload', commitRequest(uploadId, sha256, metadata), signer);
   if (!committed.receipt) throw new Error(`the coordinator committed upload "${uploadId}" without a receipt`);
   const receipt = receiptFromProto(committed.receipt);
   checkReceipt(
@@ -68,8 +68,25 @@ export async function uploadUpdate(
     { uploadId, roundId, sha256, bytes: source.size, participantId: signer.participantId },
     request.coordinatorPublicKey,
   );
+  checkReceiptAuditHead(receipt, metadata.auditHead);
   journal.put({ ...entry, confirmedBytes: source.size, receipt });
   return receipt;
+}
+
+/** The commit carries the audit head when there is one, for the coordinator to sign into the receipt. */
+function commitRequest(uploadId: string, sha256: string, metadata: UploadMetadata) {
+  const head = metadata.auditHead;
+  return { uploadId, sha256, ...(head && { auditSeq: BigInt(head.seq), auditHash: head.hash }) };
+}
+
+/** A receipt that witnesses another entry than the one sent would prove nothing about this log. */
+function checkReceiptAuditHead(receipt: UploadReceipt, sent: UploadMetadata['auditHead']): void {
+  if (!sent || receipt.auditSeq === undefined) return; // a coordinator that does not witness audit heads
+  if (receipt.auditSeq !== sent.seq || receipt.auditHash !== sent.hash) {
+    throw new Error(
+      `the receipt for upload "${receipt.uploadId}" witnesses audit entry ${receipt.auditSeq}, not the entry ${sent.seq} sent`,
+    );
+  }
 }
 
 function checkReceipt(

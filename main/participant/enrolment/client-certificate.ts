@@ -2,6 +2,7 @@
  * The client certificate of a federation whose coordinator asks for mutual TLS: the certificate is kept with
  * the federation, its private key in the OS keychain (never in the database), under the federation's id.
  */
+import type { TlsOptions } from '../coordinator-client/grpc-transport.ts';
 import type { CredentialStore } from '../keychain/credential-store.ts';
 import type { EnrolledFederation } from './federation-registry.ts';
 
@@ -37,4 +38,9 @@ export async function loadClientCertificate(
   const privateKeyPem = await credentials.get(clientKeyAccount(federation.id));
   if (!privateKeyPem) throw new ClientKeyMissingError(federation);
   return { certificatePem: federation.clientCertificatePem, privateKeyPem };
+}
+
+/** The TLS options of a link to the federation's coordinator: its CA, and the client certificate when it has one. */
+export function federationTls(caPem: string, client?: ClientCertificate): TlsOptions {
+  return client ? { caPem, certificatePem: client.certificatePem, privateKeyPem: client.privateKeyPem } : { caPem };
 }

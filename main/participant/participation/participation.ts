@@ -20,9 +20,11 @@ import type { RoundLink } from '../rounds/round-context.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
 import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
-import { loadClientCertificate, saveClientKey } from '../enrolment/client-certificate.ts';
+import { federationTls, loadClientCertificate, saveClientKey } from '../enrolment/client-certificate.ts';
 import type { ClientCertificate } from '../enrolment/client-certificate.ts';
+import type { AuditVerification } from '../audit/audit-verify.ts';
 import { federationView } from './federation-view.ts';
+import { fetchEnrolledReceipts } from './receipt-fetch.ts';
 import { ParticipationLoop } from './participation-loop.ts';
 
 export interface CancellableTrainer extends LocalTrainer {
@@ -127,7 +129,7 @@ export class Participation {
     const home = this.node.database.home;
     return new GrpcFederationLink({
       address,
-      tls: { caPem, ...(client ? { certificatePem: client.certificatePem, privateKeyPem: client.privateKeyPem } : {}) },
+      tls: federationTls(caPem, client),
       privateKey: await this.#identityKey(),
       participantId,
       journal: new FileUploadJournal(join(home, 'federation', 'uploads.json')),
@@ -206,6 +208,12 @@ export class Participation {
 
   list(): FederationView[] {
     return this.node.federations.list().map((federation) => this.view(federation.id));
+  }
+
+  /** The audit log checked locally and against every enrolled coordinator's receipts that could be fetched. */
+  async verifyAudit(): Promise<AuditVerification> {
+    const receipts = await fetchEnrolledReceipts(this.node.federations.list(), (id) => this.#links.get(id));
+    return this.node.verifyAudit(receipts);
   }
 
   cancelTraining(roundKey: string): void {

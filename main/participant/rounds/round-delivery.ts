@@ -77,10 +77,13 @@ export async function upload(context: RoundContext, round: RoundRecord): Promise
   }
   if (!round.uploadId || !round.outcome)
     throw new PermanentRoundFailure(`round ${round.roundKey} has no upload id or outcome`);
+  const intent = context.audit.newestOfKind('upload.intent', 'uploadId', round.uploadId);
   const receipt = await context.link.uploadUpdate(round.task, round.uploadId, sent.bytes, {
     // Under secure aggregation the count travels masked inside the update; the coordinator sees 1.
     numExamples: round.task.secureAggregation ? 1 : round.outcome.numExamples,
     metrics: round.outcome.metrics,
+    // The coordinator signs this entry into the receipt: its witness that the log reached it.
+    auditHead: intent && { seq: intent.seq, hash: intent.hash },
   });
   if (
     receipt.sha256 !== sent.sha256 ||

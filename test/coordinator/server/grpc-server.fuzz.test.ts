@@ -50,6 +50,7 @@ function validRequest(name: FederationMethodName, roundId: string): unknown {
     beginUpload: { uploadId: 'fuzz-upload-1', roundId, totalBytes: 100n, sha256: 'ab'.repeat(32), numExamples: 2n },
     putUploadChunk: { uploadId: 'fuzz-upload-1', offset: 0n, data: bytes },
     commitUpload: { uploadId: 'fuzz-upload-1', sha256: 'ab'.repeat(32) },
+    listReceipts: {},
     decline: { roundId, detail: 'fuzz' },
     reportMetrics: { roundId, metrics: { loss: 1 } },
     advertiseKeys: { roundId, encryptionPublicKey: bytes, maskPublicKey: bytes, message: bytes },

@@ -55,6 +55,12 @@ describe('the coordinator store', () => {
     const store = new CoordinatorStore(path);
     expect(schemaVersion(store.db)).toBe(Math.max(...coordinatorMigrations.map((m) => m.version)));
     expect(store.committedUploads('round-1').map((row) => row.uploadId)).toEqual(['first-commit']);
+    // Receipts committed before audit heads were signed are still listed for their participant, without one.
+    expect(store.receiptsOf('p-1')).toEqual(['{"receipt":true}']);
+    expect(store.receiptsOf('p-2')).toEqual([]);
+    expect(store.db.prepare('SELECT audit_seq, audit_hash FROM uploads').all()).toEqual([
+      { audit_seq: null, audit_hash: null },
+    ]);
     store.close();
   });
 

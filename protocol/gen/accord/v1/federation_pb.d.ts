@@ -19,7 +19,7 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import type { Message } from "@bufbuild/protobuf";
 import type { EvaluateTask, JoinRoundTask } from "./tasks_pb.js";
 import type { AdvertiseKeysRequestSchema, AdvertiseKeysResponseSchema, SecureAggregationStage, ShareKeysRequestSchema, ShareKeysResponseSchema, SubmitMaskedInputRequestSchema, SubmitMaskedInputResponseSchema, UnmaskRequestSchema, UnmaskResponseSchema } from "./secure_aggregation_pb.js";
-import type { BeginUploadRequestSchema, BeginUploadResponseSchema, CommitUploadRequestSchema, CommitUploadResponseSchema, DownloadModelRequestSchema, DownloadModelResponseSchema, PutUploadChunkRequestSchema, PutUploadChunkResponseSchema } from "./transfer_pb.js";
+import type { BeginUploadRequestSchema, BeginUploadResponseSchema, CommitUploadRequestSchema, CommitUploadResponseSchema, DownloadModelRequestSchema, DownloadModelResponseSchema, ListReceiptsRequestSchema, ListReceiptsResponseSchema, PutUploadChunkRequestSchema, PutUploadChunkResponseSchema } from "./transfer_pb.js";
 
 /**
  * Describes the file accord/v1/federation.proto.
@@ -403,6 +403,16 @@ export declare const FederationService: GenService<{
     methodKind: "unary";
     input: typeof CommitUploadRequestSchema;
     output: typeof CommitUploadResponseSchema;
+  },
+  /**
+   * The caller's own signed receipts, all rounds: its audit log's witness. Nothing of other participants.
+   *
+   * @generated from rpc accord.v1.FederationService.ListReceipts
+   */
+  listReceipts: {
+    methodKind: "unary";
+    input: typeof ListReceiptsRequestSchema;
+    output: typeof ListReceiptsResponseSchema;
   },
   /**
    * @generated from rpc accord.v1.FederationService.Decline

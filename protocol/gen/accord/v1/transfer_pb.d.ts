@@ -237,6 +237,21 @@ export declare type CommitUploadRequest = Message<"accord.v1.CommitUploadRequest
    * @generated from field: string sha256 = 2;
    */
   sha256: string;
+
+  /**
+   * The participant's audit head at upload time: the sequence number and hex sha256 of the audit entry
+   * that records this upload's intent. The receipt signs it back, so the participant can later prove
+   * that its log was not shortened up to this entry. Both absent (0 and "") from older participants;
+   * otherwise audit_seq is at least 1 and audit_hash is 64 lowercase hex digits.
+   *
+   * @generated from field: uint64 audit_seq = 3;
+   */
+  auditSeq: bigint;
+
+  /**
+   * @generated from field: string audit_hash = 4;
+   */
+  auditHash: string;
 };
 
 /**
@@ -247,7 +262,9 @@ export declare const CommitUploadRequestSchema: GenMessage<CommitUploadRequest>;
 
 /**
  * Signed by the coordinator (Ed25519) over the canonical text
- * "accord.v1 receipt\n<upload_id>\n<round_id>\n<participant_id>\n<sha256>\n<bytes>\n<accepted_at>".
+ * "accord.v1 receipt\n<upload_id>\n<round_id>\n<participant_id>\n<sha256>\n<bytes>\n<accepted_at>",
+ * followed by "\n<audit_seq>\n<audit_hash>" when the commit carried an audit head (receipts made
+ * without one keep verifying as before).
  *
  * @generated from message accord.v1.Receipt
  */
@@ -286,6 +303,16 @@ export declare type Receipt = Message<"accord.v1.Receipt"> & {
    * @generated from field: bytes signature = 7;
    */
   signature: Uint8Array;
+
+  /**
+   * @generated from field: uint64 audit_seq = 8;
+   */
+  auditSeq: bigint;
+
+  /**
+   * @generated from field: string audit_hash = 9;
+   */
+  auditHash: string;
 };
 
 /**
@@ -293,4 +320,34 @@ export declare type Receipt = Message<"accord.v1.Receipt"> & {
  * Use `create(ReceiptSchema)` to create a new message.
  */
 export declare const ReceiptSchema: GenMessage<Receipt>;
+
+/**
+ * The calling participant's own receipts, every upload it committed in any round, oldest first.
+ *
+ * @generated from message accord.v1.ListReceiptsRequest
+ */
+export declare type ListReceiptsRequest = Message<"accord.v1.ListReceiptsRequest"> & {
+};
+
+/**
+ * Describes the message accord.v1.ListReceiptsRequest.
+ * Use `create(ListReceiptsRequestSchema)` to create a new message.
+ */
+export declare const ListReceiptsRequestSchema: GenMessage<ListReceiptsRequest>;
+
+/**
+ * @generated from message accord.v1.ListReceiptsResponse
+ */
+export declare type ListReceiptsResponse = Message<"accord.v1.ListReceiptsResponse"> & {
+  /**
+   * @generated from field: repeated accord.v1.Receipt receipts = 1;
+   */
+  receipts: Receipt[];
+};
+
+/**
+ * Describes the message accord.v1.ListReceiptsResponse.
+ * Use `create(ListReceiptsResponseSchema)` to create a new message.
+ */
+export declare const ListReceiptsResponseSchema: GenMessage<ListReceiptsResponse>;
 

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,30 @@ describe('GrpcFederationLink over TLS on loopback', () => {
     const receipt = await link.uploadUpdate(task, 'upload-chunked', payload, { numExamples: 1, metrics: {} });
     expect(receipt.bytes).toBe(payload.length);
     expect(payload.length).toBeGreaterThan(4 * 16 * 1024);
+    link.close();
+  });
+
+  it('sends the audit head with the commit, lists its receipts verified, and refuses a listed receipt edited afterwards', async () => {
+    const config = await writeTestFederation({ participantsPerRound: { min: 1, max: 2 } });
+    const { coordinator, address } = await startCoordinator(config);
+    running = coordinator;
+    const link = await enrolledParticipant(config, address, 'agency-c');
+    const task = (await link.pollTask())!;
+    const payload = updateCodec(task.updateEncoding).encode(testWeights);
+    const auditHead = { seq: 12, hash: createHash('sha256').update('intent').digest('hex') };
+    const receipt = await link.uploadUpdate(task, 'upload-witnessed', payload, {
+      numExamples: 2,
+      metrics: {},
+      auditHead,
+    });
+    expect(receipt).toMatchObject({ auditSeq: auditHead.seq, auditHash: auditHead.hash });
+    expect(await link.listReceipts()).toEqual([receipt]);
+
+    // A coordinator whose store moved the head after signing: the participant believes none of the list.
+    coordinator.context.store.db
+      .prepare("UPDATE uploads SET receipt = json_set(receipt, '$.auditSeq', ?) WHERE upload_id = ?")
+      .run(auditHead.seq - 1, 'upload-witnessed');
+    await expect(link.listReceipts()).rejects.toThrow(/does not carry a valid coordinator signature/);
     link.close();
   });
 });
