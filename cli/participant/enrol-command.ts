@@ -1,0 +1,82 @@
+/**
+ * `accord participant enrol`: enrols this site's participant node with a coordinator through the same
+ * ParticipantApi method the UI calls ('federation.enrol', its request checked by the contract's schema).
+ * The identity key is created in (or read from) the OS keychain; only its public half goes to the coordinator.
+ * This process only enrols: it polls no federation and resumes no round (a running `serve` does that).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
+import { dispatch } from '../../main/participant/api/dispatch.ts';
+import { Participation } from '../../main/participant/participation/participation.ts';
+import type { ParticipantNode } from '../../main/participant/participant-node.ts';
+import type { EnrolmentRequest, FederationView } from '../../preload/contract.ts';
+import { parseCommandLine, requiredOption } from '../command-line/parse-command-line.ts';
+import { printLine } from '../command-line/print-line.ts';
+import { UsageError } from '../command-line/usage-error.ts';
+import { withParticipantNode } from './with-participant-node.ts';
+
+/** Enrolment never trains; a round reaching this process would be a bug, said plainly. */
+const noTraining = {
+  train: () => Promise.reject(new Error('`accord participant enrol` does not train; run `accord participant serve`')),
+};
+
+function readCaCertificate(file: string): string {
+  if (!existsSync(file))
+    throw new Error(`the CA certificate ${file} does not exist (the coordinator's data/certs/ca.pem)`);
+  const pem = readFileSync(file, 'utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${file} is not a PEM certificate`);
+  return pem;
+}
+
+/** gRPC's "14 UNAVAILABLE: …" in words a person can act on. */
+function enrolmentFailure(address: string, message: string): Error {
+  const grpc = /^(\d+) ([A-Z_]+): (.*)$/s.exec(message);
+  if (!grpc) return new Error(message);
+  const [, , code, detail] = grpc;
+  if (code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED')
+    return new Error(`cannot reach the coordinator at ${address}: ${detail}`);
+  return new Error(`the coordinator at ${address} refused the enrolment: ${detail}`);
+}
+
+async function enrolThrough(node: ParticipantNode, request: EnrolmentRequest): Promise<FederationView> {
+  const participation = await Participation.start(node, { trainer: noTraining, polling: false });
+  try {
+    const answer = await dispatch(createParticipantApi(node, participation), 'federation.enrol', request);
+    if (answer.ok) return answer.value as FederationView;
+    if (answer.error.code === 'bad_request') throw new UsageError(answer.error.message);
+    throw enrolmentFailure(request.coordinatorUrl, answer.error.message);
+  } finally {
+    await participation.close();
+  }
+}
+
+export async function enrol(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(argv, {
+    coordinator: { type: 'string' },
+    invitation: { type: 'string' },
+    ca: { type: 'string' },
+    name: { type: 'string' },
+  });
+  const request: EnrolmentRequest = {
+    coordinatorUrl: requiredOption(values.coordinator, 'coordinator'),
+    invitation: requiredOption(values.invitation, 'invitation'),
+    caCertificatePem: readCaCertificate(requiredOption(values.ca, 'ca')),
+    ...(values.name === undefined ? {} : { displayName: values.name }),
+  };
+  const federation = await withParticipantNode((node) => enrolThrough(node, request));
+  printLine(`enrolled in federation "${federation.name}" (${federation.id}) at ${federation.coordinator}`);
+  printLine(`participant id ${federation.participantId}; identity key sha256 ${federation.publicKeySha256}`);
+}
+
+/** `accord participant federations`: the federations this node is enrolled in, as its database records them. */
+export async function listFederations(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(argv, { json: { type: 'boolean' } });
+  const federations = await withParticipantNode((node) =>
+    node.federations.list().map(({ caCertificatePem: _ca, ...federation }) => federation),
+  );
+  if (values.json) printLine(JSON.stringify(federations, null, 2));
+  else if (federations.length === 0) printLine('not enrolled in any federation');
+  else
+    for (const f of federations)
+      printLine(`${f.id}  ${f.name}  ${f.coordinator}  participant ${f.participantId}  since ${f.enrolledAt}`);
+}
