@@ -7,13 +7,35 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
 import { dispatch } from '../../main/participant/api/dispatch.ts';
-import { Participation } from '../../main/participant/participation/participation.ts';
+import { coordinatorAddress, Participation } from '../../main/participant/participation/participation.ts';
 import type { ParticipantNode } from '../../main/participant/participant-node.ts';
-import type { EnrolmentRequest, FederationView } from '../../preload/contract.ts';
+import { EnrolmentRequest, type FederationView } from '../../preload/contract.ts';
 import { parseCommandLine, requiredOption } from '../command-line/parse-command-line.ts';
 import { printLine } from '../command-line/print-line.ts';
 import { UsageError } from '../command-line/usage-error.ts';
 import { withParticipantNode } from './with-participant-node.ts';
+
+/** The command's option for each field of the contract's request, so that a refusal names what was typed. */
+const optionOf: Record<string, string> = {
+  coordinatorUrl: '--coordinator',
+  invitation: '--invitation',
+  caCertificatePem: '--ca',
+  displayName: '--name',
+};
+
+/** The request as the contract's schema checks it, its first problem as one usage line. */
+function checkedRequest(request: EnrolmentRequest): EnrolmentRequest {
+  try {
+    coordinatorAddress(request.coordinatorUrl);
+  } catch (error) {
+    throw new UsageError(`--coordinator: ${(error as Error).message}`);
+  }
+  const checked = EnrolmentRequest.safeParse(request);
+  if (checked.success) return checked.data;
+  const [issue] = checked.error.issues;
+  const field = String(issue?.path[0] ?? '');
+  throw new UsageError(`${optionOf[field] ?? field}: ${issue?.message ?? 'not accepted'}`);
+}
 
 /** Enrolment never trains; a round reaching this process would be a bug, said plainly. */
 const noTraining = {
@@ -33,8 +55,12 @@ function enrolmentFailure(address: string, message: string): Error {
   const grpc = /^(\d+) ([A-Z_]+): (.*)$/s.exec(message);
   if (!grpc) return new Error(message);
   const [, , code, detail] = grpc;
-  if (code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED')
-    return new Error(`cannot reach the coordinator at ${address}: ${detail}`);
+  if (code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED') {
+    const cause = detail
+      ?.replace(/^No connection established\. Last error: (Error: )?/, '')
+      .replace(/\.? Resolution note:.*$/s, '');
+    return new Error(`cannot reach the coordinator at ${address}: ${cause}`);
+  }
   return new Error(`the coordinator at ${address} refused the enrolment: ${detail}`);
 }
 
@@ -57,12 +83,12 @@ export async function enrol(argv: string[]): Promise<void> {
     ca: { type: 'string' },
     name: { type: 'string' },
   });
-  const request: EnrolmentRequest = {
+  const request = checkedRequest({
     coordinatorUrl: requiredOption(values.coordinator, 'coordinator'),
     invitation: requiredOption(values.invitation, 'invitation'),
     caCertificatePem: readCaCertificate(requiredOption(values.ca, 'ca')),
     ...(values.name === undefined ? {} : { displayName: values.name }),
-  };
+  });
   const federation = await withParticipantNode((node) => enrolThrough(node, request));
   printLine(`enrolled in federation "${federation.name}" (${federation.id}) at ${federation.coordinator}`);
   printLine(`participant id ${federation.participantId}; identity key sha256 ${federation.publicKeySha256}`);
