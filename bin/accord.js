@@ -1,25 +1,26 @@
 #!/usr/bin/env node
-// The `accord` command: routes a subcommand to the module that owns it.
-const commands = {
-  participant: async (argv) => {
-    const [sub, ...rest] = argv;
-    if (sub === 'serve') return (await import('../cli/participant/serve-command.ts')).runParticipantServe(rest);
-    process.exitCode = await (await import('../cli/participant/participant-cli.ts')).runParticipantCommand(argv);
-  },
-  data: async (argv) => (await import('../cli/data-command.ts')).runDataCommand(argv),
-  train: async (argv) => (await import('../cli/train/train-command.ts')).runTrainCommand(argv),
-  eval: async (argv) => (await import('../cli/train/eval-command.ts')).runEvalCommand(argv),
-  privacy: async (argv) => (await import('../cli/privacy-command.ts')).runPrivacyCommand(argv),
-  coordinator: async (argv) => (await import('../cli/coordinator-command.ts')).runCoordinatorCommand(argv),
-};
+// The `accord` command. Plain JavaScript that any Node runs, so that an old Node gets a one-line answer
+// (the commands are TypeScript, which only Node 22.18 and later load without a build step).
+import { readFileSync } from 'node:fs';
 
-const [name, ...argv] = process.argv.slice(2);
-const command = commands[name ?? ''];
-if (!command) {
-  process.stderr.write(`usage: accord <${Object.keys(commands).join('|')}> …\n`);
-  process.exit(2);
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const needed = /(\d+)\.(\d+)\.(\d+)/.exec(packageJson.engines.node)?.slice(1).map(Number);
+const running = process.versions.node.split('.').map(Number);
+
+function isOlder(version, minimum) {
+  for (let part = 0; part < 3; part += 1) if (version[part] !== minimum[part]) return version[part] < minimum[part];
+  return false;
 }
-command(argv).catch((error) => {
-  process.stderr.write(`accord ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+
+if (needed && isOlder(running, needed)) {
+  process.stderr.write(
+    `accord needs Node.js ${needed.join('.')} or newer; this is Node.js ${process.versions.node} (${process.execPath})\n`,
+  );
   process.exit(1);
-});
+}
+
+const { runCommandLine } = await import('../cli/command-line/run-command-line.ts');
+const { accordCommands } = await import('../cli/commands.ts');
+const code = await runCommandLine(accordCommands, process.argv.slice(2));
+// A failed command ends now, whatever it left open; a command that serves keeps running.
+if (code !== 0) process.exit(code);

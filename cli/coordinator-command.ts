@@ -2,20 +2,20 @@
  * `accord coordinator init|certs|invite|run --config <file>`: set up a federation's folder, its CA and
  * certificates, print enrolment tokens, and run the coordinator until SIGINT/SIGTERM.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeSafetensorsFile } from '../engine/codec/safetensors.ts';
 import { tensor } from '../engine/tensor/parameter-set.ts';
 import { loadCoordinatorConfig } from '../coordinator/config/coordinator-config.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
-import { createInvitation, federationPaths, initFederation, writeCertificates } from '../coordinator/setup/federation-files.ts';
-
-const usage = `usage: accord coordinator <command> --config <file>
-  init    [--config coordinator.json]            create the data folder, store and receipt key (writes an example config if none)
-  certs   [--host <name|ip>]… [--client <name>]  create the CA and the server certificate (and a client certificate for mutual TLS)
-  invite  [--days 7] [--note <text>]             print a one-time enrolment token
-  run                                            serve the federation (TLS) and run its rounds`;
+import { parseCommandLine } from './command-line/parse-command-line.ts';
+import { UsageError } from './command-line/usage-error.ts';
+import {
+  createInvitation,
+  federationPaths,
+  initFederation,
+  writeCertificates,
+} from '../coordinator/setup/federation-files.ts';
 
 const exampleConfig = {
   federation: { name: 'Example consortium' },
@@ -40,17 +40,29 @@ const exampleConfig = {
   training: { learningRate: 0.05, batchSize: 32 },
 };
 
+/** The configuration's folder, created when missing; a refusal says which folder and why. */
+function ensureFolder(path: string): void {
+  const folder = dirname(path);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`cannot create the folder ${folder} for the configuration (${reason})`, { cause: error });
+  }
+}
+
 async function writeExample(path: string): Promise<void> {
+  ensureFolder(path);
   writeFileSync(path, `${JSON.stringify(exampleConfig, null, 2)}\n`);
   const weights = new Map(exampleConfig.model.spec.map((spec) => [spec.name, tensor(spec.shape)]));
   await writeSafetensorsFile(join(dirname(path), 'initial.safetensors'), weights);
   console.log(`wrote an example configuration ${path} and zero initial weights; edit them, then run init again`);
 }
 
-type Options = { config: string; host?: string[]; client?: string; days?: string; note?: string };
+const configOption = { config: { type: 'string', default: 'coordinator.json' } } as const;
 
-async function run(options: Options): Promise<void> {
-  const config = loadCoordinatorConfig(options.config);
+async function run(configPath: string): Promise<void> {
+  const config = loadCoordinatorConfig(configPath);
   const coordinator = await Coordinator.open(config);
   const port = await coordinator.start();
   console.log(
@@ -64,37 +76,37 @@ async function run(options: Options): Promise<void> {
   });
 }
 
-export async function runCoordinatorCommand(argv: readonly string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      config: { type: 'string', default: 'coordinator.json' },
-      host: { type: 'string', multiple: true },
-      client: { type: 'string' },
-      days: { type: 'string', default: '7' },
-      note: { type: 'string', default: '' },
-    },
+export async function runCoordinatorInit(argv: string[]): Promise<void> {
+  const configPath = resolve(parseCommandLine(argv, configOption).values.config);
+  if (!existsSync(configPath)) return writeExample(configPath);
+  const config = loadCoordinatorConfig(configPath);
+  const { federationId } = initFederation(config);
+  console.log(`federation ${federationId} initialised in ${config.dataDir}`);
+}
+
+export async function runCoordinatorCerts(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(argv, {
+    ...configOption,
+    host: { type: 'string', multiple: true },
+    client: { type: 'string' },
   });
-  const options = values as Options;
-  const configPath = resolve(options.config);
-  if (command === 'init') {
-    if (!existsSync(configPath)) return writeExample(configPath);
-    const config = loadCoordinatorConfig(configPath);
-    const { federationId } = initFederation(config);
-    console.log(`federation ${federationId} initialised in ${config.dataDir}`);
-  } else if (command === 'certs') {
-    const config = loadCoordinatorConfig(configPath);
-    const hosts = options.host ?? ['localhost', '127.0.0.1'];
-    for (const path of await writeCertificates(config, hosts, options.client)) console.log(`wrote ${path}`);
-    console.log(`participants trust ${federationPaths(config.dataDir).caCertificate}`);
-  } else if (command === 'invite') {
-    const days = Number(options.days);
-    if (!(days > 0)) throw new Error(`--days must be a positive number, got "${options.days}"`);
-    console.log(createInvitation(loadCoordinatorConfig(configPath), days, options.note));
-  } else if (command === 'run') {
-    await run({ ...options, config: configPath });
-  } else {
-    throw new Error(`unknown coordinator command "${command ?? ''}"\n${usage}`);
-  }
+  const config = loadCoordinatorConfig(resolve(values.config));
+  const hosts = values.host ?? ['localhost', '127.0.0.1'];
+  for (const path of await writeCertificates(config, hosts, values.client)) console.log(`wrote ${path}`);
+  console.log(`participants trust ${federationPaths(config.dataDir).caCertificate}`);
+}
+
+export async function runCoordinatorInvite(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(argv, {
+    ...configOption,
+    days: { type: 'string', default: '7' },
+    note: { type: 'string', default: '' },
+  });
+  const days = Number(values.days);
+  if (!(days > 0)) throw new UsageError(`--days must be a positive number, got "${values.days}"`);
+  console.log(createInvitation(loadCoordinatorConfig(resolve(values.config)), days, values.note));
+}
+
+export async function runCoordinatorRun(argv: string[]): Promise<void> {
+  await run(resolve(parseCommandLine(argv, configOption).values.config));
 }

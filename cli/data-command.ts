@@ -1,12 +1,21 @@
 /** `accord data inspect`: reads a dataset the way training would and prints what it found, bad rows named. */
 import { inspectDataset } from '../engine/data/inspect-dataset.ts';
 import { describeReport } from '../engine/data/tasks/read-examples.ts';
+import { UsageError } from './command-line/usage-error.ts';
 
-export async function runDataCommand(argv: string[]): Promise<void> {
-  const [sub, ...rest] = argv;
-  if (sub !== 'inspect') throw new Error(`unknown data command "${sub ?? ''}" (try: inspect)`);
-  const result = await inspectDataset(rest);
-  if (rest.includes('--json')) {
+async function inspect(argv: string[]) {
+  try {
+    return await inspectDataset(argv);
+  } catch (error) {
+    // The engine reads the flags itself; its "usage:" answer means no file was named.
+    if (error instanceof Error && error.message.startsWith('usage:')) throw new UsageError('missing FILE');
+    throw error;
+  }
+}
+
+export async function runDataInspect(argv: string[]): Promise<number> {
+  const result = await inspect(argv);
+  if (argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     process.stdout.write(`${describeReport(result.report)}\n`);
@@ -15,5 +24,5 @@ export async function runDataCommand(argv: string[]): Promise<void> {
       `split (seed ${result.split.seed}): ${result.split.train} train, ${result.split.validation} validation\n`,
     );
   }
-  if (result.report.issueCount > 0) process.exitCode = 1;
+  return result.report.issueCount > 0 ? 1 : 0;
 }

@@ -22,12 +22,12 @@ import {
 } from '../engine/train/federated-classifier.ts';
 import { startHeadlessServer } from '../main/headless/server.ts';
 import type { HeadlessServer } from '../main/headless/server.ts';
-import { KeychainUnavailableError } from '../main/participant/keychain/credential-store.ts';
 import { KeytarCredentialStore } from '../main/participant/keychain/keytar-credential-store.ts';
 import { sampleTraining, splitSampleData, writeSampleCoordinator } from './demo/sample-federation.ts';
 import { startSampleParticipant } from './demo/sample-participant.ts';
 import type { SampleParticipant } from './demo/sample-participant.ts';
 import { watchRounds } from './demo/round-watch.ts';
+import { ensureKeychain } from './demo/keychain-check.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,24 +48,7 @@ const sites = [
 ];
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function checkKeychain(): Promise<void> {
-  const probe = new KeytarCredentialStore(`Accord demo probe ${randomUUID()}`);
-  try {
-    await probe.set('probe', 'ok');
-    await probe.delete('probe');
-  } catch (error) {
-    if (!(error instanceof KeychainUnavailableError)) throw error;
-    say("The demo keeps each participant's identity key in the OS keychain, and none answers here.");
-    say(error.message);
-    say('For example, on Linux without a desktop session:');
-    say(
-      `  dbus-run-session -- sh -c 'printf demo | gnome-keyring-daemon --unlock --components=secrets >/dev/null; npm run demo${values.auto ? ' -- --auto' : ''}'`,
-    );
-    process.exit(1);
-  }
-}
-
-await checkKeychain();
+await ensureKeychain(say, `npm run demo${values.auto ? ' -- --auto' : ''}`);
 const dir = mkdtempSync(join(tmpdir(), 'accord-demo-'));
 const participants: SampleParticipant[] = [];
 const stores: KeytarCredentialStore[] = [];

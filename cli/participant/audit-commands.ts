@@ -1,54 +1,56 @@
-/** `accord participant audit verify | export`: exit code 1 when the chain does not verify, every bad entry named. */
+/** `accord participant audit verify | export | retain | payload`: exit 1 when the chain does not verify, every bad entry named. */
 import { writeFileSync } from 'node:fs';
 import { auditToHtml, auditToJson } from '../../main/participant/audit/audit-export.ts';
 import { retainedPayload, setPayloadRetention } from '../../main/participant/audit/payload-retention.ts';
-import type { ParticipantNode } from '../../main/participant/participant-node.ts';
 import { fetchReceiptsOnce } from '../../main/participant/participation/receipt-fetch.ts';
-import { parseCommand, type Output } from './command-args.ts';
+import { parseCommandLine, requiredOption } from '../command-line/parse-command-line.ts';
+import { printLine } from '../command-line/print-line.ts';
+import { UsageError } from '../command-line/usage-error.ts';
+import { withParticipantNode } from './with-participant-node.ts';
 
-export async function runAuditCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
-  const [action, ...rest] = argv;
-  // Only `verify` asks the coordinators for their receipts; the other actions stay local.
-  const verification = await node.verifyAudit(action === 'verify' ? await fetchReceiptsOnce(node) : undefined);
-  if (action === 'verify') {
-    if (verification.ok) out(`audit log verified: ${verification.entries} entries, chain intact`);
-    else {
-      out(
-        `audit log FAILED verification (${verification.problems.length} problem(s) in ${verification.entries} entries):`,
-      );
-      for (const problem of verification.problems) out(`  ${problem.message}`);
-    }
-    out(verification.coverage);
-    out(verification.witness);
-    return verification.ok ? 0 : 1;
+export async function verifyAudit(argv: string[]): Promise<number> {
+  parseCommandLine(argv, {});
+  // The coordinators' receipts witness the entries up to each upload; export checks the local chain only.
+  const verification = await withParticipantNode(async (node) => node.verifyAudit(await fetchReceiptsOnce(node)));
+  if (verification.ok) printLine(`audit log verified: ${verification.entries} entries, chain intact`);
+  else {
+    printLine(
+      `audit log FAILED verification (${verification.problems.length} problem(s) in ${verification.entries} entries):`,
+    );
+    for (const problem of verification.problems) printLine(`  ${problem.message}`);
   }
-  if (action === 'export') {
-    const { values } = parseCommand(rest, { json: { type: 'string' }, html: { type: 'string' } });
-    if (!values.json && !values.html) throw new Error('audit export needs --json FILE and/or --html FILE');
-    const entries = node.audit.entries();
-    if (values.json) writeFileSync(values.json, JSON.stringify(auditToJson(entries, verification), null, 2));
-    if (values.html) writeFileSync(values.html, auditToHtml(entries, verification));
-    out(`exported ${entries.length} entries${verification.ok ? '' : ' (verification FAILED: see the report)'}`);
-    return verification.ok ? 0 : 1;
-  }
-  if (action === 'retain' && (rest[0] === 'on' || rest[0] === 'off')) {
-    setPayloadRetention(node.database.db, rest[0] === 'on');
-    out(`retention of sent payloads is ${rest[0]} (applies to uploads from the next start)`);
-    return 0;
-  }
-  if (action === 'payload' && rest[0]) {
-    const { values } = parseCommand(rest.slice(1), { out: { type: 'string' } });
-    const bytes = retainedPayload(node.database.db, rest[0]);
-    if (!bytes)
-      throw new Error(
-        `no retained payload with sha256 ${rest[0]} (is retention on? accord participant audit retain on)`,
-      );
-    if (!values.out) throw new Error('audit payload SHA256 needs --out FILE');
-    writeFileSync(values.out, bytes);
-    out(`wrote ${bytes.byteLength} bytes to ${values.out}`);
-    return 0;
-  }
-  throw new Error(
-    'usage: accord participant audit verify | export [--json FILE] [--html FILE] | retain on|off | payload SHA256 --out FILE',
-  );
+  printLine(verification.coverage);
+  printLine(verification.witness);
+  return verification.ok ? 0 : 1;
+}
+
+export async function exportAudit(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, { json: { type: 'string' }, html: { type: 'string' } });
+  if (!values.json && !values.html) throw new UsageError('audit export needs --json FILE and/or --html FILE');
+  const { entries, verification } = await withParticipantNode(async (node) => ({
+    verification: await node.verifyAudit(),
+    entries: node.audit.entries(),
+  }));
+  if (values.json) writeFileSync(values.json, JSON.stringify(auditToJson(entries, verification), null, 2));
+  if (values.html) writeFileSync(values.html, auditToHtml(entries, verification));
+  printLine(`exported ${entries.length} entries${verification.ok ? '' : ' (verification FAILED: see the report)'}`);
+  return verification.ok ? 0 : 1;
+}
+
+export async function retainPayloads(argv: string[]): Promise<void> {
+  const [setting] = parseCommandLine(argv, {}, ['on|off']).positionals;
+  if (setting !== 'on' && setting !== 'off') throw new UsageError(`expected on or off, got "${setting}"`);
+  await withParticipantNode((node) => setPayloadRetention(node.database.db, setting === 'on'));
+  printLine(`retention of sent payloads is ${setting} (applies to uploads from the next start)`);
+}
+
+export async function writePayload(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(argv, { out: { type: 'string' } }, ['SHA256']);
+  const sha256 = positionals[0] ?? '';
+  const out = requiredOption(values.out, 'out');
+  const bytes = await withParticipantNode((node) => retainedPayload(node.database.db, sha256));
+  if (!bytes)
+    throw new Error(`no retained payload with sha256 ${sha256} (is retention on? accord participant audit retain on)`);
+  writeFileSync(out, bytes);
+  printLine(`wrote ${bytes.byteLength} bytes to ${out}`);
 }

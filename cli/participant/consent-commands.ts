@@ -2,8 +2,10 @@
 import type { Contribution } from '../../main/participant/consent/contribution.ts';
 import { currentUser } from '../../main/participant/consent/consent-desk.ts';
 import type { ConsentPolicy } from '../../main/participant/consent/consent-policy.ts';
-import type { ParticipantNode } from '../../main/participant/participant-node.ts';
-import { parseCommand, requireNumber, type Output } from './command-args.ts';
+import { numberOption, parseCommandLine } from '../command-line/parse-command-line.ts';
+import { printLine } from '../command-line/print-line.ts';
+import { UsageError } from '../command-line/usage-error.ts';
+import { withParticipantNode } from './with-participant-node.ts';
 
 function describe(c: Contribution): string[] {
   const s = c.summary;
@@ -15,52 +17,65 @@ function describe(c: Contribution): string[] {
   ];
 }
 
-export async function runApprovalCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
-  const [action, ...rest] = argv;
-  const { values, positionals } = parseCommand(rest, { comment: { type: 'string' }, json: { type: 'boolean' } });
-  if (action === 'pending') {
-    const pending = node.consent.pending();
-    if (values.json) out(JSON.stringify(pending, null, 2));
-    else if (pending.length === 0) out('no contributions are waiting for approval');
-    else for (const c of pending) describe(c).forEach((line) => out(line));
-    return 0;
-  }
-  const id = positionals[0];
-  if (!id) throw new Error(`usage: accord participant ${action ?? 'approve'} ID [--comment TEXT]`);
+export async function listPending(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(argv, { json: { type: 'boolean' } });
+  const pending = await withParticipantNode((node) => node.consent.pending());
+  if (values.json) printLine(JSON.stringify(pending, null, 2));
+  else if (pending.length === 0) printLine('no contributions are waiting for approval');
+  else for (const c of pending) describe(c).forEach(printLine);
+}
+
+/** `approve ID` or `decline ID`, recorded with the OS user's name and an optional comment. */
+export async function decideContribution(decision: 'approve' | 'decline', argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(argv, { comment: { type: 'string' } }, ['ID']);
+  const id = positionals[0] ?? '';
   const decider = { by: currentUser(), comment: values.comment };
-  const decided = action === 'approve' ? node.consent.approve(id, decider) : node.consent.decline(id, decider);
-  out(`${decided.status} ${decided.id} by ${decided.decidedBy ?? ''} at ${decided.decidedAt ?? ''}`);
-  return 0;
+  const decided = await withParticipantNode((node) =>
+    decision === 'approve' ? node.consent.approve(id, decider) : node.consent.decline(id, decider),
+  );
+  printLine(`${decided.status} ${decided.id} by ${decided.decidedBy ?? ''} at ${decided.decidedAt ?? ''}`);
 }
 
 function parseHours(text: string | undefined): ConsentPolicy['limits']['hours'] {
   if (!text) return undefined;
   const match = /^(\d{1,2})-(\d{1,2})$/.exec(text);
-  if (!match) throw new Error(`--hours expects FROM-TO in whole hours (e.g. 8-18), got "${text}"`);
+  if (!match) throw new UsageError(`--hours expects FROM-TO in whole hours (e.g. 8-18), got "${text}"`);
   return { from: Number(match[1]), to: Number(match[2]) };
 }
 
-export async function runPolicyCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
-  const [action, federationId, ...rest] = argv;
-  if (!federationId || (action !== 'set' && action !== 'show'))
-    throw new Error('usage: accord participant policy set|show FEDERATION');
-  const { values } = parseCommand(rest, {
-    mode: { type: 'string' },
-    'max-epsilon': { type: 'string' },
-    'max-norm': { type: 'string' },
-    dataset: { type: 'string', multiple: true },
-    hours: { type: 'string' },
+export async function showPolicy(argv: string[]): Promise<void> {
+  const [federationId = ''] = parseCommandLine(argv, {}, ['FEDERATION']).positionals;
+  printLine(JSON.stringify(await withParticipantNode((node) => node.consent.policy(federationId))));
+}
+
+export async function setPolicy(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      mode: { type: 'string' },
+      'max-epsilon': { type: 'string' },
+      'max-norm': { type: 'string' },
+      dataset: { type: 'string', multiple: true },
+      hours: { type: 'string' },
+    },
+    ['FEDERATION'],
+  );
+  const federationId = positionals[0] ?? '';
+  if (values.mode !== 'ask' && values.mode !== 'auto') throw new UsageError('--mode must be ask or auto');
+  const maxEpsilon = values['max-epsilon'];
+  const maxNorm = values['max-norm'];
+  const policy: ConsentPolicy = {
+    mode: values.mode,
+    limits: {
+      maxEpsilonRound: maxEpsilon === undefined ? undefined : numberOption(maxEpsilon, 'max-epsilon'),
+      maxUpdateNorm: maxNorm === undefined ? undefined : numberOption(maxNorm, 'max-norm'),
+      allowedDatasets: values.dataset,
+      hours: parseHours(values.hours),
+    },
+  };
+  const saved = await withParticipantNode((node) => {
+    node.consent.setPolicy(federationId, policy);
+    return node.consent.policy(federationId);
   });
-  if (action === 'set') {
-    if (values.mode !== 'ask' && values.mode !== 'auto') throw new Error('--mode must be ask or auto');
-    const maxEpsilonRound =
-      values['max-epsilon'] === undefined ? undefined : requireNumber(values['max-epsilon'], 'max-epsilon');
-    const maxUpdateNorm = values['max-norm'] === undefined ? undefined : requireNumber(values['max-norm'], 'max-norm');
-    node.consent.setPolicy(federationId, {
-      mode: values.mode,
-      limits: { maxEpsilonRound, maxUpdateNorm, allowedDatasets: values.dataset, hours: parseHours(values.hours) },
-    });
-  }
-  out(JSON.stringify(node.consent.policy(federationId)));
-  return 0;
+  printLine(JSON.stringify(saved));
 }

@@ -2,84 +2,94 @@
 import { budgetStatus } from '../../main/participant/api/participant-methods.ts';
 import type { DatasetFormat } from '../../main/participant/datasets/dataset-validation.ts';
 import { currentUser } from '../../main/participant/consent/consent-desk.ts';
-import type { ParticipantNode } from '../../main/participant/participant-node.ts';
-import { parseCommand, requireNumber, type Output } from './command-args.ts';
+import { numberOption, parseCommandLine, requiredOption } from '../command-line/parse-command-line.ts';
+import { printLine } from '../command-line/print-line.ts';
+import { UsageError } from '../command-line/usage-error.ts';
+import { withParticipantNode } from './with-participant-node.ts';
+
+const jsonOption = { json: { type: 'boolean' } } as const;
 
 function parseColumns(pairs: string[]): Record<string, string> {
   const columns: Record<string, string> = {};
   for (const pair of pairs) {
     const [role, column] = pair.split('=');
-    if (!role || !column) throw new Error(`--column expects ROLE=COLUMN (e.g. text=review), got "${pair}"`);
+    if (!role || !column) throw new UsageError(`--column expects ROLE=COLUMN (e.g. text=review), got "${pair}"`);
     columns[role] = column;
   }
   return columns;
 }
 
-export async function runDatasetCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
-  const [action, ...rest] = argv;
-  const { values, positionals } = parseCommand(rest, {
+export async function addDataset(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(argv, {
     name: { type: 'string' },
     path: { type: 'string' },
     task: { type: 'string' },
-    format: { type: 'string' },
-    column: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
+    format: { type: 'string', default: 'csv' },
+    column: { type: 'string', multiple: true, default: [] },
   });
-  if (action === 'add') {
-    const dataset = await node.datasets.register({
-      name: values.name ?? '',
-      path: values.path ?? '',
-      task: values.task ?? '',
-      format: (values.format ?? 'csv') as DatasetFormat,
-      columns: parseColumns(values.column ?? []),
-    });
-    out(`registered ${dataset.id}  ${dataset.name}  ${dataset.stats.rows} rows  sha256 ${dataset.sha256}`);
-  } else if (action === 'list') {
-    const datasets = await node.datasets.listChecked();
-    if (values.json) out(JSON.stringify(datasets, null, 2));
-    else
-      for (const d of datasets)
-        out(`${d.id}  ${d.status.padEnd(7)}  ${d.name}  ${d.task}  ${d.stats.rows} rows  ${d.path}`);
-  } else if (action === 'remove' && positionals[0]) {
-    node.datasets.remove(positionals[0]);
-    out(`removed ${positionals[0]}`);
-  } else if (action === 'reconfirm' && positionals[0]) {
-    const dataset = await node.datasets.reconfirm(positionals[0]);
-    out(`re-confirmed ${dataset.id}  sha256 ${dataset.sha256}`);
-  } else {
-    throw new Error('usage: accord participant datasets add|list|remove ID|reconfirm ID');
-  }
-  return 0;
+  const request = {
+    name: requiredOption(values.name, 'name'),
+    path: requiredOption(values.path, 'path'),
+    task: requiredOption(values.task, 'task'),
+    format: values.format as DatasetFormat,
+    columns: parseColumns(values.column),
+  };
+  const dataset = await withParticipantNode((node) => node.datasets.register(request));
+  printLine(`registered ${dataset.id}  ${dataset.name}  ${dataset.stats.rows} rows  sha256 ${dataset.sha256}`);
 }
 
-export async function runBudgetCommand(node: ParticipantNode, argv: string[], out: Output): Promise<number> {
-  const [action, datasetId, ...rest] = argv;
-  const { values } = parseCommand(rest, {
-    epsilon: { type: 'string' },
-    delta: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  if (!datasetId || (action !== 'set' && action !== 'show'))
-    throw new Error('usage: accord participant budget set|show DATASET');
-  node.datasets.require(datasetId);
-  if (action === 'set') {
-    const epsilon = requireNumber(values.epsilon, 'epsilon');
-    const delta = requireNumber(values.delta, 'delta');
-    node.database.db.transaction(() => {
-      node.ledger.setBudget(datasetId, epsilon, delta);
-      node.audit.append('budget', { datasetId, epsilon, delta, by: currentUser() });
-    })();
-  }
-  const status = budgetStatus(node, datasetId);
-  if (values.json) out(JSON.stringify(status, null, 2));
-  else {
-    out(
-      `dataset ${datasetId}: budget ε ${status.epsilon} at δ ${status.delta}; spent ε ${status.spent.toFixed(4)}; remaining ${status.remaining.toFixed(4)}`,
+export async function listDatasets(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine(argv, jsonOption);
+  const datasets = await withParticipantNode((node) => node.datasets.listChecked());
+  if (values.json) printLine(JSON.stringify(datasets, null, 2));
+  else
+    for (const d of datasets)
+      printLine(`${d.id}  ${d.status.padEnd(7)}  ${d.name}  ${d.task}  ${d.stats.rows} rows  ${d.path}`);
+}
+
+export async function removeDataset(argv: string[]): Promise<void> {
+  const [id = ''] = parseCommandLine(argv, {}, ['ID']).positionals;
+  await withParticipantNode((node) => node.datasets.remove(id));
+  printLine(`removed ${id}`);
+}
+
+export async function reconfirmDataset(argv: string[]): Promise<void> {
+  const [id = ''] = parseCommandLine(argv, {}, ['ID']).positionals;
+  const dataset = await withParticipantNode((node) => node.datasets.reconfirm(id));
+  printLine(`re-confirmed ${dataset.id}  sha256 ${dataset.sha256}`);
+}
+
+function printBudget(datasetId: string, status: ReturnType<typeof budgetStatus>, json: boolean | undefined): void {
+  if (json) return printLine(JSON.stringify(status, null, 2));
+  printLine(
+    `dataset ${datasetId}: budget ε ${status.epsilon} at δ ${status.delta}; spent ε ${status.spent.toFixed(4)}; remaining ${status.remaining.toFixed(4)}`,
+  );
+  for (const e of status.entries)
+    printLine(
+      `  #${e.seq} ${e.recordedAt} ${e.roundKey}  σ ${e.noiseMultiplier} q ${e.sampleRate} steps ${e.steps}  ε ${e.epsilonBefore.toFixed(4)} → ${e.epsilonAfter.toFixed(4)}`,
     );
-    for (const e of status.entries)
-      out(
-        `  #${e.seq} ${e.recordedAt} ${e.roundKey}  σ ${e.noiseMultiplier} q ${e.sampleRate} steps ${e.steps}  ε ${e.epsilonBefore.toFixed(4)} → ${e.epsilonAfter.toFixed(4)}`,
-      );
-  }
-  return 0;
+}
+
+/** `budget set DATASET --epsilon E --delta D`: the new budget, audited, then the budget and its ledger. */
+export async function setBudget(argv: string[]): Promise<void> {
+  const options = { epsilon: { type: 'string' }, delta: { type: 'string' }, ...jsonOption } as const;
+  const { values, positionals } = parseCommandLine(argv, options, ['DATASET']);
+  const datasetId = positionals[0] ?? '';
+  const budget = { epsilon: numberOption(values.epsilon, 'epsilon'), delta: numberOption(values.delta, 'delta') };
+  const status = await withParticipantNode((node) => {
+    node.datasets.require(datasetId);
+    node.database.db.transaction(() => {
+      node.ledger.setBudget(datasetId, budget.epsilon, budget.delta);
+      node.audit.append('budget', { datasetId, ...budget, by: currentUser() });
+    })();
+    return budgetStatus(node, datasetId);
+  });
+  printBudget(datasetId, status, values.json);
+}
+
+export async function showBudget(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(argv, jsonOption, ['DATASET']);
+  const datasetId = positionals[0] ?? '';
+  const status = await withParticipantNode((node) => (node.datasets.require(datasetId), budgetStatus(node, datasetId)));
+  printBudget(datasetId, status, values.json);
 }

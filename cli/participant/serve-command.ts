@@ -2,18 +2,19 @@
  * `accord participant serve`: the participant's UI and API on 127.0.0.1, for servers. It opens the real node:
  * enrolled federations are polled, rounds trained in a worker thread and contributions await the UI.
  */
-import { parseArgs } from 'node:util';
 import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
 import { Participation } from '../../main/participant/participation/participation.ts';
 import { openParticipantNode } from '../../main/participant/participant-node.ts';
 import { engineLocalTrainerFor } from '../../main/participant/training/engine-local-trainer.ts';
 import { startHeadlessServer } from '../../main/headless/server.ts';
+import { parseCommandLine } from '../command-line/parse-command-line.ts';
+import { UsageError } from '../command-line/usage-error.ts';
 
 export async function runParticipantServe(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '0' } } });
+  const { values } = parseCommandLine(argv, { port: { type: 'string', default: '0' } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0..65535, got ${values.port}`);
+    throw new UsageError(`--port must be 0..65535, got ${values.port}`);
   const node = openParticipantNode();
   let participation: Participation;
   try {

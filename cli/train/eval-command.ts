@@ -3,20 +3,17 @@
  * names those of the checkpoint's heads): metrics per task as one JSON line on stdout, and with --report PREFIX
  * as `<prefix>.json` and `<prefix>.md`.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../command-line/parse-command-line.ts';
+import { UsageError } from '../command-line/usage-error.ts';
 import { parseTaskList } from './task-options.ts';
 import { defaultTaskJobSpec } from '../../engine/train/task-job-spec.ts';
 import { runTaskEvaluation } from '../../engine/train/task-eval-job.ts';
 import { writeReport } from '../../engine/train/task-report.ts';
 
-export const evalUsage = `usage: accord eval --checkpoint FILE (--task KIND --data FILE[,FILE…] | --dataset NAME=KIND:FILE[,FILE…] …)
-  [--map [NAME.]FIELD=COLUMN] [--batch-size N] [--stride N] [--beam-size N] [--length-penalty F]
-  [--max-new-tokens N] [--max-answer-tokens N] [--tokenizer PATH] [--report PREFIX]`;
-
 function number(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${flag} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${flag} must be a number, got "${text}"`);
   return value;
 }
 
@@ -31,26 +28,18 @@ function decodingOf(text: Record<string, string | undefined>) {
 }
 
 export async function runEvalCommand(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${evalUsage}\n`);
-    return;
-  }
   const single = ['checkpoint', 'task', 'batch-size', 'stride', 'beam-size', 'length-penalty', 'max-new-tokens'];
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(
-        [...single, 'max-answer-tokens', 'tokenizer', 'report'].map((name) => [name, { type: 'string' as const }]),
-      ),
-      ...Object.fromEntries(
-        ['data', 'dataset', 'map'].map((name) => [name, { type: 'string' as const, multiple: true }]),
-      ),
-    },
-    strict: true,
+  const { values } = parseCommandLine(argv, {
+    ...Object.fromEntries(
+      [...single, 'max-answer-tokens', 'tokenizer', 'report'].map((name) => [name, { type: 'string' as const }]),
+    ),
+    ...Object.fromEntries(
+      ['data', 'dataset', 'map'].map((name) => [name, { type: 'string' as const, multiple: true }]),
+    ),
   });
   const text = values as Record<string, string | undefined>;
   const lists = values as Record<string, string[] | undefined>;
-  if (!text.checkpoint) throw new Error(`--checkpoint is required\n${evalUsage}`);
+  if (!text.checkpoint) throw new UsageError('--checkpoint is required');
   const defaults = defaultTaskJobSpec();
   const tasks = parseTaskList({
     task: text.task,

@@ -4,26 +4,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isOptimizerAlgorithm, optimizerAlgorithms } from '../../engine/optim/create-optimizer.ts';
+import { parseCommandLine } from '../command-line/parse-command-line.ts';
+import { UsageError } from '../command-line/usage-error.ts';
 import type { ScheduleKind } from '../../engine/optim/schedule.ts';
 import { parseTaskList } from './task-options.ts';
 import { defaultTaskJobSpec } from '../../engine/train/task-job-spec.ts';
 import type { TaskJobSpec } from '../../engine/train/task-job-spec.ts';
-
-export const trainUsage = `usage: accord train --task classification --data FILE[,FILE…] --text-column NAME --label-column NAME
-   or: accord train --task qa|summarization --data FILE[,FILE…]
-   or: accord train --dataset NAME=KIND:FILE[,FILE…] [--dataset …]   (KIND: classification|qa|summarization)
-  [--map [NAME.]FIELD=COLUMN] [--weight NAME=W] [--sampling proportional|round-robin]
-  [--epochs N] [--batch-size N] [--seq-len N] [--lr RATE] [--seed N] [--optimizer ${optimizerAlgorithms.join('|')}]
-  [--schedule constant|linear|cosine] [--warmup-fraction F] [--weight-decay F] [--max-grad-norm F]
-  [--layers N] [--d-model N] [--heads N] [--ff N] [--dropout F] [--validation-fraction F] [--stride N]
-  [--beam-size N] [--length-penalty F] [--max-new-tokens N] [--max-answer-tokens N] [--min-token-count N]
-  [--lora-rank N --lora-alpha F --lora-targets P[,P…]]
-  [--init CHECKPOINT.safetensors|MODEL_DIR [--init-heads N]]   (one \`accord train\` wrote, to resume; GPT-2/BERT
-      weights; or a Hugging Face model folder: gpt2, bert, distilbert, roberta, llama, qwen2 — its tokenizer.json
-      is the default --tokenizer)
-  [--tokenizer PATH] [--out FILE] [--save-optimizer-state] [--report PREFIX]`;
 
 /** A model folder's own tokenizer.json, which a run from it must use; undefined when `init` is not a folder. */
 function folderTokenizer(init: string): string | undefined {
@@ -81,24 +68,24 @@ const classificationDefaults = { batchSize: 32, seqLen: 48 };
 
 function number(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${flag} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${flag} must be a number, got "${text}"`);
   return value;
 }
 
 function applyChoices(spec: TaskJobSpec, text: Record<string, string | undefined>): void {
   if (text.optimizer !== undefined) {
     if (!isOptimizerAlgorithm(text.optimizer))
-      throw new Error(`--optimizer must be one of ${optimizerAlgorithms.join(', ')}, got "${text.optimizer}"`);
+      throw new UsageError(`--optimizer must be one of ${optimizerAlgorithms.join(', ')}, got "${text.optimizer}"`);
     spec.optimizer = text.optimizer;
   }
   if (text.schedule !== undefined) {
     if (!['constant', 'linear', 'cosine'].includes(text.schedule))
-      throw new Error(`--schedule must be constant, linear or cosine, got "${text.schedule}"`);
+      throw new UsageError(`--schedule must be constant, linear or cosine, got "${text.schedule}"`);
     spec.schedule = text.schedule as ScheduleKind;
   }
   if (text.sampling !== undefined) {
     if (text.sampling !== 'proportional' && text.sampling !== 'round-robin')
-      throw new Error(`--sampling must be proportional or round-robin, got "${text.sampling}"`);
+      throw new UsageError(`--sampling must be proportional or round-robin, got "${text.sampling}"`);
     spec.sampling = text.sampling;
   }
   if (text.tokenizer !== undefined) spec.tokenizerPath = text.tokenizer;
@@ -123,23 +110,16 @@ function columnMaps(text: Record<string, string | undefined>, maps: readonly str
   for (const [flag, field] of Object.entries(columns)) {
     const mapped = maps.some((entry) => entry.split('=')[0]!.split('.').at(-1) === field);
     if (text[flag] !== undefined) added.push(`${field}=${text[flag]}`);
-    else if (single && text.task === 'classification' && !mapped)
-      throw new Error(`--${flag} is required\n${trainUsage}`);
+    else if (single && text.task === 'classification' && !mapped) throw new UsageError(`--${flag} is required`);
   }
   return added;
 }
 
 export function parseTrainArgs(argv: string[]): { spec: TaskJobSpec; report: string | undefined } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(
-        [...Object.keys(numeric), ...stringFlags].map((name) => [name, { type: 'string' as const }]),
-      ),
-      ...Object.fromEntries(listFlags.map((name) => [name, { type: 'string' as const, multiple: true }])),
-      'save-optimizer-state': { type: 'boolean' },
-    },
-    strict: true,
+  const { values } = parseCommandLine(argv, {
+    ...Object.fromEntries([...Object.keys(numeric), ...stringFlags].map((name) => [name, { type: 'string' as const }])),
+    ...Object.fromEntries(listFlags.map((name) => [name, { type: 'string' as const, multiple: true }])),
+    'save-optimizer-state': { type: 'boolean' },
   });
   const text = values as Record<string, string | undefined>;
   const lists = values as Record<string, string[] | undefined>;

@@ -8,7 +8,7 @@ import { runTaskJob } from '../../engine/train/task-job.ts';
 import { writeReport } from '../../engine/train/task-report.ts';
 import type { TrainingProgress } from '../../engine/runtime/training-progress.ts';
 import { formatProgressBar } from '../progress-bar.ts';
-import { parseTrainArgs, trainUsage } from './train-args.ts';
+import { parseTrainArgs } from './train-args.ts';
 
 /** On a terminal the bar redraws in place; in a log it prints about twenty lines per run. */
 export function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainingProgress) => void {
@@ -66,10 +66,6 @@ function classificationSummary(spec: TaskJobSpec, result: TaskJobResult) {
 }
 
 export async function runTrainCommand(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${trainUsage}\n`);
-    return;
-  }
   const { spec, report } = parseTrainArgs(argv);
   const result = await runTaskJob(spec, { reportProgress: progressPrinter(process.stderr) });
   if (report) writeReport(report, trainReport(spec, result));

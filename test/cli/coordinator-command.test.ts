@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,5 +29,24 @@ describe('accord coordinator init | certs | invite', () => {
     db.close();
     expect(rows).toEqual([{ hash: createHash('sha256').update(token).digest('hex'), note: 'Hospital A' }]);
     expect(() => run(dir, 'invite', '--days', 'soon')).toThrow(/--days must be a positive number/);
+  });
+
+  it('init --config in a folder that does not exist yet creates it; refuses in words where it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accord-cli-'));
+    expect(run(dir, 'init', '--config', 'fed/coordinator.json')).toMatch(/wrote an example configuration/);
+    expect(existsSync(join(dir, 'fed', 'coordinator.json'))).toBe(true);
+    expect(existsSync(join(dir, 'fed', 'initial.safetensors'))).toBe(true);
+    expect(run(dir, 'init', '--config', 'fed/coordinator.json')).toMatch(/federation [0-9a-f-]{36} initialised/);
+    expect(existsSync(join(dir, 'fed', 'data', 'coordinator.sqlite'))).toBe(true);
+
+    writeFileSync(join(dir, 'a-file'), '');
+    const refused = spawnSync(process.execPath, [accord, 'coordinator', 'init', '--config', 'a-file/fed/c.json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^accord coordinator init: cannot create the folder .*a-file\/fed for the configuration \(ENOTDIR\)\n$/,
+    );
   });
 });

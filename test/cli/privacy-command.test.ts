@@ -58,22 +58,22 @@ describe('accord privacy', () => {
     expect(answer.noise_multiplier).toBeCloseTo(1.416, 4);
   });
 
-  it('fails with status 1 and a message naming the flag', () => {
+  it('fails with status 2 (a usage error) and a message naming the flag', () => {
     const missing = run('epsilon', '--sample-rate', '0.04', '--steps', '10', '--delta', '1e-5');
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--noise-multiplier is required/);
     const bad = run(
       'epsilon',
       ...['--noise-multiplier', '1', '--sample-rate', '2', '--steps', '10', '--delta', '1e-5'],
     );
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--sample-rate must be in \(0, 1\]/);
     const fractional = run(
       'noise',
       ...['--target-epsilon', '1', '--delta', '1e-5', '--sample-rate', '0.1', '--steps', '2.5'],
     );
     expect(fractional.stderr).toMatch(/--steps must be a non-negative integer/);
-    expect(run('nonsense').stderr).toMatch(/unknown privacy command "nonsense"/);
+    expect(run('nonsense').stderr).toMatch(/unknown command "nonsense"/);
     expect(bad.stdout).toBe('');
   });
 });

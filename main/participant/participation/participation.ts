@@ -40,6 +40,11 @@ export interface ParticipationOptions {
   readonly callRetry?: RetryPolicy;
   readonly loopBackoff?: RetryPolicy;
   readonly idleMs?: number;
+  /**
+   * false: enrol only, as `accord participant enrol` does beside a running node: no federation is polled and
+   * no unfinished round resumed in this process. Defaults to true.
+   */
+  readonly polling?: boolean;
 }
 
 function clientCertificateOf(request: EnrolmentRequest): ClientCertificate | undefined {
@@ -88,6 +93,7 @@ export class Participation {
   /** Reconnects to every enrolled federation and resumes unfinished rounds. */
   static async start(node: ParticipantNode, options: ParticipationOptions): Promise<Participation> {
     const participation = new Participation(node, options);
+    if (options.polling === false) return participation;
     for (const federation of node.federations.list()) {
       // One federation that cannot connect (its client key gone from the keychain) leaves the others running.
       await participation.#join(federation).catch((error: unknown) => {
@@ -157,7 +163,7 @@ export class Participation {
       backoff: this.#options.loopBackoff,
     });
     this.#loops.set(federation.id, loop);
-    loop.start();
+    if (this.#options.polling !== false) loop.start();
   }
 
   /** Enrols with an invitation: the identity key stays in the keychain, the coordinator learns its public half. */

@@ -99,7 +99,7 @@ describe('accord train and accord eval for task runs', () => {
 
   it('names a bad dataset flag and a head the checkpoint lacks', () => {
     const bad = accord(['train', '--dataset', 'topic=translation:x.csv']);
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('task kind must be one of classification, qa, summarization');
     const missing = accord(['eval', '--task', 'qa', '--data', 'x.jsonl']);
     expect(missing.stderr).toContain('--checkpoint is required');

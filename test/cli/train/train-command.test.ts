@@ -42,9 +42,9 @@ describe('accord train', () => {
     expect(result.heldOut.accuracy).toBeGreaterThanOrEqual(0);
   });
 
-  it('names a missing or malformed flag and exits non-zero', () => {
+  it('names a missing or malformed flag and exits 2', () => {
     const missing = accord(['--task', 'classification', '--data', amazon, '--label-column', 'label']);
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('--text-column is required');
     const malformed = accord([
       '--task',
@@ -58,6 +58,7 @@ describe('accord train', () => {
       '--lr',
       'fast',
     ]);
+    expect(malformed.status).toBe(2);
     expect(malformed.stderr).toContain('--lr must be a number, got "fast"');
     const noData = accord(['--task', 'summarization']);
     expect(noData.stderr).toContain('no data: give --data FILE');

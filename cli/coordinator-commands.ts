@@ -1,0 +1,44 @@
+/** `accord coordinator …` in the command tree: set up a federation's folder, certificates and invitations, and run it. */
+import type { Command } from './command-line/command-tree.ts';
+
+const load = () => import('./coordinator-command.ts');
+const configOption = '  --config FILE   the coordinator configuration (default coordinator.json)';
+
+export const coordinatorCommands: Command = {
+  name: 'coordinator',
+  summary: "run a federation: its folder, CA and certificates, invitations, and the coordinator's server",
+  subcommands: [
+    {
+      name: 'init',
+      summary: 'create the data folder, store and receipt-signing key (writes an example configuration if none)',
+      usage: '[--config FILE]',
+      details: `${configOption}\nThe configuration's folder is created when it does not exist yet.`,
+      run: async (argv) => (await load()).runCoordinatorInit(argv),
+    },
+    {
+      name: 'certs',
+      summary: "create the federation's CA and the server certificate (and client certificates for mutual TLS)",
+      usage: '[--config FILE] [--host NAME|IP]… [--client NAME]',
+      details: `${configOption}
+  --host NAME|IP  a name the server certificate is valid for (repeat; default localhost and 127.0.0.1)
+  --client NAME   also issue a client certificate for mutual TLS`,
+      run: async (argv) => (await load()).runCoordinatorCerts(argv),
+    },
+    {
+      name: 'invite',
+      summary: 'print a one-time enrolment token (only its hash is stored)',
+      usage: '[--config FILE] [--days N] [--note TEXT]',
+      details: `${configOption}
+  --days N        how long the token is valid (default 7)
+  --note TEXT     who it is for, kept with its hash`,
+      run: async (argv) => (await load()).runCoordinatorInvite(argv),
+    },
+    {
+      name: 'run',
+      summary: 'serve the federation over TLS and run its rounds until Ctrl+C',
+      usage: '[--config FILE]',
+      details: configOption,
+      run: async (argv) => (await load()).runCoordinatorRun(argv),
+    },
+  ],
+};
