@@ -7,9 +7,10 @@ import { methodNames, type ParticipantApi } from '../../preload/contract.ts';
 import { createParticipantApi } from '../../main/participant/api/participant-api.ts';
 import { dispatch } from '../../main/participant/api/dispatch.ts';
 import type { ParticipantNode } from '../../main/participant/participant-node.ts';
+import type { Participation } from '../../main/participant/participation/participation.ts';
 
-export function dispatchedApi(node: ParticipantNode): ParticipantApi {
-  const api = createParticipantApi(node);
+export function dispatchedApi(node: ParticipantNode, participation?: Participation): ParticipantApi {
+  const api = createParticipantApi(node, participation);
   const calls: Record<string, (request: unknown) => Promise<unknown>> = {};
   for (const method of methodNames) {
     calls[method] = async (request) => {

@@ -25,6 +25,14 @@ describe('EnrolmentController', () => {
     enrolment.caCertificatePem = 'not a certificate';
     await enrolment.enrol();
     expect(enrolment.error).toContain('CA certificate');
+    enrolment.caCertificatePem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    enrolment.clientKeyPem = '-----BEGIN PRIVATE KEY-----\nMC4C\n-----END PRIVATE KEY-----';
+    await enrolment.enrol();
+    expect(enrolment.error).toContain('client certificate (PEM) that goes with the client key');
+    enrolment.clientCertificatePem = enrolment.caCertificatePem;
+    enrolment.clientKeyPem = 'not a key';
+    await enrolment.enrol();
+    expect(enrolment.error).toContain("client certificate's private key");
   });
 
   it("passes on the participant's refusal when this node takes part in no federation", async () => {
