@@ -44,15 +44,15 @@ const noTraining = {
   train: () => Promise.reject(new Error('`accord participant enrol` does not train; run `accord participant serve`')),
 };
 
-function readPem(file: string, what: string, marker: string): string {
-  if (!existsSync(file)) throw new Error(`${what} ${file} does not exist`);
+function readPem(file: string, what: string, marker: string, hint = ''): string {
+  if (!existsSync(file)) throw new Error(`${what} ${file} does not exist${hint}`);
   const pem = readFileSync(file, 'utf8');
   if (!pem.includes(marker)) throw new Error(`${file} is not a PEM ${marker.includes('KEY') ? 'key' : 'certificate'}`);
   return pem;
 }
 
 const readCaCertificate = (file: string) =>
-  readPem(file, "the CA certificate (the coordinator's data/certs/ca.pem)", '-----BEGIN CERTIFICATE-----');
+  readPem(file, 'the CA certificate', '-----BEGIN CERTIFICATE-----', " (the coordinator's data/certs/ca.pem)");
 
 /** For a coordinator with mutual TLS: the certificate its CA issued this site, and the key (into the keychain). */
 function clientCertificate(certificate?: string, key?: string): Partial<EnrolmentRequest> {
