@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { isOptimizerAlgorithm, optimizerAlgorithms } from '../../engine/optim/create-optimizer.ts';
 import type { ScheduleKind } from '../../engine/optim/schedule.ts';
 import { parseTaskList } from './task-options.ts';
-import { defaultTaskJobSpec } from '../../engine/train/task-job-spec.ts';
+import { defaultPatience, defaultTaskJobSpec } from '../../engine/train/task-job-spec.ts';
 import type { TaskJobSpec } from '../../engine/train/task-job-spec.ts';
 
 export const trainUsage = `usage: accord train --task classification --data FILE[,FILE…] --text-column NAME --label-column NAME
@@ -18,6 +18,8 @@ export const trainUsage = `usage: accord train --task classification --data FILE
   [--epochs N] [--batch-size N] [--seq-len N] [--lr RATE] [--seed N] [--optimizer ${optimizerAlgorithms.join('|')}]
   [--schedule constant|linear|cosine] [--warmup-fraction F] [--weight-decay F] [--max-grad-norm F]
   [--layers N] [--d-model N] [--heads N] [--ff N] [--dropout F] [--validation-fraction F] [--stride N]
+  [--patience N]   (classification: stop after N epochs without a lower held-out loss and keep the best epoch;
+      default ${defaultPatience}, 0 trains every epoch and keeps the last)
   [--beam-size N] [--length-penalty F] [--max-new-tokens N] [--max-answer-tokens N] [--min-token-count N]
   [--lora-rank N --lora-alpha F --lora-targets P[,P…]]
   [--init CHECKPOINT.safetensors|MODEL_DIR [--init-heads N]]   (one \`accord train\` wrote, to resume; GPT-2/BERT
@@ -46,6 +48,7 @@ const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   'max-grad-norm': (s, v) => (s.maxGradientNorm = v),
   'validation-fraction': (s, v) => (s.validationFraction = v),
   'min-token-count': (s, v) => (s.minTokenCount = v),
+  patience: (s, v) => (s.patience = v),
   stride: (s, v) => (s.stride = v),
   layers: (s, v) => (s.model.layers = v),
   'd-model': (s, v) => (s.model.dModel = v),

@@ -17,6 +17,7 @@ import type { DecodingSettings, TaskMetrics } from './task-evaluation.ts';
 import type { TaskSampling } from './task-sampler.ts';
 import type { TrainingControl } from '../runtime/training-control.ts';
 import type { TrainingProgress } from '../runtime/training-progress.ts';
+import type { EarlyStoppingReport, HeldOutEpoch } from './early-stopping.ts';
 
 export const taskKinds = ['classification', 'qa', 'summarization'] as const;
 export type TaskKind = (typeof taskKinds)[number];
@@ -68,11 +69,32 @@ export interface TaskJobSpec {
   saveOptimizerState?: boolean;
   /** Tokens seen fewer times in the training data share the unknown id (models trained from scratch). */
   minTokenCount?: number;
+  /**
+   * Early stopping: epochs without a lower held-out loss before the run stops and keeps its best epoch; 0 trains
+   * every epoch and keeps the last. Unset: `defaultPatience` for classification runs, off for the others (their
+   * held-out evaluation decodes text, too slow to repeat every epoch).
+   */
+  patience?: number;
+}
+
+export const defaultPatience = 3;
+
+/** The patience a run uses (0: off); refuses early stopping where no held-out loss is computed. */
+export function resolvedPatience(spec: TaskJobSpec): number {
+  const classificationOnly = spec.tasks.every((task) => task.kind === 'classification');
+  const patience = spec.patience ?? (classificationOnly ? defaultPatience : 0);
+  if (!(Number.isInteger(patience) && patience >= 0))
+    throw new Error(`patience must be a whole number of epochs, got ${patience}`);
+  if (patience > 0 && !classificationOnly)
+    throw new Error('early stopping (patience > 0) needs a held-out loss, which only classification tasks report');
+  return patience;
 }
 
 export interface TaskJobContext {
   readonly control?: TrainingControl;
   reportProgress?(progress: TrainingProgress): void;
+  /** After every epoch of a run with early stopping: that epoch's point of the held-out curve. */
+  reportEpoch?(point: HeldOutEpoch, maxEpochs: number): void;
 }
 
 export interface TaskOutcome {
@@ -97,6 +119,8 @@ export interface TaskJobResult {
   parameterCount: number;
   exchangedParameters: string[];
   checkpoint: string | null;
+  /** The held-out curve, the epoch kept and why the run ended; null when early stopping is off. */
+  earlyStopping: EarlyStoppingReport | null;
 }
 
 export const defaultTokenizerPath = fileURLToPath(
