@@ -19,7 +19,10 @@ import { imdbReviews, splitRows, uciSentences, writeTsv } from './bench/defaults
 import { tfidfLogisticAccuracy } from './bench/tfidf-logistic.ts';
 
 /** The model rows: a name and the `accord train` flags beyond data and columns. */
-const modelRows: { name: string; flags: string[] }[] = [{ name: 'accord train defaults', flags: [] }];
+const modelRows: { name: string; flags: string[] }[] = [
+  { name: 'accord train defaults', flags: [] },
+  { name: 'transformer (--model transformer)', flags: ['--model', 'transformer'] },
+];
 const baselineName = 'TF-IDF + logistic regression';
 
 async function trainedAccuracy(flags: string[], train: string, test: string, out: string): Promise<number> {

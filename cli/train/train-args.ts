@@ -8,10 +8,14 @@ import { parseArgs } from 'node:util';
 import { isOptimizerAlgorithm, optimizerAlgorithms } from '../../engine/optim/create-optimizer.ts';
 import type { ScheduleKind } from '../../engine/optim/schedule.ts';
 import { parseTaskList } from './task-options.ts';
-import { defaultPatience, defaultTaskJobSpec } from '../../engine/train/task-job-spec.ts';
-import type { TaskJobSpec } from '../../engine/train/task-job-spec.ts';
+import { defaultBigramBuckets } from '../../engine/nn/bag-trunk.ts';
+import { defaultPatience, defaultTaskJobSpec, modelKinds } from '../../engine/train/task-job-spec.ts';
+import type { ModelKind, TaskJobSpec, TaskSpec } from '../../engine/train/task-job-spec.ts';
+import { bagDefaults, defaultModelKind, transformerClassificationDefaults } from '../../engine/train/model-defaults.ts';
 
 export const trainUsage = `usage: accord train --task classification --data FILE[,FILE…] --text-column NAME --label-column NAME
+  [--model bag|transformer]   (classification from scratch: bag, the n-gram embedding bag; otherwise transformer)
+  [--bigram-buckets N]   (bag: rows of the hashed bigram table, default ${defaultBigramBuckets})
    or: accord train --task qa|summarization --data FILE[,FILE…]
    or: accord train --dataset NAME=KIND:FILE[,FILE…] [--dataset …]   (KIND: classification|qa|summarization)
   [--map [NAME.]FIELD=COLUMN] [--weight NAME=W] [--sampling proportional|round-robin]
@@ -48,6 +52,7 @@ const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   'max-grad-norm': (s, v) => (s.maxGradientNorm = v),
   'validation-fraction': (s, v) => (s.validationFraction = v),
   'min-token-count': (s, v) => (s.minTokenCount = v),
+  'bigram-buckets': (s, v) => (s.model.bigramBuckets = v),
   patience: (s, v) => (s.patience = v),
   stride: (s, v) => (s.stride = v),
   layers: (s, v) => (s.model.layers = v),
@@ -63,6 +68,7 @@ const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
 
 const stringFlags = [
   'task',
+  'model',
   'text-column',
   'label-column',
   'optimizer',
@@ -78,9 +84,6 @@ const stringFlags = [
   'lora-targets',
 ];
 const listFlags = ['data', 'dataset', 'map', 'weight'];
-
-/** Classification on its own trains with larger batches of shorter sequences than QA or summarization need. */
-const classificationDefaults = { batchSize: 32, seqLen: 48 };
 
 function number(flag: string, text: string): number {
   const value = Number(text);
@@ -132,6 +135,27 @@ function columnMaps(text: Record<string, string | undefined>, maps: readonly str
   return added;
 }
 
+function modelKindOf(flag: string | undefined, tasks: TaskSpec[], init: string | undefined): ModelKind {
+  if (flag === undefined) return defaultModelKind(tasks, init);
+  if (!(modelKinds as readonly string[]).includes(flag))
+    throw new Error(`--model must be one of ${modelKinds.join(', ')}, got "${flag}"`);
+  return flag as ModelKind;
+}
+
+/** The run's starting settings: the engine's defaults, then those of its model kind; flags override both. */
+function specDefaults(tasks: TaskSpec[], kind: ModelKind): TaskJobSpec {
+  const defaults = defaultTaskJobSpec();
+  const classification = tasks.every((task) => task.kind === 'classification');
+  const { model, ...settings } = kind === 'bag' ? bagDefaults : classification ? transformerClassificationDefaults : {};
+  return {
+    ...defaults,
+    ...settings,
+    model: { ...defaults.model, ...model, kind },
+    decoding: { ...defaults.decoding },
+    tasks,
+  };
+}
+
 export function parseTrainArgs(argv: string[]): { spec: TaskJobSpec; report: string | undefined } {
   const { values } = parseArgs({
     args: argv,
@@ -155,15 +179,8 @@ export function parseTrainArgs(argv: string[]): { spec: TaskJobSpec; report: str
     maps: [...maps, ...columnMaps(text, maps, single)],
     weights: lists.weight ?? [],
   });
-  const defaults = defaultTaskJobSpec();
-  const spec: TaskJobSpec = {
-    ...defaults,
-    ...(tasks.every((task) => task.kind === 'classification') ? classificationDefaults : {}),
-    model: { ...defaults.model },
-    decoding: { ...defaults.decoding },
-    tasks,
-    saveOptimizerState: values['save-optimizer-state'] === true,
-  };
+  const spec = specDefaults(tasks, modelKindOf(text.model, tasks, text.init));
+  spec.saveOptimizerState = values['save-optimizer-state'] === true;
   for (const [flag, apply] of Object.entries(numeric))
     if (text[flag] !== undefined) apply(spec, number(flag, text[flag]));
   applyChoices(spec, text);

@@ -77,6 +77,8 @@ function classificationSummary(spec: TaskJobSpec, result: TaskJobResult) {
   if (result.tasks.length !== 1 || task?.kind !== 'classification') return {};
   return {
     task: 'classification' as const,
+    // With --init the checkpoint's own config decides the model.
+    ...(spec.init ? {} : { model: spec.model.kind ?? 'transformer' }),
     seed: spec.seed,
     epochs: spec.epochs,
     labels: task.labels,

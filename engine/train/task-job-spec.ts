@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ColumnMapping } from '../data/tasks/column-mapping.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
+import { defaultBigramBuckets } from '../nn/bag-trunk.ts';
 import type { LoraConfig } from '../nn/lora.ts';
 import type { TaskHead, TaskModelConfig } from '../nn/task-model.ts';
 import type { OptimizerAlgorithm } from '../optim/create-optimizer.ts';
@@ -20,6 +21,8 @@ import type { TrainingProgress } from '../runtime/training-progress.ts';
 import type { EarlyStoppingReport, HeldOutEpoch } from './early-stopping.ts';
 
 export const taskKinds = ['classification', 'qa', 'summarization'] as const;
+export const modelKinds = ['bag', 'transformer'] as const;
+export type ModelKind = (typeof modelKinds)[number];
 export type TaskKind = (typeof taskKinds)[number];
 
 /** The head each task kind trains. */
@@ -52,7 +55,17 @@ export interface TaskJobSpec {
   warmupFraction: number;
   weightDecay: number;
   maxGradientNorm: number;
-  model: { layers: number; dModel: number; heads: number; ff: number; dropout: number };
+  model: {
+    /** 'transformer' (default) or 'bag', the n-gram embedding bag (classification only; engine/nn/bag-trunk.ts). */
+    kind?: ModelKind;
+    layers: number;
+    dModel: number;
+    heads: number;
+    ff: number;
+    dropout: number;
+    /** Bag: rows of the hashed bigram table. */
+    bigramBuckets?: number;
+  };
   sampling: TaskSampling;
   validationFraction: number;
   /** QA: tokens shared by consecutive windows of a long context. */
@@ -178,6 +191,14 @@ export function taskModelConfig(
   datasets: readonly TaskDataset[],
   vocabSize: number,
 ): TaskModelConfig {
+  const heads = Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.head]));
+  if (spec.model.kind === 'bag') {
+    if (datasets.some((dataset) => dataset.head.kind !== 'classification'))
+      throw new Error('the bag model classifies only: train QA and summarization with --model transformer');
+    const trunk = { vocabSize, maxSequenceLength: spec.seqLen, dModel: spec.model.dModel, heads: 1, layers: 1 };
+    const bag = { architecture: 'bag' as const, bigramBuckets: spec.model.bigramBuckets ?? defaultBigramBuckets };
+    return { trunk: { ...trunk, ffDim: 1, dropout: spec.model.dropout, ...bag }, heads };
+  }
   return {
     trunk: {
       vocabSize,
@@ -189,7 +210,7 @@ export function taskModelConfig(
       dropout: spec.model.dropout,
       causal: datasets.some((dataset) => dataset.head.kind === 'causal-lm'),
     },
-    heads: Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.head])),
+    heads,
     ...(spec.lora ? { lora: spec.lora } : {}),
   };
 }

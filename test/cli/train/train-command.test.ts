@@ -20,6 +20,8 @@ describe('accord train', () => {
       'text',
       '--label-column',
       'label',
+      '--model',
+      'transformer',
       '--epochs',
       '1',
       '--seq-len',
