@@ -9,8 +9,9 @@ import { parseCommandLine } from '../command-line/parse-command-line.ts';
 import { UsageError } from '../command-line/usage-error.ts';
 import type { ScheduleKind } from '../../engine/optim/schedule.ts';
 import { parseTaskList } from './task-options.ts';
-import { defaultTaskJobSpec } from '../../engine/train/task-job-spec.ts';
-import type { TaskJobSpec } from '../../engine/train/task-job-spec.ts';
+import { defaultTaskJobSpec, modelKinds } from '../../engine/train/task-job-spec.ts';
+import type { ModelKind, TaskJobSpec, TaskSpec } from '../../engine/train/task-job-spec.ts';
+import { bagDefaults, defaultModelKind, transformerClassificationDefaults } from '../../engine/train/model-defaults.ts';
 
 /** A model folder's own tokenizer.json, which a run from it must use; undefined when `init` is not a folder. */
 function folderTokenizer(init: string): string | undefined {
@@ -33,6 +34,8 @@ const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
   'max-grad-norm': (s, v) => (s.maxGradientNorm = v),
   'validation-fraction': (s, v) => (s.validationFraction = v),
   'min-token-count': (s, v) => (s.minTokenCount = v),
+  'bigram-buckets': (s, v) => (s.model.bigramBuckets = v),
+  patience: (s, v) => (s.patience = v),
   stride: (s, v) => (s.stride = v),
   layers: (s, v) => (s.model.layers = v),
   'd-model': (s, v) => (s.model.dModel = v),
@@ -47,6 +50,7 @@ const numeric: Record<string, (spec: TaskJobSpec, value: number) => void> = {
 
 const stringFlags = [
   'task',
+  'model',
   'text-column',
   'label-column',
   'optimizer',
@@ -62,9 +66,6 @@ const stringFlags = [
   'lora-targets',
 ];
 const listFlags = ['data', 'dataset', 'map', 'weight'];
-
-/** Classification on its own trains with larger batches of shorter sequences than QA or summarization need. */
-const classificationDefaults = { batchSize: 32, seqLen: 48 };
 
 function number(flag: string, text: string): number {
   const value = Number(text);
@@ -115,6 +116,27 @@ function columnMaps(text: Record<string, string | undefined>, maps: readonly str
   return added;
 }
 
+function modelKindOf(flag: string | undefined, tasks: TaskSpec[], init: string | undefined): ModelKind {
+  if (flag === undefined) return defaultModelKind(tasks, init);
+  if (!(modelKinds as readonly string[]).includes(flag))
+    throw new UsageError(`--model must be one of ${modelKinds.join(', ')}, got "${flag}"`);
+  return flag as ModelKind;
+}
+
+/** The run's starting settings: the engine's defaults, then those of its model kind; flags override both. */
+function specDefaults(tasks: TaskSpec[], kind: ModelKind): TaskJobSpec {
+  const defaults = defaultTaskJobSpec();
+  const classification = tasks.every((task) => task.kind === 'classification');
+  const { model, ...settings } = kind === 'bag' ? bagDefaults : classification ? transformerClassificationDefaults : {};
+  return {
+    ...defaults,
+    ...settings,
+    model: { ...defaults.model, ...model, kind },
+    decoding: { ...defaults.decoding },
+    tasks,
+  };
+}
+
 export function parseTrainArgs(argv: string[]): { spec: TaskJobSpec; report: string | undefined } {
   const { values } = parseCommandLine(argv, {
     ...Object.fromEntries([...Object.keys(numeric), ...stringFlags].map((name) => [name, { type: 'string' as const }])),
@@ -132,15 +154,8 @@ export function parseTrainArgs(argv: string[]): { spec: TaskJobSpec; report: str
     maps: [...maps, ...columnMaps(text, maps, single)],
     weights: lists.weight ?? [],
   });
-  const defaults = defaultTaskJobSpec();
-  const spec: TaskJobSpec = {
-    ...defaults,
-    ...(tasks.every((task) => task.kind === 'classification') ? classificationDefaults : {}),
-    model: { ...defaults.model },
-    decoding: { ...defaults.decoding },
-    tasks,
-    saveOptimizerState: values['save-optimizer-state'] === true,
-  };
+  const spec = specDefaults(tasks, modelKindOf(text.model, tasks, text.init));
+  spec.saveOptimizerState = values['save-optimizer-state'] === true;
   for (const [flag, apply] of Object.entries(numeric))
     if (text[flag] !== undefined) apply(spec, number(flag, text[flag]));
   applyChoices(spec, text);

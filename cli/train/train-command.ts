@@ -7,6 +7,7 @@ import type { TaskJobResult, TaskJobSpec } from '../../engine/train/task-job-spe
 import { runTaskJob } from '../../engine/train/task-job.ts';
 import { writeReport } from '../../engine/train/task-report.ts';
 import type { TrainingProgress } from '../../engine/runtime/training-progress.ts';
+import type { HeldOutEpoch } from '../../engine/train/early-stopping.ts';
 import { formatProgressBar } from '../progress-bar.ts';
 import { parseTrainArgs } from './train-args.ts';
 
@@ -26,6 +27,26 @@ export function progressPrinter(stream: NodeJS.WriteStream): (progress: Training
       stream.write(`${line}\n`);
     }
   };
+}
+
+/** One line of the held-out curve per epoch, so a run shows where it starts to memorise. */
+export function epochPrinter(stream: NodeJS.WriteStream): (point: HeldOutEpoch, maxEpochs: number) => void {
+  return (point, maxEpochs) => {
+    const tasks = Object.entries(point.tasks).map(([name, metrics]) => {
+      const accuracy = metrics.accuracy === undefined ? '' : ` accuracy ${metrics.accuracy.toFixed(4)}`;
+      return `${name}: held-out loss ${metrics.loss!.toFixed(4)}${accuracy}`;
+    });
+    const mark = point.improved ? '  (best so far)' : '';
+    stream.write(
+      `epoch ${point.epoch}/${maxEpochs}  train loss ${point.trainLoss.toFixed(4)}  ${tasks.join('  ')}${mark}\n`,
+    );
+  };
+}
+
+function stoppingNote(result: TaskJobResult): string {
+  const stopping = result.earlyStopping;
+  if (!stopping) return '';
+  return `${stopping.stoppedEarly ? 'stopped early: ' : ''}${stopping.reason}\n`;
 }
 
 export function trainReport(spec: TaskJobSpec, result: TaskJobResult) {
@@ -56,6 +77,8 @@ function classificationSummary(spec: TaskJobSpec, result: TaskJobResult) {
   if (result.tasks.length !== 1 || task?.kind !== 'classification') return {};
   return {
     task: 'classification' as const,
+    // With --init the checkpoint's own config decides the model.
+    ...(spec.init ? {} : { model: spec.model.kind ?? 'transformer' }),
     seed: spec.seed,
     epochs: spec.epochs,
     labels: task.labels,
@@ -67,7 +90,11 @@ function classificationSummary(spec: TaskJobSpec, result: TaskJobResult) {
 
 export async function runTrainCommand(argv: string[]): Promise<void> {
   const { spec, report } = parseTrainArgs(argv);
-  const result = await runTaskJob(spec, { reportProgress: progressPrinter(process.stderr) });
+  const result = await runTaskJob(spec, {
+    reportProgress: progressPrinter(process.stderr),
+    reportEpoch: epochPrinter(process.stderr),
+  });
+  process.stderr.write(stoppingNote(result));
   if (report) writeReport(report, trainReport(spec, result));
   process.stdout.write(`${JSON.stringify({ ...classificationSummary(spec, result), ...result })}\n`);
 }

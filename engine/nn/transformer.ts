@@ -13,6 +13,7 @@ import { attentionBias, multiHeadAttention } from './attention.ts';
 import type { AttentionShape } from './attention.ts';
 import { embedding, geluMlp, layerNorm, positionEmbedding } from './layers.ts';
 import { llamaTrunk } from './llama-trunk.ts';
+import { bagTrunk } from './bag-trunk.ts';
 import type { ModelScope } from './scope.ts';
 
 export interface TransformerConfig {
@@ -37,9 +38,12 @@ export interface TransformerConfig {
   /**
    * 'gpt' (default): the GPT-2 / BERT form above. 'llama': RMSNorm (epsilon from layerNormEpsilon), rotary
    * positions, SwiGLU MLP (ffDim wide), grouped-query attention, always causal, no learned positions
-   * (maxSequenceLength only bounds the sequence).
+   * (maxSequenceLength only bounds the sequence). 'bag': no transformer at all, the n-gram embedding bag of
+   * engine/nn/bag-trunk.ts (heads, layers and ffDim unused).
    */
-  readonly architecture?: 'gpt' | 'llama';
+  readonly architecture?: 'gpt' | 'llama' | 'bag';
+  /** Bag: rows of the hashed bigram table (engine/nn/bag-trunk.ts). */
+  readonly bigramBuckets?: number;
   /** Llama: key/value heads (grouped-query attention); default `heads`. */
   readonly kvHeads?: number;
   /** Llama: the rotary base θ; default 10000. */
@@ -123,6 +127,7 @@ export interface TrunkInputs {
 
 /** Hidden states [B·T, d] after the final LayerNorm. */
 export function transformerTrunk(scope: ModelScope, inputs: TrunkInputs, config: TransformerConfig): Value {
+  if (config.architecture === 'bag') return bagTrunk(scope, inputs, config);
   validateTransformerConfig(config);
   const [batch, sequence] = inputs.inputIds.shape as [number, number];
   if (sequence > config.maxSequenceLength) {

@@ -46,6 +46,15 @@ async function forwardRows(dataset: TaskDataset, forward: TaskForward, params: P
   return rows;
 }
 
+/** −log softmax(logits)[label], in float64. */
+function crossEntropy(logits: Float32Array, label: number): number {
+  let max = -Infinity;
+  for (const value of logits) max = Math.max(max, value);
+  let sum = 0;
+  for (const value of logits) sum += Math.exp(value - max);
+  return Math.log(sum) + max - logits[label]!;
+}
+
 function argmax(values: Float32Array): number {
   let best = 0;
   for (let i = 1; i < values.length; i += 1) if (values[i]! > values[best]!) best = i;
@@ -107,12 +116,15 @@ export async function evaluateTask(dataset: TaskDataset, context: EvaluationCont
   }
   const rows = await forwardRows(dataset, context.forward, context.params, context.geometry);
   if (evaluation.kind === 'classification') {
-    const predicted = (rows.get('logits') ?? []).map(argmax);
+    const logits = rows.get('logits') ?? [];
+    const predicted = logits.map(argmax);
     const actual = dataset.heldOut.map((feature) => feature.label ?? 0);
+    const lossSum = logits.reduce((sum, row, i) => sum + crossEntropy(row, actual[i]!), 0);
     const metrics = {
       accuracy: accuracy(predicted, actual),
       macroF1: f1Scores(predicted, actual).macro,
       matthewsCorrelation: matthewsCorrelation(predicted, actual),
+      loss: lossSum / Math.max(1, logits.length),
     };
     return { metrics, predictions: predicted.map((label) => evaluation.labels[label] ?? String(label)) };
   }

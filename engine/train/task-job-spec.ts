@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ColumnMapping } from '../data/tasks/column-mapping.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
+import { defaultBigramBuckets } from '../nn/bag-trunk.ts';
 import type { LoraConfig } from '../nn/lora.ts';
 import type { TaskHead, TaskModelConfig } from '../nn/task-model.ts';
 import type { OptimizerAlgorithm } from '../optim/create-optimizer.ts';
@@ -17,8 +18,11 @@ import type { DecodingSettings, TaskMetrics } from './task-evaluation.ts';
 import type { TaskSampling } from './task-sampler.ts';
 import type { TrainingControl } from '../runtime/training-control.ts';
 import type { TrainingProgress } from '../runtime/training-progress.ts';
+import type { EarlyStoppingReport, HeldOutEpoch } from './early-stopping.ts';
 
 export const taskKinds = ['classification', 'qa', 'summarization'] as const;
+export const modelKinds = ['bag', 'transformer'] as const;
+export type ModelKind = (typeof modelKinds)[number];
 export type TaskKind = (typeof taskKinds)[number];
 
 /** The head each task kind trains. */
@@ -51,7 +55,17 @@ export interface TaskJobSpec {
   warmupFraction: number;
   weightDecay: number;
   maxGradientNorm: number;
-  model: { layers: number; dModel: number; heads: number; ff: number; dropout: number };
+  model: {
+    /** 'transformer' (default) or 'bag', the n-gram embedding bag (classification only; engine/nn/bag-trunk.ts). */
+    kind?: ModelKind;
+    layers: number;
+    dModel: number;
+    heads: number;
+    ff: number;
+    dropout: number;
+    /** Bag: rows of the hashed bigram table. */
+    bigramBuckets?: number;
+  };
   sampling: TaskSampling;
   validationFraction: number;
   /** QA: tokens shared by consecutive windows of a long context. */
@@ -68,11 +82,32 @@ export interface TaskJobSpec {
   saveOptimizerState?: boolean;
   /** Tokens seen fewer times in the training data share the unknown id (models trained from scratch). */
   minTokenCount?: number;
+  /**
+   * Early stopping: epochs without a lower held-out loss before the run stops and keeps its best epoch; 0 trains
+   * every epoch and keeps the last. Unset: `defaultPatience` for classification runs, off for the others (their
+   * held-out evaluation decodes text, too slow to repeat every epoch).
+   */
+  patience?: number;
+}
+
+export const defaultPatience = 3;
+
+/** The patience a run uses (0: off); refuses early stopping where no held-out loss is computed. */
+export function resolvedPatience(spec: TaskJobSpec): number {
+  const classificationOnly = spec.tasks.every((task) => task.kind === 'classification');
+  const patience = spec.patience ?? (classificationOnly ? defaultPatience : 0);
+  if (!(Number.isInteger(patience) && patience >= 0))
+    throw new Error(`patience must be a whole number of epochs, got ${patience}`);
+  if (patience > 0 && !classificationOnly)
+    throw new Error('early stopping (patience > 0) needs a held-out loss, which only classification tasks report');
+  return patience;
 }
 
 export interface TaskJobContext {
   readonly control?: TrainingControl;
   reportProgress?(progress: TrainingProgress): void;
+  /** After every epoch of a run with early stopping: that epoch's point of the held-out curve. */
+  reportEpoch?(point: HeldOutEpoch, maxEpochs: number): void;
 }
 
 export interface TaskOutcome {
@@ -97,6 +132,8 @@ export interface TaskJobResult {
   parameterCount: number;
   exchangedParameters: string[];
   checkpoint: string | null;
+  /** The held-out curve, the epoch kept and why the run ended; null when early stopping is off. */
+  earlyStopping: EarlyStoppingReport | null;
 }
 
 export const defaultTokenizerPath = fileURLToPath(
@@ -154,6 +191,14 @@ export function taskModelConfig(
   datasets: readonly TaskDataset[],
   vocabSize: number,
 ): TaskModelConfig {
+  const heads = Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.head]));
+  if (spec.model.kind === 'bag') {
+    if (datasets.some((dataset) => dataset.head.kind !== 'classification'))
+      throw new Error('the bag model classifies only: train QA and summarization with --model transformer');
+    const trunk = { vocabSize, maxSequenceLength: spec.seqLen, dModel: spec.model.dModel, heads: 1, layers: 1 };
+    const bag = { architecture: 'bag' as const, bigramBuckets: spec.model.bigramBuckets ?? defaultBigramBuckets };
+    return { trunk: { ...trunk, ffDim: 1, dropout: spec.model.dropout, ...bag }, heads };
+  }
   return {
     trunk: {
       vocabSize,
@@ -165,7 +210,7 @@ export function taskModelConfig(
       dropout: spec.model.dropout,
       causal: datasets.some((dataset) => dataset.head.kind === 'causal-lm'),
     },
-    heads: Object.fromEntries(datasets.map((dataset) => [dataset.name, dataset.head])),
+    heads,
     ...(spec.lora ? { lora: spec.lora } : {}),
   };
 }

@@ -31,8 +31,9 @@ import type { BatchGeometry, TaskBatch } from './task-features.ts';
 import { interleaveTasks } from './task-sampler.ts';
 import type { TaggedBatch } from './task-sampler.ts';
 import { runTrainingLoop } from './training-loop.ts';
-import type { TrainingOutcome } from './training-loop.ts';
-import { prepareTaskDatasets } from './task-job-spec.ts';
+import type { EpochVerdict, TrainingOutcome } from './training-loop.ts';
+import { EarlyStopping } from './early-stopping.ts';
+import { prepareTaskDatasets, resolvedPatience } from './task-job-spec.ts';
 import type { TaskJobContext, TaskJobResult, TaskJobSpec, TaskOutcome } from './task-job-spec.ts';
 
 type Evaluations = Record<string, TaskEvaluationResult>;
@@ -104,12 +105,38 @@ function weightedStep(runtimes: Map<string, TaskRuntime>, seed: number) {
   };
 }
 
+/** The held-out evaluation after each epoch that early stopping watches. */
+interface EpochWatch {
+  stopping: EarlyStopping;
+  evaluate(): Promise<Evaluations>;
+}
+
+function epochHook(
+  spec: TaskJobSpec,
+  watch: EpochWatch,
+  params: Map<string, Float32Tensor>,
+  optimizer: Optimizer,
+  context: TaskJobContext,
+) {
+  return async (): Promise<EpochVerdict> => {
+    const results = await watch.evaluate();
+    const tasks = Object.fromEntries(Object.entries(results).map(([name, result]) => [name, result.metrics]));
+    const weightOf = (name: string) => spec.tasks.find((task) => task.name === name)?.weight ?? 1;
+    const loss = Object.entries(tasks).reduce((sum, [name, metrics]) => sum + weightOf(name) * metrics.loss!, 0);
+    const keepOptimizer = spec.saveOptimizerState ? () => optimizer.exportState() : undefined;
+    const verdict = watch.stopping.observe({ loss, tasks }, params, keepOptimizer);
+    context.reportEpoch?.(watch.stopping.curve.at(-1)!, spec.epochs);
+    return verdict;
+  };
+}
+
 async function train(
   spec: TaskJobSpec,
   runtimes: Map<string, TaskRuntime>,
   params: Map<string, Float32Tensor>,
   optimizer: Optimizer,
   context: TaskJobContext,
+  watch: EpochWatch | undefined,
 ): Promise<TrainingOutcome> {
   const geometry: BatchGeometry = { batchSize: spec.batchSize, seqLen: spec.seqLen, padId: paddingId };
   const epochBatches = (epoch: number) => {
@@ -139,7 +166,11 @@ async function train(
     totalSteps,
     maxGradientNorm: spec.maxGradientNorm || undefined,
     control: context.control,
-    onProgress: context.reportProgress,
+    onProgress: (progress) => {
+      watch?.stopping.recordUpdateLoss(progress.loss);
+      context.reportProgress?.(progress);
+    },
+    ...(watch ? { onEpochEnd: epochHook(spec, watch, params, optimizer, context) } : {}),
   });
 }
 
@@ -176,10 +207,14 @@ export async function runTaskJob(given: TaskJobSpec, context: TaskJobContext = {
   const datasets = raw.map((dataset) => compactDataset(dataset, vocabulary));
   const runtimes = await taskRuntimes(spec, config, datasets);
   const detokenize = detokenizer(tokenizer, vocabulary);
-  const before = await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
+  const evaluate = () => evaluateAll(spec, runtimes, params, vocabulary, detokenize);
+  const before = await evaluate();
   const optimizer = optimizerFor(spec, resumed);
-  const outcome = await train(spec, runtimes, params, optimizer, context);
-  const after = outcome.cancelled ? null : await evaluateAll(spec, runtimes, params, vocabulary, detokenize);
+  const patience = resolvedPatience(spec);
+  const stopping = patience > 0 ? new EarlyStopping(patience) : undefined;
+  const outcome = await train(spec, runtimes, params, optimizer, context, stopping && { stopping, evaluate });
+  const bestOptimizer = stopping && !outcome.cancelled ? stopping.restoreBest(params) : undefined;
+  const after = outcome.cancelled ? null : await evaluate();
   const save = spec.out !== undefined && !outcome.cancelled;
   if (save)
     saveTaskCheckpoint(spec.out!, {
@@ -190,7 +225,7 @@ export async function runTaskJob(given: TaskJobSpec, context: TaskJobContext = {
       tokenizerPath: spec.tokenizerPath,
       seed: spec.seed,
       steps: outcome.updates,
-      optimizer: spec.saveOptimizerState ? optimizer.exportState() : undefined,
+      optimizer: spec.saveOptimizerState ? (bestOptimizer ?? optimizer.exportState()) : undefined,
     });
   return {
     tasks: outcomes(datasets, before, after),
@@ -202,6 +237,7 @@ export async function runTaskJob(given: TaskJobSpec, context: TaskJobContext = {
     // What a federated update of this model carries: with LoRA only the adapters, otherwise every tensor.
     exchangedParameters: [...(config.lora ? loraParameters(params) : params).keys()],
     checkpoint: save ? spec.out! : null,
+    earlyStopping: stopping && !outcome.cancelled ? stopping.report(outcome.stoppedEarly) : null,
   };
 }
 

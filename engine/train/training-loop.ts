@@ -37,8 +37,11 @@ export interface TrainingLoopOptions<Batch> {
   maxGradientNorm?: number;
   control?: TrainingControl;
   onProgress?: (progress: TrainingProgress) => void;
-  onEpochEnd?: (epoch: number) => void | Promise<void>;
+  /** Called after each completed epoch; returning 'stop' ends the run there (early stopping). */
+  onEpochEnd?: (epoch: number) => EpochVerdict | Promise<EpochVerdict>;
 }
+
+export type EpochVerdict = void | 'continue' | 'stop';
 
 export interface TrainingOutcome {
   updates: number;
@@ -46,6 +49,10 @@ export interface TrainingOutcome {
   /** Mean loss of each update's examples, in order. */
   losses: number[];
   cancelled: boolean;
+  /** Epochs run to their end. */
+  epochs: number;
+  /** True when onEpochEnd ended the run before its last epoch. */
+  stoppedEarly: boolean;
   seconds: number;
   /** Time inside the step's graph runs; the rest of `seconds` is TypeScript work (batching, optimizer). */
   graphSeconds: number;
@@ -139,11 +146,19 @@ export async function runTrainingLoop<Batch>(options: TrainingLoopOptions<Batch>
     pendingLoss: 0,
   };
   let cancelled = false;
+  let epochs = 0;
+  let stoppedEarly = false;
   for (let epoch = 0; epoch < options.epochs && state.updates < options.totalSteps; epoch++) {
     cancelled = !(await runEpoch(options, state, epoch));
     if (cancelled) break;
-    await options.onEpochEnd?.(epoch);
+    epochs += 1;
+    const verdict = await options.onEpochEnd?.(epoch);
+    if (verdict === 'stop') {
+      stoppedEarly = epoch + 1 < options.epochs && state.updates < options.totalSteps;
+      break;
+    }
   }
   const { updates, examples, losses, graphSeconds } = state;
-  return { updates, examples, losses, cancelled, seconds: seconds(state.started), graphSeconds };
+  const elapsed = seconds(state.started);
+  return { updates, examples, losses, cancelled, epochs, stoppedEarly, seconds: elapsed, graphSeconds };
 }

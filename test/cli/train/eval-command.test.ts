@@ -13,7 +13,22 @@ function accord(args: string[]) {
   return spawnSync(process.execPath, ['bin/accord.js', ...args], { cwd: root, encoding: 'utf8' });
 }
 
-const small = ['--layers', '1', '--d-model', '32', '--heads', '2', '--ff', '64', '--dropout', '0', '--batch-size', '8'];
+const small = [
+  '--model',
+  'transformer',
+  '--layers',
+  '1',
+  '--d-model',
+  '32',
+  '--heads',
+  '2',
+  '--ff',
+  '64',
+  '--dropout',
+  '0',
+  '--batch-size',
+  '8',
+];
 
 describe('accord train and accord eval for task runs', () => {
   it('trains classification and summarization together, writes checkpoint and report, and evaluates it', () => {

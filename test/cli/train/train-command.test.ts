@@ -20,6 +20,8 @@ describe('accord train', () => {
       'text',
       '--label-column',
       'label',
+      '--model',
+      'transformer',
       '--epochs',
       '1',
       '--seq-len',
@@ -40,6 +42,10 @@ describe('accord train', () => {
     expect(result).toMatchObject({ task: 'classification', cancelled: false, labels: ['0', '1'] });
     expect(result.heldOut.examples).toBe(result.heldOutExamples);
     expect(result.heldOut.accuracy).toBeGreaterThanOrEqual(0);
+    // The held-out curve: one line per epoch on stderr, the same points in the JSON line.
+    expect(run.stderr).toMatch(/epoch 1\/1 +train loss \d\.\d{4} +classification: held-out loss \d\.\d{4} accuracy/);
+    expect(result.earlyStopping).toMatchObject({ bestEpoch: 1, epochsRun: 1, stoppedEarly: false });
+    expect(result.earlyStopping.curve[0].heldOutLoss).toBe(result.heldOut.loss);
   });
 
   it('names a missing or malformed flag and exits 2', () => {
