@@ -3,11 +3,10 @@
  * stored and signed into the receipt, and ListReceipts answers each participant its own receipts only.
  */
 import * as grpc from '@grpc/grpc-js';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoordinatorConfig } from '../../../coordinator/config/coordinator-config.ts';
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
-import { createInvitation } from '../../../coordinator/setup/federation-files.ts';
 import { updateCodec } from '../../../engine/codec/update-codec-registry.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import { receiptFromProto } from '../../../main/participant/coordinator-client/federation-serde.ts';
@@ -15,8 +14,8 @@ import type { GrpcFederationLink } from '../../../main/participant/coordinator-c
 import type { Receipt } from '../../../protocol/gen/accord/v1/transfer_pb.js';
 import { verifyReceipt } from '../../../protocol/receipt.ts';
 import { ed25519PublicKeyFromRaw, sha256Hex } from '../../../protocol/request-signature.ts';
-import { RawRequests } from '../support/raw-requests.ts';
-import { participantLink, startCoordinator, testWeights, writeTestFederation } from '../support/test-federation.ts';
+import type { RawRequests } from '../support/raw-requests.ts';
+import { enrolRaw, startCoordinator, testWeights, writeTestFederation } from '../support/test-federation.ts';
 
 let config: CoordinatorConfig;
 let coordinator: Coordinator;
@@ -24,17 +23,6 @@ let address: string;
 let alice: RawRequests;
 let bob: RawRequests;
 const links: GrpcFederationLink[] = [];
-
-async function enrolRaw(name: string): Promise<RawRequests> {
-  const key = generateKeyPairSync('ed25519').privateKey;
-  const link = participantLink(config, address, {
-    name,
-    privateKeyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  });
-  links.push(link);
-  await link.enrol(createInvitation(config, 1), name);
-  return new RawRequests(link, key);
-}
 
 const update = updateCodec('accord-update-v1').encode(
   new Map(
@@ -72,8 +60,8 @@ beforeAll(async () => {
   // Two per round, so the first commit leaves the round open for the second.
   config = await writeTestFederation({ participantsPerRound: { min: 2, max: 2 } });
   ({ coordinator, address } = await startCoordinator(config));
-  alice = await enrolRaw('alice');
-  bob = await enrolRaw('bob');
+  alice = await enrolRaw(config, address, 'alice', links);
+  bob = await enrolRaw(config, address, 'bob', links);
 });
 
 afterAll(async () => {

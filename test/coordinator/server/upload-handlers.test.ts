@@ -1,17 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
-import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoordinatorConfig } from '../../../coordinator/config/coordinator-config.ts';
 import type { Coordinator } from '../../../coordinator/coordinator.ts';
-import { createInvitation } from '../../../coordinator/setup/federation-files.ts';
 import { updateCodec } from '../../../engine/codec/update-codec-registry.ts';
 import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { RoundTask } from '../../../main/participant/coordinator-client/federation-link.ts';
 import type { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
 import { sha256Hex } from '../../../protocol/request-signature.ts';
-import { RawRequests } from '../support/raw-requests.ts';
-import { participantLink, startCoordinator, testWeights, writeTestFederation } from '../support/test-federation.ts';
+import type { RawRequests } from '../support/raw-requests.ts';
+import { enrolRaw, startCoordinator, testWeights, writeTestFederation } from '../support/test-federation.ts';
 
 let config: CoordinatorConfig;
 let coordinator: Coordinator;
@@ -21,24 +19,12 @@ let attacker: RawRequests;
 let bystander: RawRequests;
 let task: RoundTask;
 
-/** An enrolled participant whose raw requests the test writes itself. */
-async function enrolRaw(name: string): Promise<RawRequests> {
-  const key = generateKeyPairSync('ed25519').privateKey;
-  const link = participantLink(config, address, {
-    name,
-    privateKeyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  });
-  links.push(link);
-  await link.enrol(createInvitation(config, 1), name);
-  return new RawRequests(link, key);
-}
-
 beforeAll(async () => {
   // Two participants and a minimum of two, so one participant's commit does not close the round.
   config = await writeTestFederation({ participantsPerRound: { min: 2, max: 2 } });
   ({ coordinator, address } = await startCoordinator(config));
-  attacker = await enrolRaw('attacker');
-  bystander = await enrolRaw('bystander');
+  attacker = await enrolRaw(config, address, 'attacker', links);
+  bystander = await enrolRaw(config, address, 'bystander', links);
   task = (await attacker.link.pollTask())!;
   await bystander.link.pollTask();
 });

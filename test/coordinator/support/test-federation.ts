@@ -17,6 +17,7 @@ import { tensor } from '../../../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
 import { GrpcFederationLink } from '../../../main/participant/coordinator-client/grpc-federation-link.ts';
 import { FileUploadJournal } from '../../../main/participant/coordinator-client/upload-journal.ts';
+import { RawRequests } from './raw-requests.ts';
 import type { RetryPolicy } from '../../../main/participant/coordinator-client/retry-policy.ts';
 
 export const testWeights: ParameterSet = new Map([
@@ -115,4 +116,31 @@ export async function enrolledParticipant(
   const link = participantLink(config, address, { name, privateKeyPem, retry });
   await link.enrol(createInvitation(config, 7, name), name);
   return link;
+}
+
+/** An enrolled participant whose raw requests a test writes itself; its link is added to `links` to close. */
+export async function enrolRaw(
+  config: CoordinatorConfig,
+  address: string,
+  name: string,
+  links: GrpcFederationLink[],
+): Promise<RawRequests> {
+  const key = generateKeyPairSync('ed25519').privateKey;
+  const link = participantLink(config, address, {
+    name,
+    privateKeyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  });
+  links.push(link);
+  await link.enrol(createInvitation(config, 1), name);
+  return new RawRequests(link, key);
+}
+
+/** A coordinator that asks for mutual TLS, with a client certificate issued to `client` under data/certs/clients. */
+export async function startMutualTlsCoordinator(
+  client: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ config: CoordinatorConfig; coordinator: Coordinator; address: string }> {
+  const config = await writeTestFederation({ tls: { mutual: true }, ...overrides });
+  await writeCertificates(config, ['127.0.0.1', 'localhost'], client);
+  return { config, ...(await startCoordinator(config)) };
 }

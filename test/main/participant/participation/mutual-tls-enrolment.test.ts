@@ -8,18 +8,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CoordinatorConfig } from '../../../../coordinator/config/coordinator-config.ts';
-import {
-  createInvitation,
-  federationPaths,
-  writeCertificates,
-} from '../../../../coordinator/setup/federation-files.ts';
+import { createInvitation, federationPaths } from '../../../../coordinator/setup/federation-files.ts';
 import { clientKeyAccount } from '../../../../main/participant/enrolment/client-certificate.ts';
 import { KeytarCredentialStore } from '../../../../main/participant/keychain/keytar-credential-store.ts';
 import { openParticipantNode } from '../../../../main/participant/participant-node.ts';
 import type { ParticipantNode } from '../../../../main/participant/participant-node.ts';
 import { Participation } from '../../../../main/participant/participation/participation.ts';
 import { EnrolmentRequest } from '../../../../preload/federation-schemas.ts';
-import { startCoordinator, writeTestFederation } from '../../../coordinator/support/test-federation.ts';
+import { startMutualTlsCoordinator } from '../../../coordinator/support/test-federation.ts';
 import { FakeTrainer } from '../../../support/fake-trainer.ts';
 import { tempDir } from '../../../support/participant-fixtures.ts';
 import { waitUntil } from '../../../support/wait-until.ts';
@@ -32,11 +28,9 @@ const credentials = new KeytarCredentialStore(`Accord-test-${randomUUID()}`);
 afterAll(() => credentials.delete('identity.ed25519'));
 
 async function mutualTlsCoordinator() {
-  const config = await writeTestFederation({ tls: { mutual: true }, participantsPerRound: { min: 1, max: 1 } });
-  await writeCertificates(config, ['127.0.0.1', 'localhost'], 'clinic');
-  const { coordinator, address } = await startCoordinator(config);
-  cleanups.push(() => coordinator.stop());
-  return { config, coordinator, address };
+  const started = await startMutualTlsCoordinator('clinic', { participantsPerRound: { min: 1, max: 1 } });
+  cleanups.push(() => started.coordinator.stop());
+  return started;
 }
 
 /** A site's node on its folder and this test's keychain entries; `home` again is the node after a restart. */

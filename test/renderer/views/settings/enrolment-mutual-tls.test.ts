@@ -3,17 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createInvitation,
-  federationPaths,
-  writeCertificates,
-} from '../../../../coordinator/setup/federation-files.ts';
+import { createInvitation, federationPaths } from '../../../../coordinator/setup/federation-files.ts';
 import { clientKeyAccount } from '../../../../main/participant/enrolment/client-certificate.ts';
 import { KeytarCredentialStore } from '../../../../main/participant/keychain/keytar-credential-store.ts';
 import { openParticipantNode } from '../../../../main/participant/participant-node.ts';
 import { Participation } from '../../../../main/participant/participation/participation.ts';
 import { EnrolmentController } from '../../../../renderer/src/views/settings/enrolment.svelte.ts';
-import { startCoordinator, writeTestFederation } from '../../../coordinator/support/test-federation.ts';
+import { startMutualTlsCoordinator } from '../../../coordinator/support/test-federation.ts';
 import { FakeTrainer } from '../../../support/fake-trainer.ts';
 import { tempDir } from '../../../support/participant-fixtures.ts';
 import { dispatchedApi } from '../../../support/renderer-api.ts';
@@ -25,9 +21,7 @@ afterEach(async () => {
 
 describe('the enrolment form with mutual TLS', () => {
   it('enrols with the pasted client certificate and key, and forgets the key field afterwards', async () => {
-    const config = await writeTestFederation({ tls: { mutual: true } });
-    await writeCertificates(config, ['127.0.0.1', 'localhost'], 'clinic');
-    const { coordinator, address } = await startCoordinator(config);
+    const { config, coordinator, address } = await startMutualTlsCoordinator('clinic');
     cleanups.push(() => coordinator.stop());
     const credentials = new KeytarCredentialStore(`Accord-test-${randomUUID()}`);
     cleanups.push(() => credentials.delete('identity.ed25519'));
