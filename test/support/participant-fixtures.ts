@@ -7,6 +7,7 @@ import {
   openParticipantNode,
   type ParticipantNode,
 } from '../../main/participant/participant-node.ts';
+import type { Dataset } from '../../main/participant/datasets/dataset-registry.ts';
 import type { RoundRunner } from '../../main/participant/rounds/round-runner.ts';
 import { FakeCoordinator } from './fake-coordinator.ts';
 import { FakeTrainer } from './fake-trainer.ts';
@@ -21,6 +22,17 @@ export function writeSentimentCsv(dir: string, name = 'reviews.csv', rows = 6): 
   for (let i = 0; i < rows; i++) lines.push(`"review number ${i}, quite ${i % 2 ? 'good' : 'bad'}",${i % 2}`);
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
+}
+
+/** The sample reviews (writeSentimentCsv) registered on a node as the "reviews" sentiment dataset. */
+export function registerSampleReviews(node: ParticipantNode, home: string): Promise<Dataset> {
+  return node.datasets.register({
+    name: 'reviews',
+    path: writeSentimentCsv(home),
+    task: 'sentiment',
+    format: 'csv',
+    columns: { text: 'text', label: 'label' },
+  });
 }
 
 export interface WiredParticipant {
@@ -45,13 +57,7 @@ export async function wiredParticipant(
     trainer,
     now: options.now,
   });
-  const dataset = await node.datasets.register({
-    name: 'reviews',
-    path: writeSentimentCsv(home),
-    task: 'sentiment',
-    format: 'csv',
-    columns: { text: 'text', label: 'label' },
-  });
+  const dataset = await registerSampleReviews(node, home);
   node.ledger.setBudget(dataset.id, options.epsilon ?? 8, options.delta ?? 1e-5);
   return { home, node, coordinator, trainer, runner, datasetId: dataset.id };
 }

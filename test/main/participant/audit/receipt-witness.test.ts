@@ -24,7 +24,7 @@ import type { RoundRecord } from '../../../../main/participant/rounds/round-stor
 import { terminalStates } from '../../../../main/participant/rounds/round-state.ts';
 import { startCoordinator, writeTestFederation } from '../../../coordinator/support/test-federation.ts';
 import { FakeTrainer } from '../../../support/fake-trainer.ts';
-import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
+import { registerSampleReviews, tempDir } from '../../../support/participant-fixtures.ts';
 import { waitUntil } from '../../../support/wait-until.ts';
 
 let coordinator: Coordinator;
@@ -57,13 +57,7 @@ beforeAll(async () => {
   cleanups.push(() => credentials.delete(auditAnchorAccount(home)));
   node = openParticipantNode({ home, credentials });
   cleanups.push(() => node.close());
-  const dataset = await node.datasets.register({
-    name: 'reviews',
-    path: writeSentimentCsv(home),
-    task: 'sentiment',
-    format: 'csv',
-    columns: { text: 'text', label: 'label' },
-  });
+  const dataset = await registerSampleReviews(node, home);
   node.ledger.setBudget(dataset.id, 50, 1e-5);
   node.consent.setPolicy(coordinator.context.federationId, { mode: 'auto', limits: {} });
   participation = await Participation.start(node, { trainer: new FakeTrainer(0.25), pollWaitSeconds: 1 });

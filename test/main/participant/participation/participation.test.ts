@@ -15,7 +15,7 @@ import type { RoundRecord } from '../../../../main/participant/rounds/round-stor
 import { terminalStates } from '../../../../main/participant/rounds/round-state.ts';
 import { startCoordinator, testWeights, writeTestFederation } from '../../../coordinator/support/test-federation.ts';
 import { FakeTrainer } from '../../../support/fake-trainer.ts';
-import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
+import { registerSampleReviews, tempDir } from '../../../support/participant-fixtures.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -47,13 +47,7 @@ describe('Participation against a coordinator that reads float32-le', () => {
     cleanups.push(() => credentials.delete('identity.ed25519'));
     const node = openParticipantNode({ home, credentials });
     cleanups.push(() => node.close());
-    const dataset = await node.datasets.register({
-      name: 'reviews',
-      path: writeSentimentCsv(home),
-      task: 'sentiment',
-      format: 'csv',
-      columns: { text: 'text', label: 'label' },
-    });
+    const dataset = await registerSampleReviews(node, home);
     node.ledger.setBudget(dataset.id, 50, 1e-5);
     node.consent.setPolicy(coordinator.context.federationId, { mode: 'auto', limits: {} });
     const trainer = new FakeTrainer(0.25);

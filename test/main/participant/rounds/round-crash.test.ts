@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openParticipantNode } from '../../../../main/participant/participant-node.ts';
 import { FakeCoordinator, fakeTask } from '../../../support/fake-coordinator.ts';
-import { tempDir, writeSentimentCsv } from '../../../support/participant-fixtures.ts';
+import { registerSampleReviews, tempDir } from '../../../support/participant-fixtures.ts';
 
 const child = fileURLToPath(new URL('../../../support/round-crash-child.ts', import.meta.url));
 
@@ -50,13 +50,7 @@ function snapshot(home: string): Snapshot {
 async function setUp(): Promise<string> {
   const home = tempDir('accord-crash-');
   const node = openParticipantNode({ home });
-  const dataset = await node.datasets.register({
-    name: 'reviews',
-    path: writeSentimentCsv(home),
-    task: 'sentiment',
-    format: 'csv',
-    columns: { text: 'text', label: 'label' },
-  });
+  const dataset = await registerSampleReviews(node, home);
   node.ledger.setBudget(dataset.id, 8, 1e-5);
   node.consent.setPolicy('fed-a', { mode: 'auto', limits: {} });
   node.close();
