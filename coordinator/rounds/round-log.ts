@@ -1,13 +1,14 @@
 /** Per-round logs: one JSON line per event in <dataDir>/logs/round-<number>.jsonl. */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureOperatorFolder } from '../store/operator-files.ts';
 
 export class RoundLog {
   readonly #dir: string;
 
   constructor(dataDir: string) {
     this.#dir = join(dataDir, 'logs');
-    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+    ensureOperatorFolder(this.#dir);
   }
 
   event(roundNumber: number, roundId: string, event: string, fields: Record<string, unknown> = {}): void {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createCertificateAuthority, issueCertificate } from '../certs/certificate-authority.ts';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import { tokenSha256 } from '../server/enrolment-handlers.ts';
+import { ensureOperatorFolder } from '../store/operator-files.ts';
 import { CoordinatorStore } from '../store/coordinator-store.ts';
 
 export function federationPaths(dataDir: string) {
@@ -33,7 +34,7 @@ function writeSecret(path: string, text: string): void {
 export function initFederation(config: CoordinatorConfig): { federationId: string } {
   const paths = federationPaths(config.dataDir);
   for (const dir of [config.dataDir, paths.checkpoints, paths.uploads, join(config.dataDir, 'certs')])
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensureOperatorFolder(dir);
   const store = new CoordinatorStore(paths.database);
   try {
     let federationId = store.setting('federation_id');

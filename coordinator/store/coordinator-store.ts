@@ -4,7 +4,7 @@
  * or one transaction, so a coordinator killed at any point restarts from a consistent state.
  */
 import Database from 'better-sqlite3';
-import { closeSync, openSync } from 'node:fs';
+import { ensureOperatorFile } from './operator-files.ts';
 import { migrate } from './migrations.ts';
 import { coordinatorMigrations } from './schema.ts';
 import type {
@@ -21,7 +21,7 @@ export class CoordinatorStore {
   readonly db: Database.Database;
 
   constructor(path: string) {
-    closeSync(openSync(path, 'a', 0o600)); // owner only; SQLite gives its -wal and -shm files the same mode
+    ensureOperatorFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
