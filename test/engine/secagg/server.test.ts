@@ -248,11 +248,15 @@ describe('the server verifies what it reconstructs', () => {
       for (const answer of await transport.exchange(stage, requests())) server.receive(answer);
     }
     const answers = await transport.exchange('unmask', server.unmaskRequests());
-    const first = answers[0] as UnmaskResponse;
-    const share = first[field][0]!.share;
-    share[0] = share[0]! ^ 0x40;
+    const owner = (answers[0] as UnmaskResponse)[field][0]!.peerId;
+    // Every holder's share of the owner's secret is corrupted, so that whichever shares the server combines,
+    // what it reconstructs is not the owner's secret.
+    for (const answer of answers as UnmaskResponse[]) {
+      const share = answer[field].find((entry) => entry.peerId === owner)?.share;
+      if (share) share[0] = share[0]! ^ 0x40;
+    }
     for (const answer of answers) server.receive(answer);
-    return { round, owner: first[field][0]!.peerId, finish: () => server.finish() };
+    return { round, owner, finish: () => server.finish() };
   }
 
   it('refuses a self-mask seed that does not match its owner’s commitment', async () => {
