@@ -6,13 +6,11 @@
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { EnrolmentRequest, FederationView } from '../../../preload/contract.ts';
 import { publicKeyFingerprint, recordEnrolment } from '../audit/enrolment-record.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
-import { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
+import type { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 import type { RetryPolicy } from '../coordinator-client/retry-policy.ts';
-import { FileUploadJournal } from '../coordinator-client/upload-journal.ts';
 import { loadOrCreateIdentityKey } from '../keychain/participant-identity.ts';
 import { attachRoundRunner, type ParticipantNode } from '../participant-node.ts';
 import type { LocalTrainer } from '../rounds/local-trainer.ts';
@@ -20,10 +18,12 @@ import type { RoundLink } from '../rounds/round-context.ts';
 import type { RoundRunner } from '../rounds/round-runner.ts';
 import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
-import { federationTls, loadClientCertificate, saveClientKey } from '../enrolment/client-certificate.ts';
+import { saveClientKey } from '../enrolment/client-certificate.ts';
 import type { ClientCertificate } from '../enrolment/client-certificate.ts';
 import type { AuditVerification } from '../audit/audit-verify.ts';
 import { federationView } from './federation-view.ts';
+import { enrolledFederationLink, federationLink } from './federation-links.ts';
+import type { LinkSettings } from './federation-links.ts';
 import { fetchEnrolledReceipts } from './receipt-fetch.ts';
 import { ParticipationLoop } from './participation-loop.ts';
 
@@ -126,29 +126,16 @@ export class Participation {
     return this.#key;
   }
 
-  async #link(
-    address: string,
-    caPem: string,
-    participantId?: string,
-    client?: ClientCertificate,
-  ): Promise<GrpcFederationLink> {
-    const home = this.node.database.home;
-    return new GrpcFederationLink({
-      address,
-      tls: federationTls(caPem, client),
+  async #linkSettings(): Promise<LinkSettings> {
+    return {
       privateKey: await this.#identityKey(),
-      participantId,
-      journal: new FileUploadJournal(join(home, 'federation', 'uploads.json')),
-      modelDir: join(home, 'federation', 'models'),
       pollWaitSeconds: this.#options.pollWaitSeconds ?? 20,
       retry: this.#options.callRetry ?? defaultCallRetry,
-    });
+    };
   }
 
   async #join(federation: EnrolledFederation, link?: GrpcFederationLink): Promise<void> {
-    const client = link ? undefined : await loadClientCertificate(this.node.credentials, federation);
-    const active =
-      link ?? (await this.#link(federation.coordinator, federation.caCertificatePem, federation.participantId, client));
+    const active = link ?? (await enrolledFederationLink(this.node, federation, await this.#linkSettings()));
     await this.#loops.get(federation.id)?.stop();
     this.#links.get(federation.id)?.close();
     this.#links.set(federation.id, active);
@@ -170,7 +157,8 @@ export class Participation {
   async enrol(request: EnrolmentRequest): Promise<FederationView> {
     const address = coordinatorAddress(request.coordinatorUrl);
     const client = clientCertificateOf(request);
-    const link = await this.#link(address, request.caCertificatePem, undefined, client);
+    const target = { address, caPem: request.caCertificatePem, client };
+    const link = federationLink(this.node, target, await this.#linkSettings());
     try {
       const hello = await link.hello();
       if (client) await saveClientKey(this.node.credentials, hello.federationId, client.privateKeyPem);

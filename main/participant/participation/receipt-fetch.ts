@@ -3,15 +3,13 @@
  * answers too late, or with a receipt that does not verify) never fails the verification: its federation
  * is reported as not fetched, so the local checks still run and the result says what was not witnessed.
  */
-import { join } from 'node:path';
 import type { UploadReceipt } from '../../../protocol/receipt.ts';
 import type { FetchedReceipts } from '../audit/receipt-witness.ts';
-import { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
-import { FileUploadJournal } from '../coordinator-client/upload-journal.ts';
+import type { GrpcFederationLink } from '../coordinator-client/grpc-federation-link.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
-import { federationTls, loadClientCertificate } from '../enrolment/client-certificate.ts';
 import { loadOrCreateIdentityKey } from '../keychain/participant-identity.ts';
 import type { ParticipantNode } from '../participant-node.ts';
+import { enrolledFederationLink } from './federation-links.ts';
 
 export interface ReceiptLister {
   listReceipts(): Promise<UploadReceipt[]>;
@@ -61,26 +59,15 @@ export async function fetchReceiptsOnce(node: ParticipantNode): Promise<FetchedR
     const reason = `the identity key could not be read from the keychain: ${(error as Error).message}`;
     return federations.map((federation) => ({ federationId: federation.id, error: reason }));
   }
-  const home = node.database.home;
+  const settings = { privateKey, retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 } };
   const links = new Map<string, GrpcFederationLink>();
   const unjoinable = new Map<string, string>();
   for (const federation of federations) {
-    const client = await loadClientCertificate(node.credentials, federation).catch((error: unknown) => {
+    try {
+      links.set(federation.id, await enrolledFederationLink(node, federation, settings));
+    } catch (error) {
       unjoinable.set(federation.id, (error as Error).message);
-    });
-    if (unjoinable.has(federation.id)) continue;
-    links.set(
-      federation.id,
-      new GrpcFederationLink({
-        address: federation.coordinator,
-        tls: federationTls(federation.caCertificatePem, client ?? undefined),
-        privateKey,
-        participantId: federation.participantId,
-        journal: new FileUploadJournal(join(home, 'federation', 'uploads.json')),
-        modelDir: join(home, 'federation', 'models'),
-        retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
-      }),
-    );
+    }
   }
   try {
     const fetched = await fetchEnrolledReceipts(federations, (id) => links.get(id));
