@@ -109,6 +109,8 @@ function weightedStep(runtimes: Map<string, TaskRuntime>, seed: number) {
 interface EpochWatch {
   stopping: EarlyStopping;
   evaluate(): Promise<Evaluations>;
+  /** The best epoch's evaluation: the run ends with that epoch's parameters, so it is the final one too. */
+  best?: Evaluations;
 }
 
 function epochHook(
@@ -125,6 +127,7 @@ function epochHook(
     const loss = Object.entries(tasks).reduce((sum, [name, metrics]) => sum + weightOf(name) * metrics.loss!, 0);
     const keepOptimizer = spec.saveOptimizerState ? () => optimizer.exportState() : undefined;
     const verdict = watch.stopping.observe({ loss, tasks }, params, keepOptimizer);
+    if (watch.stopping.curve.at(-1)!.improved) watch.best = results;
     context.reportEpoch?.(watch.stopping.curve.at(-1)!, spec.epochs);
     return verdict;
   };
@@ -212,9 +215,10 @@ export async function runTaskJob(given: TaskJobSpec, context: TaskJobContext = {
   const optimizer = optimizerFor(spec, resumed);
   const patience = resolvedPatience(spec);
   const stopping = patience > 0 ? new EarlyStopping(patience) : undefined;
-  const outcome = await train(spec, runtimes, params, optimizer, context, stopping && { stopping, evaluate });
+  const watch: EpochWatch | undefined = stopping && { stopping, evaluate };
+  const outcome = await train(spec, runtimes, params, optimizer, context, watch);
   const bestOptimizer = stopping && !outcome.cancelled ? stopping.restoreBest(params) : undefined;
-  const after = outcome.cancelled ? null : await evaluate();
+  const after = outcome.cancelled ? null : (watch?.best ?? (await evaluate()));
   const save = spec.out !== undefined && !outcome.cancelled;
   if (save)
     saveTaskCheckpoint(spec.out!, {
