@@ -32,7 +32,7 @@ import { ensureKeychain } from './demo/keychain-check.ts';
 const { values } = parseArgs({
   options: {
     auto: { type: 'boolean', default: false },
-    rounds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '12' },
     alpha: { type: 'string', default: '0.5' },
     seed: { type: 'string', default: '7' },
     'learning-rate': { type: 'string', default: String(sampleTraining.learningRate) },
@@ -105,7 +105,7 @@ try {
       credentials,
       shardPath: shard.path,
       approval: site.approval,
-      epsilonBudget: 100,
+      epsilonBudget: 10,
       delta: 1e-5,
       coordinator: coordinatorInfo,
     });

@@ -23,7 +23,7 @@ import type { ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
 import { buildDpGradients } from './in-graph/dp-gradients.ts';
 
 export interface DpClassifierStepResult {
-  /** Σ_i c_i ∇θ_i by parameter name, dense (embedding rows already scattered). */
+  /** Σ_i c_i ∇θ_i by name of each trained parameter, dense (embedding rows already scattered). */
   readonly clippedSums: Map<string, Float32Array>;
   /** ‖∇θ_i‖ per row of the batch, before clipping. */
   readonly norms: Float32Array;
@@ -41,13 +41,15 @@ export function buildDpClassifierGraph(
   batchSize: number,
   seqLen: number,
   clipNorm: number,
+  trains: (name: string) => boolean = () => true,
 ) {
   const model = buildClassifierGraph(config, batchSize, seqLen, 'dp_classifier_step');
   const { graph, scope } = model;
   const labels = graph.input('labels', 'int64', [batchSize]);
   const perExampleLoss = op.softmaxCrossEntropyLoss(model.logits, labels, { ignoreIndex, reduction: 'none' }).loss;
   const mask = op.cast(op.not(op.equal(labels, ignoreIndex)), perExampleLoss.dtype);
-  const parameters = [...scope.parameterValues.values()];
+  // A frozen parameter has no gradient: it adds nothing to the per-example norms and receives no noise.
+  const parameters = [...scope.parameterValues].filter(([name]) => trains(name)).map(([, value]) => value);
   const dp = buildDpGradients({ perExampleLoss, parameters, clipNorm, mask });
   for (const [name, value] of dp.dense) graph.output(value, `clipped.${name}`);
   for (const [name, rows] of dp.rows) {
@@ -56,12 +58,17 @@ export function buildDpClassifierGraph(
   }
   graph.output(op.sqrt(dp.normSquared), 'norms');
   graph.output(dp.clipFactors, 'clip_factors');
-  return { model, rowParameters: [...dp.rows.keys()] };
+  return { model, rowParameters: [...dp.rows.keys()], trained: [...dp.dense.keys(), ...dp.rows.keys()] };
 }
 
-function collect(out: Map<string, HostTensor>, specs: readonly TensorSpec[], rowParameters: readonly string[]) {
+function collect(
+  out: Map<string, HostTensor>,
+  specs: readonly TensorSpec[],
+  rowParameters: readonly string[],
+  trained: readonly string[],
+) {
   const clippedSums = new Map<string, Float32Array>();
-  for (const spec of specs) {
+  for (const spec of specs.filter(({ name }) => trained.includes(name))) {
     if (rowParameters.includes(spec.name)) {
       const rowSize = spec.shape.slice(1).reduce((n, d) => n * d, 1);
       const indices = out.get(`rows_index.${spec.name}`)?.data as BigInt64Array;
@@ -78,9 +85,9 @@ export async function createDpClassifierStep(
   config: TransformerClassifierConfig,
   batchSize: number,
   seqLen: number,
-  { clipNorm }: { readonly clipNorm: number },
+  { clipNorm, trains }: { readonly clipNorm: number; readonly trains?: (name: string) => boolean },
 ): Promise<DpClassifierStep> {
-  const { model, rowParameters } = buildDpClassifierGraph(config, batchSize, seqLen, clipNorm);
+  const { model, rowParameters, trained } = buildDpClassifierGraph(config, batchSize, seqLen, clipNorm, trains);
   const session = await sessionCache.get(serializeGraph(model.graph));
   const parameterSpecs = specsOf(model.scope.parameters);
   const rate = config.dropout ?? 0;
@@ -98,7 +105,7 @@ export async function createDpClassifierStep(
       dropoutFeeds(model.scope.dropoutSites, rate, dropoutSeed, feeds);
       const out = await session.run(feeds);
       return {
-        clippedSums: collect(out, parameterSpecs, rowParameters),
+        clippedSums: collect(out, parameterSpecs, rowParameters, trained),
         norms: out.get('norms')?.data as Float32Array,
         clipFactors: out.get('clip_factors')?.data as Float32Array,
       };

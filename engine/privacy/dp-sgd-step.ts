@@ -79,6 +79,8 @@ export interface DpSgdOptions {
   readonly noiseMultiplier: number;
   readonly sampleRate: number;
   readonly datasetSize: number;
+  /** Which parameters train (default all); the others get no gradient, no noise and no update. */
+  readonly trains?: (name: string) => boolean;
 }
 
 export interface DpSgdStepResult {
@@ -97,8 +99,8 @@ export async function createDpSgdStep(
   options: DpSgdOptions,
   source: RandomSource = cryptoRandomSource,
 ): Promise<DpSgdStep> {
-  const { batchSize, seqLen, clipNorm, noiseMultiplier, sampleRate, datasetSize } = options;
-  const step = await createDpClassifierStep(config, batchSize, seqLen, { clipNorm });
+  const { batchSize, seqLen, clipNorm, noiseMultiplier, sampleRate, datasetSize, trains } = options;
+  const step = await createDpClassifierStep(config, batchSize, seqLen, { clipNorm, ...(trains ? { trains } : {}) });
   return {
     async run(params, batch) {
       if (batch.chunks.length === 0) throw new Error('a DP-SGD step needs at least one (possibly all-padding) chunk');

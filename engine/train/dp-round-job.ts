@@ -33,6 +33,7 @@ import {
   federatedClassifierSettings,
   federatedTokenizerPath,
   readLabelledTexts,
+  trainsParameter,
 } from './federated-classifier.ts';
 import type { FederatedClassifierSettings, TrainingSettings } from './federated-classifier.ts';
 
@@ -124,7 +125,16 @@ async function createStepParts(spec: DpRoundJobSpec, settings: FederatedClassifi
   const config = federatedClassifierConfig(settings);
   const batchSize = settings.physicalBatchSize;
   const { clipNorm, noiseMultiplier, sampleRate } = spec.dp;
-  const stepOptions = { batchSize, seqLen: settings.seqLen, clipNorm, noiseMultiplier, sampleRate, datasetSize };
+  const trains = (name: string) => trainsParameter(settings, name);
+  const stepOptions = {
+    batchSize,
+    seqLen: settings.seqLen,
+    clipNorm,
+    noiseMultiplier,
+    sampleRate,
+    datasetSize,
+    trains,
+  };
   return {
     dpStep: await createDpSgdStep(config, stepOptions),
     forward: await createClassifierEval(config, batchSize, settings.seqLen),

@@ -23,8 +23,14 @@ import type { ClassificationEvaluation } from './evaluate.ts';
 
 export type TrainingSettings = Readonly<Record<string, number | string | boolean>>;
 
+/** 'transformer' (default) or the n-gram embedding 'bag' of engine/nn/bag-trunk.ts. */
+export type FederatedArchitecture = 'transformer' | 'bag';
+
 export interface FederatedClassifierSettings {
+  readonly architecture: FederatedArchitecture;
   readonly vocabBuckets: number;
+  /** Bag only: rows of the hashed bigram table. */
+  readonly bigramBuckets: number;
   readonly seqLen: number;
   readonly layers: number;
   readonly dModel: number;
@@ -39,6 +45,11 @@ export interface FederatedClassifierSettings {
   readonly physicalBatchSize: number;
   /** FedProx's μ: each step adds μ·(w − w_global) to the gradient; 0 trains as FedAvg. */
   readonly proximalMu: number;
+  /**
+   * False keeps the trunk at the federation's seeded initial weights (random features) and trains the head
+   * only: DP noise then lands on the head's few coordinates instead of every row of the vocabulary tables.
+   */
+  readonly trainTrunk: boolean;
 }
 
 export const federatedTokenizerPath = fileURLToPath(
@@ -52,11 +63,27 @@ function integerSetting(training: TrainingSettings, name: string, fallback: numb
   return value;
 }
 
+function architectureSetting(training: TrainingSettings): FederatedArchitecture {
+  const architecture = training.architecture ?? 'transformer';
+  if (architecture !== 'transformer' && architecture !== 'bag')
+    throw new Error(
+      `training setting "architecture" must be "transformer" or "bag", got ${JSON.stringify(architecture)}`,
+    );
+  return architecture;
+}
+
 function proximalMuSetting(training: TrainingSettings): number {
   const mu = training.proximalMu ?? 0;
   if (typeof mu !== 'number' || !(mu >= 0) || !Number.isFinite(mu))
     throw new Error(`training setting "proximalMu" must be a finite number ≥ 0, got ${JSON.stringify(mu)}`);
   return mu;
+}
+
+function flagSetting(training: TrainingSettings, name: string, fallback: boolean): boolean {
+  const value = training[name] ?? fallback;
+  if (typeof value !== 'boolean')
+    throw new Error(`training setting "${name}" must be true or false, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Reads the architecture and optimizer settings from a round's `training` settings, naming any bad field. */
@@ -73,8 +100,10 @@ export function federatedClassifierSettings(training: TrainingSettings): Federat
   if (!isOptimizerAlgorithm(optimizer))
     throw new Error(`training setting "optimizer": unknown algorithm "${optimizer}"`);
   return {
+    architecture: architectureSetting(training),
     optimizer,
     vocabBuckets: integerSetting(training, 'vocabBuckets', 1024),
+    bigramBuckets: integerSetting(training, 'bigramBuckets', 16384),
     seqLen: integerSetting(training, 'seqLen', 32),
     layers: integerSetting(training, 'layers', 1),
     dModel: integerSetting(training, 'dModel', 32),
@@ -84,6 +113,7 @@ export function federatedClassifierSettings(training: TrainingSettings): Federat
     learningRate,
     physicalBatchSize: integerSetting(training, 'physicalBatchSize', 64),
     proximalMu: proximalMuSetting(training),
+    trainTrunk: flagSetting(training, 'trainTrunk', true),
   };
 }
 
@@ -98,7 +128,13 @@ export function federatedClassifierConfig(settings: FederatedClassifierSettings)
     numClasses: settings.labels.length,
     dropout: 0,
     pooling: 'mean',
+    ...(settings.architecture === 'bag' ? { architecture: 'bag' as const, bigramBuckets: settings.bigramBuckets } : {}),
   };
+}
+
+/** Whether a parameter trains in a round under these settings. */
+export function trainsParameter(settings: FederatedClassifierSettings, name: string): boolean {
+  return settings.trainTrunk || !name.startsWith('trunk.');
 }
 
 export function federatedModelSpec(settings: FederatedClassifierSettings): TensorSpec[] {

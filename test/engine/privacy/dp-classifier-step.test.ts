@@ -60,24 +60,32 @@ function worstRelativeError(actual: Float32Array, expected: Float32Array, modelS
   return Math.max(...Array.from(actual, (v, i) => Math.abs(v - (expected[i] as number)))) / scale;
 }
 
+/** Each real example's gradient from the plain step at batch 1, where the batch's loss is that example's. */
+async function plainGradients(config: TransformerClassifierConfig, params: ReturnType<typeof parameters>) {
+  const plain = await createClassifierStep(config, 1, seqLen);
+  const perExample = [];
+  for (let i = 0; i < 3; i += 1) {
+    const { gradients } = await plain.run(params, {
+      inputIds: inputIds.slice(i * seqLen, (i + 1) * seqLen),
+      attentionMask: attentionMask.slice(i * seqLen, (i + 1) * seqLen),
+      labels: labels.slice(i, i + 1),
+    });
+    perExample.push(new Map([...gradients].map(([name, data]) => [name, tensor(params.get(name)?.shape ?? [], data)])));
+  }
+  return perExample;
+}
+
 describe.each([
   { name: 'd = 8 (explicit and ghost paths)', config: base },
   { name: 'd = 16 (ghost paths, shared Gram)', config: { ...base, dModel: 16 } },
+  {
+    name: 'n-gram embedding bag (two gathered tables)',
+    config: { ...base, architecture: 'bag' as const, bigramBuckets: 7 },
+  },
 ])('DP-SGD classifier step, $name', ({ config }) => {
   it('equals clipping the plain step’s gradients example by example, for every parameter', async () => {
     const params = parameters(config);
-    const plain = await createClassifierStep(config, 1, seqLen);
-    const perExample = [];
-    for (let i = 0; i < 3; i += 1) {
-      const { gradients } = await plain.run(params, {
-        inputIds: inputIds.slice(i * seqLen, (i + 1) * seqLen),
-        attentionMask: attentionMask.slice(i * seqLen, (i + 1) * seqLen),
-        labels: labels.slice(i, i + 1),
-      });
-      perExample.push(
-        new Map([...gradients].map(([name, data]) => [name, tensor(params.get(name)?.shape ?? [], data)])),
-      );
-    }
+    const perExample = await plainGradients(config, params);
     const referenceNorms = clipAndSum(perExample, 1e9).norms;
     const clipNorm = Math.sqrt(Math.min(...referenceNorms) * Math.max(...referenceNorms));
     const expected = clipAndSum(perExample, clipNorm);
@@ -105,5 +113,33 @@ describe.each([
     });
     expect([...result.clipFactors]).toEqual([0, 0, 0, 0]);
     for (const sum of result.clippedSums.values()) expect(sum.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('DP-SGD classifier step with a frozen trunk', () => {
+  it('clips by the norm of the trained parameters’ gradients and returns sums for those alone', async () => {
+    const params = parameters(base);
+    const trains = (name: string) => !name.startsWith('trunk.');
+    const headOnly = (await plainGradients(base, params)).map(
+      (gradients) => new Map([...gradients].filter(([name]) => trains(name))),
+    );
+    const referenceNorms = clipAndSum(headOnly, 1e9).norms;
+    const clipNorm = Math.sqrt(Math.min(...referenceNorms) * Math.max(...referenceNorms));
+    const expected = clipAndSum(headOnly, clipNorm);
+    const result = await (
+      await createDpClassifierStep(base, batch, seqLen, { clipNorm, trains })
+    ).run(params, {
+      inputIds,
+      attentionMask,
+      labels,
+    });
+    expect([...result.clippedSums.keys()].sort()).toEqual([...expected.sum.keys()].sort());
+    expect(result.clippedSums.size).toBeLessThan(params.size);
+    referenceNorms.forEach((norm, i) => expect(Math.abs((result.norms[i] as number) / norm - 1)).toBeLessThan(1e-4));
+    for (const [name, sum] of result.clippedSums) {
+      const reference = expected.sum.get(name)?.data as Float32Array;
+      const scale = Math.max(...Array.from(reference, Math.abs));
+      sum.forEach((value, i) => expect(Math.abs(value - (reference[i] as number))).toBeLessThan(2e-4 * scale));
+    }
   });
 });

@@ -70,3 +70,43 @@ describe('the DP round job with FedProx', () => {
     expect(() => federatedClassifierSettings({ proximalMu: 'a lot' })).toThrow('"proximalMu"');
   });
 });
+
+describe('the DP round job on the n-gram embedding bag', () => {
+  const bag = { ...training, architecture: 'bag', bigramBuckets: 16, learningRate: 0.5 };
+  const bagModel = initializeClassifierParameters(federatedClassifierConfig(federatedClassifierSettings(bag)), 3);
+
+  async function bagUpdate(settings: Record<string, number | string | boolean>): Promise<ParameterSet> {
+    const result = await runDpRoundJob(
+      {
+        dataFile,
+        format: 'tsv',
+        columns: { text: 'text', label: 'label' },
+        training: settings,
+        globalModel: bagModel,
+        dp: { clipNorm: 1, noiseMultiplier: 1e-9, sampleRate: 1, localSteps: 2 },
+      },
+      { control: new TrainingControl(), reportProgress: () => undefined },
+    );
+    return result.update;
+  }
+
+  const moved = (update: ParameterSet, name: string) => update.get(name)!.data.some((value) => value !== 0);
+
+  it('has unigram and bigram tables and trains both with the head', async () => {
+    const update = await bagUpdate(bag);
+    expect(bagModel.get('trunk.bigram_embedding.weight')?.shape).toEqual([16, training.dModel]);
+    for (const name of bagModel.keys()) expect(moved(update, name), name).toBe(true);
+  });
+
+  it('keeps the trunk bit-identical and trains the head when the trunk is frozen', async () => {
+    const update = await bagUpdate({ ...bag, trainTrunk: false });
+    const names = [...bagModel.keys()];
+    expect(names.filter((name) => name.startsWith('trunk.')).length).toBeGreaterThan(0);
+    for (const name of names) expect(moved(update, name), name).toBe(!name.startsWith('trunk.'));
+  });
+
+  it('refuses an unknown architecture or a non-boolean trainTrunk, naming the setting', () => {
+    expect(() => federatedClassifierSettings({ architecture: 'lstm' })).toThrow('"architecture"');
+    expect(() => federatedClassifierSettings({ trainTrunk: 'no' })).toThrow('"trainTrunk"');
+  });
+});
