@@ -63,5 +63,7 @@ export function compressUpdate(
   residual?: ErrorFeedback,
 ): CompressedUpdate {
   const { bytes, feedback } = encodeUpdate(update, compressionEncoding(compression), residual);
+  // A tensor sent whole (dense float32) leaves nothing behind: its residual is zero, not missing.
+  for (const [name, value] of update) if (!feedback.has(name)) feedback.set(name, new Float32Array(value.data.length));
   return { bytes, residual: feedback };
 }

@@ -91,4 +91,20 @@ describe('compressUpdate', () => {
     expect(bound).toEqual({ bytes: compressedUpdateSize(spec, topk), exact: true });
     expect(bound.bytes).toBeLessThan(encodedUpdateSize(spec, denseFloat32) * 2 * 0.05 * 1.1);
   });
+
+  it('sends whole, and leaves no residual for, a tensor whose top-k form would not be smaller', () => {
+    const tiny: ParameterSet = new Map([
+      ['trunk.weight', randomUpdate(4).get('trunk.weight')!],
+      ['scale', tensor([], [0.5])],
+      ['head.bias', tensor([2], [0.25, -0.75])],
+    ]);
+    const { bytes, residual } = compressUpdate(tiny, topk);
+    expect(bytes.length).toBe(compressedUpdateSize(specOf(tiny), topk));
+    const decoded = decodeUpdate(bytes, specOf(tiny));
+    for (const name of ['scale', 'head.bias']) {
+      expect(decoded.get(name)).toEqual(tiny.get(name));
+      expect(residual.get(name)).toEqual(new Float32Array(tiny.get(name)!.data.length));
+    }
+    expect(decoded.get('trunk.weight')!.data.filter((v) => v !== 0)).toHaveLength(Math.ceil(0.05 * 2000));
+  });
 });
