@@ -98,6 +98,8 @@ export const ContributionSummary = z.object({
   datasetId: z.string(),
   datasetName: z.string(),
   bytes: z.number().int(),
+  compression: z.string().optional(),
+  denseBytes: z.number().int().optional(),
   sha256: Sha256,
   l2Norm: z.number(),
   epsilonRound: z.number(),

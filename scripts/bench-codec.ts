@@ -6,7 +6,8 @@
 import { createUpdateDecoder } from '../engine/codec/decode-update.ts';
 import { createUpdateEncoder } from '../engine/codec/encode-update.ts';
 import { decodeFloat32Update, encodeFloat32Update } from '../engine/codec/float32-update.ts';
-import type { UpdateEncoding } from '../engine/codec/update-codec.ts';
+import type { ErrorFeedback, UpdateEncoding } from '../engine/codec/update-codec.ts';
+import { compressUpdate } from '../engine/codec/update-compression.ts';
 import { specOf, tensor } from '../engine/tensor/parameter-set.ts';
 import type { ParameterSet } from '../engine/tensor/parameter-set.ts';
 
@@ -100,6 +101,42 @@ function float32LittleEndianRow() {
 }
 rows.push(float32LittleEndianRow());
 
+/**
+ * What error feedback buys (update-compression.ts): the relative L2 error of the sum of `rounds` decoded top-k
+ * updates against the sum of the updates, with the residual carried between rounds and without it.
+ */
+function errorFeedbackRow(fraction: number, rounds: number) {
+  const sums = { updates: new Float64Array(parameters), withFeedback: new Float64Array(parameters) };
+  const without = new Float64Array(parameters);
+  let residual: ErrorFeedback | undefined;
+  const add = (into: Float64Array, set: ParameterSet) => {
+    let offset = 0;
+    for (const { data } of set.values()) {
+      for (let i = 0; i < data.length; i++) into[offset + i]! += data[i]!;
+      offset += data.length;
+    }
+  };
+  for (let round = 0; round < rounds; round++) {
+    const next = gaussianUpdate();
+    add(sums.updates, next);
+    const compressed = compressUpdate(next, { method: 'topk', fraction }, residual);
+    residual = compressed.residual;
+    add(sums.withFeedback, decode(compressed.bytes, spec));
+    add(without, decode(compressUpdate(next, { method: 'topk', fraction }).bytes, spec));
+  }
+  const error = (sum: Float64Array) => {
+    let difference = 0;
+    let norm = 0;
+    sum.forEach((x, i) => {
+      difference += (x - sums.updates[i]!) ** 2;
+      norm += sums.updates[i]! ** 2;
+    });
+    return Number(Math.sqrt(difference / norm).toPrecision(3));
+  };
+  return { fraction, rounds, with_feedback: error(sums.withFeedback), without_feedback: error(without) };
+}
+const feedback = errorFeedbackRow(0.01, 5);
+
 console.log(
   `update codec, ${parameters} parameters (${(parameters * 4) / 1e6} MB as float32), Node ${process.version}`,
 );
@@ -109,4 +146,8 @@ for (const row of rows) {
     `${row.encoding.padEnd(20)} ${String(row.bytes).padStart(10)}  ${String(row.ratio).padStart(7)}  ${String(row.encode_ms).padStart(9)}  ${String(row.decode_ms).padStart(9)}  ${row.relative_l2_error}`,
   );
 }
-console.log(JSON.stringify({ parameters, encodings: rows }));
+console.log(
+  `error feedback, top-${feedback.fraction} over ${feedback.rounds} rounds: rel. L2 error of the summed decoded updates ` +
+    `${feedback.with_feedback} (without feedback: ${feedback.without_feedback})`,
+);
+console.log(JSON.stringify({ parameters, encodings: rows, error_feedback: feedback }));

@@ -7,12 +7,18 @@ import { printLine } from '../command-line/print-line.ts';
 import { UsageError } from '../command-line/usage-error.ts';
 import { withParticipantNode } from './with-participant-node.ts';
 
+/** "; compressed (int8), 2051 bytes dense" for a compressed update; nothing for a dense one. */
+function compressionOf({ summary }: Contribution): string {
+  if (!summary.compression || summary.compression === 'none') return '';
+  return `; compressed (${summary.compression}), ${summary.denseBytes ?? '?'} bytes dense`;
+}
+
 function describe(c: Contribution): string[] {
   const s = c.summary;
   return [
     `${c.id}  ${c.status}  ${s.federationId} round ${s.roundNumber} (${s.roundId}) → ${s.coordinator}`,
     `  dataset ${s.datasetName} (${s.datasetId}); global model ${s.modelSha256}`,
-    `  ${s.bytes} bytes, sha256 ${s.sha256}, L2 norm ${s.l2Norm.toFixed(6)}`,
+    `  ${s.bytes} bytes, sha256 ${s.sha256}, L2 norm ${s.l2Norm.toFixed(6)}${compressionOf(c)}`,
     `  ε this round ${s.epsilonRound.toFixed(4)}; ε after ${s.epsilonAfter.toFixed(4)} of ${s.epsilonBudget} (δ ${s.delta}); deadline ${s.deadline}`,
   ];
 }

@@ -9,6 +9,7 @@ import { updateEncodingNames } from '../../engine/codec/update-codec-registry.ts
 import { transportLimitsSchema } from './transport-limits.ts';
 import { strategyConfigSchema } from '../strategies/create-strategy.ts';
 import { secureAggregationDefaults, secureAggregationOptionsSchema } from './secure-aggregation-options.ts';
+import { checkCompressionFits, updateCompressionSchema } from './update-compression-options.ts';
 
 const tensorSpecSchema = z.object({
   name: z.string().min(1),
@@ -29,6 +30,8 @@ export const coordinatorConfigSchema = z
     strategy: strategyConfigSchema,
     /** A name from engine/codec's registry: "accord-update-v1" (the codec's format) or "float32-le" (raw, streamed). */
     updateEncoding: z.enum(updateEncodingNames).default('accord-update-v1'),
+    /** Lossy compression of every update (int8 or top-k with error feedback); absent: dense. */
+    compression: updateCompressionSchema.optional(),
     rounds: z.number().int().positive(),
     participantsPerRound: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }),
     roundDeadlineSeconds: z.number().positive(),
@@ -64,7 +67,8 @@ export const coordinatorConfigSchema = z
   .refine((config) => config.participantsPerRound.min <= config.participantsPerRound.max, {
     message: 'participantsPerRound.min must not exceed participantsPerRound.max',
     path: ['participantsPerRound'],
-  });
+  })
+  .superRefine(checkCompressionFits);
 
 export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
 

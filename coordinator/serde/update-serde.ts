@@ -52,6 +52,11 @@ function roundTrainingSettings(config: CoordinatorConfig): CoordinatorConfig['tr
   return { ...config.training, proximalMu: config.strategy.proximalMu };
 }
 
+/** 0 on the wire for a method without a fraction (int8). */
+function compressionFraction(config: CoordinatorConfig): number {
+  return config.compression?.method === 'topk' ? config.compression.fraction : 0;
+}
+
 export function roundTaskToProto(round: RoundRow, config: CoordinatorConfig, federationId: string): JoinRoundTask {
   return create(JoinRoundTaskSchema, {
     federationId,
@@ -68,6 +73,7 @@ export function roundTaskToProto(round: RoundRow, config: CoordinatorConfig, fed
       Object.entries(roundTrainingSettings(config)).map(([key, value]) => [key, settingToProto(value)]),
     ),
     updateEncoding: config.updateEncoding,
+    compression: config.compression && { method: config.compression.method, fraction: compressionFraction(config) },
   });
 }
 

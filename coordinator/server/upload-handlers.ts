@@ -8,6 +8,7 @@ import { create } from '@bufbuild/protobuf';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { updateCodec } from '../../engine/codec/update-codec-registry.ts';
+import { describeCompression } from '../../engine/codec/update-compression.ts';
 import {
   BeginUploadResponseSchema,
   CommitUploadResponseSchema,
@@ -80,17 +81,18 @@ function checkBegin(context: CoordinatorContext, message: BeginUploadRequest): v
   if (badMetric) throw invalidArgument(`metric "${badMetric[0]}" is not a finite number`);
 }
 
-/** The declared size against what the federation's encoding can produce for the model spec. */
+/** The declared size against what the federation's encoding can produce for the model spec: over it is oversized. */
 function checkEncodedSize(context: CoordinatorContext, totalBytes: bigint): void {
-  const encoding = context.config.updateEncoding;
-  const bound = updateCodec(encoding).encodedSize(context.config.model.spec);
-  if (bound.exact && totalBytes !== BigInt(bound.bytes))
-    throw invalidArgument(`the update has ${totalBytes} bytes, the model spec needs ${bound.bytes} (${encoding})`);
+  const { compression, updateEncoding } = context.config;
+  const bound = updateCodec(updateEncoding, compression).encodedSize(context.config.model.spec);
+  const encoding = compression ? `${updateEncoding} (${describeCompression(compression)})` : updateEncoding;
   if (totalBytes > BigInt(bound.bytes)) {
     throw resourceExhausted(
       `the update has ${totalBytes} bytes, a ${encoding} update of the model spec has at most ${bound.bytes}`,
     );
   }
+  if (bound.exact && totalBytes !== BigInt(bound.bytes))
+    throw invalidArgument(`the update has ${totalBytes} bytes, the model spec needs ${bound.bytes} (${encoding})`);
 }
 
 export async function beginUpload(context: CoordinatorContext, request: IncomingRequest<BeginUploadRequest>) {

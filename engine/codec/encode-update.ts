@@ -5,11 +5,11 @@
  * "Sparsified SGD with Memory") means nothing is lost, only delayed:
  *   Σ_t decoded_t + residual_T = Σ_t update_t.
  * Top-k keeps k = ⌈f·n⌉ entries of each tensor (at least one), so small tensors such as biases and
- * task heads are never starved by large ones.
+ * task heads are never starved by large ones; a tensor whose sparse form would not be smaller is sent dense.
  */
 import { elementCount } from '../tensor/parameter-set.ts';
 import type { ParameterSet } from '../tensor/parameter-set.ts';
-import { keptEntryCount } from './encoded-size.ts';
+import { keptEntryCount, sendsSparse } from './encoded-size.ts';
 import { defaultInt8ChunkSize, dequantizeInt8, quantizeInt8 } from './int8-quantization.ts';
 import { topKIndices } from './top-k.ts';
 import { ByteWriter, bytesOf, updateFormatVersion, updateMagic } from './update-format.ts';
@@ -73,7 +73,7 @@ function encodeTensor(
   options: Required<UpdateEncoderOptions>,
 ): Float32Array | undefined {
   const int8 = encoding.quantization === 'int8';
-  if (encoding.topKFraction === 1) {
+  if (!sendsSparse(accumulated.length, encoding, options.int8ChunkSize)) {
     out.u8(int8 ? 1 : 0);
     const sent = writeValues(out, accumulated, int8, options);
     if (!int8) return undefined;

@@ -18,6 +18,17 @@ function valuesBytes(count: number, int8: boolean, chunkSize: number): number {
   return int8 ? 4 + 4 * Math.ceil(count / chunkSize) + count : 4 * count;
 }
 
+/**
+ * Whether top-k writes a tensor sparse: only when its kept indices and values take fewer bytes than all its
+ * values dense, so that a small tensor (a bias, a scalar) never grows; written dense, it leaves no residual.
+ */
+export function sendsSparse(size: number, encoding: UpdateEncoding, int8ChunkSize = defaultInt8ChunkSize): boolean {
+  if (encoding.topKFraction === 1) return false;
+  const int8 = encoding.quantization === 'int8';
+  const kept = keptEntryCount(size, encoding.topKFraction);
+  return 4 + 4 * kept + valuesBytes(kept, int8, int8ChunkSize) < valuesBytes(size, int8, int8ChunkSize);
+}
+
 export function encodedUpdateSize(
   spec: readonly TensorSpec[],
   encoding: UpdateEncoding,
@@ -28,11 +39,11 @@ export function encodedUpdateSize(
   for (const { name, shape } of spec) {
     const size = elementCount(shape);
     bytes += 2 + new TextEncoder().encode(name).length + 1 + 4 * shape.length + 1;
-    if (encoding.topKFraction === 1) {
-      bytes += valuesBytes(size, int8, int8ChunkSize);
-    } else {
+    if (sendsSparse(size, encoding, int8ChunkSize)) {
       const kept = keptEntryCount(size, encoding.topKFraction);
       bytes += 4 + 4 * kept + valuesBytes(kept, int8, int8ChunkSize);
+    } else {
+      bytes += valuesBytes(size, int8, int8ChunkSize);
     }
   }
   return bytes;

@@ -3,7 +3,9 @@
  * round task), one entry each: how a participant writes an update and how a coordinator or a
  * participant reads it back. Participant and coordinator look encodings up here and nowhere else.
  * Both entries are lossless for float32 values (decode(encode(u)) = u exactly), so the bytes a person
- * approves and the float update masked under secure aggregation hold the same numbers.
+ * approves and the float update masked under secure aggregation hold the same numbers. A federation that
+ * asks for compression (update-compression.ts, never with secure aggregation) gets the codec's format
+ * written lossy, with the exact size of such an update as its bound.
  */
 import { createUpdateDecoder } from './decode-update.ts';
 import { encodeUpdate } from './encode-update.ts';
@@ -11,6 +13,8 @@ import { decodeFloat32Update, encodeFloat32Update, float32UpdateBytes } from './
 import { elementCount, specOf } from '../tensor/parameter-set.ts';
 import type { Float32Tensor, ParameterSet, TensorSpec } from '../tensor/parameter-set.ts';
 import { denseFloat32 } from './update-codec.ts';
+import { compressedUpdateSize, compressUpdate, describeCompression } from './update-compression.ts';
+import type { UpdateCompression } from './update-compression.ts';
 
 export const updateEncodingNames = ['accord-update-v1', 'float32-le'] as const;
 export type UpdateEncodingName = (typeof updateEncodingNames)[number];
@@ -71,10 +75,29 @@ export function isUpdateEncodingName(name: string): name is UpdateEncodingName {
   return (updateEncodingNames as readonly string[]).includes(name);
 }
 
-/** The codec a federation names; an unknown name is refused with the names this build knows. */
-export function updateCodec(name: string): UpdateCodec {
+/** The codec's format written lossy: decoding is the same, the size is exact for the compression. */
+function compressedCodec(compression: UpdateCompression): UpdateCodec {
+  const dense = codecs['accord-update-v1'];
+  return {
+    ...dense,
+    encodedSize: (spec) => ({ bytes: compressedUpdateSize(spec, compression), exact: true }),
+    encode: (update) => compressUpdate(update, compression).bytes,
+  };
+}
+
+/**
+ * The codec a federation names, with the compression it asks for; an unknown name is refused with the
+ * names this build knows, and compression with an encoding that cannot carry it is refused too.
+ */
+export function updateCodec(name: string, compression?: UpdateCompression): UpdateCodec {
   if (!isUpdateEncodingName(name)) {
     throw new Error(`unknown update encoding "${name}" (known encodings: ${updateEncodingNames.join(', ')})`);
   }
-  return codecs[name];
+  if (!compression) return codecs[name];
+  if (name !== 'accord-update-v1') {
+    throw new Error(
+      `compression "${describeCompression(compression)}" needs update encoding "accord-update-v1"; "${name}" carries raw float32 only`,
+    );
+  }
+  return compressedCodec(compression);
 }

@@ -11,6 +11,10 @@ export interface ContributionSummary {
   readonly datasetName: string;
   /** Size of the exact bytes to send. */
   readonly bytes: number;
+  /** How the bytes are compressed: "none", "int8" or "topk <fraction>" (absent in summaries made before). */
+  readonly compression?: string;
+  /** The size the update would have uncompressed, in the round's encoding. */
+  readonly denseBytes?: number;
   /** sha256 of the exact bytes to send. */
   readonly sha256: string;
   readonly l2Norm: number;

@@ -4,6 +4,7 @@
  */
 import type { ParameterSet, TensorSpec } from '../../../engine/tensor/parameter-set.ts';
 import type { UploadReceipt } from '../../../protocol/receipt.ts';
+import type { UpdateCompression } from '../../../engine/codec/update-compression.ts';
 
 export interface DpParameters {
   readonly clipNorm: number;
@@ -29,6 +30,8 @@ export interface RoundTask {
    * when the round is accepted). Stored with the round, so the bytes made after a restart are the same.
    */
   readonly updateEncoding: string;
+  /** Lossy compression the coordinator asks for (checked when the round is accepted); absent: dense. */
+  readonly compression?: UpdateCompression;
   /** Training settings from the coordinator's config (learning rate, batch size, proximal mu…). */
   readonly training: Readonly<Record<string, number | string | boolean>>;
 }

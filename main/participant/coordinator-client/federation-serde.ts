@@ -4,6 +4,7 @@ import { DeclineReason } from '../../../protocol/gen/accord/v1/federation_pb.js'
 import type { JoinRoundTask } from '../../../protocol/gen/accord/v1/tasks_pb.js';
 import type { Receipt } from '../../../protocol/gen/accord/v1/transfer_pb.js';
 import type { UploadReceipt } from '../../../protocol/receipt.ts';
+import type { UpdateCompression } from '../../../engine/codec/update-compression.ts';
 import type { DeclineReason as LinkDeclineReason, RoundTask } from './federation-link.ts';
 
 export function roundTaskFromProto(task: JoinRoundTask, coordinator: string): RoundTask {
@@ -32,8 +33,16 @@ export function roundTaskFromProto(task: JoinRoundTask, coordinator: string): Ro
     taskName: task.taskName,
     secureAggregation: task.secureAggregation,
     updateEncoding: task.updateEncoding,
+    ...compressionFromProto(task.compression),
     training,
   };
+}
+
+/** As the coordinator named it: an unknown method is kept, and refused (with its name) when the round is accepted. */
+function compressionFromProto(compression: JoinRoundTask['compression']): { compression?: UpdateCompression } {
+  if (!compression) return {};
+  if (compression.method === 'int8') return { compression: { method: 'int8' } };
+  return { compression: { method: compression.method as 'topk', fraction: compression.fraction } };
 }
 
 /** A receipt without an audit head (audit_seq 0) keeps the fields it was signed with: none. */

@@ -9,6 +9,7 @@ import type { PrivacyLedger } from '../privacy/privacy-ledger.ts';
 import { withFullSync, type SqliteDatabase } from '../store/participant-database.ts';
 import type { LocalTrainer, UpdateMasker } from './local-trainer.ts';
 import type { RoundChanges, RoundStore } from './round-store.ts';
+import { ErrorFeedbackStore } from './error-feedback-store.ts';
 import type { RoundState } from './round-state.ts';
 import type { AuditKind } from '../audit/audit-log.ts';
 
@@ -39,6 +40,8 @@ export interface SecAggStarter {
 
 export interface RoundContext extends RoundRunnerDependencies {
   readonly store: RoundStore;
+  /** The error-feedback residual of compressed updates, per federation. */
+  readonly feedback: ErrorFeedbackStore;
   readonly clock: () => Date;
   /**
    * Commits a state change, its audit entry (if any) and `within` in one transaction, then emits
@@ -74,6 +77,7 @@ export function createRoundContext(deps: RoundRunnerDependencies, store: RoundSt
   return {
     ...deps,
     store,
+    feedback: new ErrorFeedbackStore(deps.db, deps.log),
     clock: deps.now ?? (() => new Date()),
     transition: (roundKey, state, step = {}) => {
       if (deps.db.inTransaction) throw new Error('a round transition must be its own transaction');

@@ -4,6 +4,7 @@
  * fsync'd, and only then are the bytes sent, under the upload id persisted with the approval.
  */
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
+import { describeCompression } from '../../../engine/codec/update-compression.ts';
 import { retainPayload } from '../audit/payload-retention.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
@@ -59,6 +60,7 @@ export function recordUploadIntent(context: RoundContext, round: RoundRecord): v
         approvedSha256: approved.sha256,
         sentSha256: sent.sha256,
         bytes: sent.bytes.byteLength,
+        compression: describeCompression(round.task.compression),
         coordinator: round.task.coordinator,
         contributionId: round.contributionId,
       },
@@ -116,6 +118,8 @@ export function closeReceipted(context: RoundContext, round: RoundRecord): void 
     within: () => {
       if (context.retainPayloads && sent) retainPayload(context.db, sent.sha256, sent.bytes);
       context.store.dropPayloads(round.roundKey);
+      // What these bytes left out is now the federation's error feedback: the next round adds it.
+      context.feedback.markSent(round.roundKey, round.task.federationId);
     },
   });
 }

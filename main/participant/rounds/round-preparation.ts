@@ -2,14 +2,16 @@
  * The steps before approval: accept (a dataset for the task, the projected ε within budget), download and
  * verify the global model, train, and keep the exact bytes to send. Nothing here leaves the machine.
  */
-import { isUpdateEncodingName, updateEncodingNames } from '../../../engine/codec/update-codec-registry.ts';
+import { isUpdateEncodingName, updateCodec, updateEncodingNames } from '../../../engine/codec/update-codec-registry.ts';
+import { assertValidCompression, describeCompression } from '../../../engine/codec/update-compression.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
+import type { TrainingResult } from './local-trainer.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
 import { trainingProgressEvent } from './training-progress-event.ts';
-import { encodeRoundUpdate, l2Norm, sha256Hex } from './update-payload.ts';
+import { denseRoundBytes, encodeRoundUpdate, l2Norm, sha256Hex } from './update-payload.ts';
 
 type RefusalReason = 'budget_exhausted' | 'dataset_unavailable' | 'failed';
 
@@ -40,14 +42,31 @@ function chooseDataset(context: RoundContext, task: RoundTask): Dataset {
   return ready;
 }
 
-/** Known before anything is trained or spent: an update this participant cannot encode could never be sent. */
+/**
+ * Known before anything is trained or spent: an update this participant cannot encode, or compress as
+ * asked, could never be sent.
+ */
 function assertWritableEncoding(task: RoundTask): void {
-  if (isUpdateEncodingName(task.updateEncoding)) return;
-  throw new RoundRefusal(
-    'failed',
-    `round ${task.roundNumber} asks for update encoding "${task.updateEncoding}", which this participant ` +
-      `does not write (it writes ${updateEncodingNames.join(', ')})`,
-  );
+  if (!isUpdateEncodingName(task.updateEncoding)) {
+    throw new RoundRefusal(
+      'failed',
+      `round ${task.roundNumber} asks for update encoding "${task.updateEncoding}", which this participant ` +
+        `does not write (it writes ${updateEncodingNames.join(', ')})`,
+    );
+  }
+  if (!task.compression) return;
+  if (task.secureAggregation) {
+    throw new RoundRefusal(
+      'failed',
+      `round ${task.roundNumber} asks for compression with secure aggregation, which masks the dense update`,
+    );
+  }
+  try {
+    assertValidCompression(task.compression);
+    updateCodec(task.updateEncoding, task.compression);
+  } catch (error) {
+    throw new RoundRefusal('failed', `round ${task.roundNumber}: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -86,7 +105,17 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
     dp: task.dp,
     onProgress: (progress) => context.events.emit('training.progress', trainingProgressEvent(roundKey, progress)),
   });
-  const bytes = encodeRoundUpdate(task, result.update);
+  keepUpdate(context, round, result, dataset.sha256);
+}
+
+/**
+ * training → update_ready: the exact bytes, and with compression the residual they leave, are stored in one
+ * transaction. The residual comes from result.update, the update DP-SGD has already noised (post-processing).
+ */
+function keepUpdate(context: RoundContext, round: RoundRecord, result: TrainingResult, datasetSha256: string): void {
+  const { task, roundKey } = round;
+  const previous = task.compression && context.feedback.current(task.federationId, task.modelSpec);
+  const { bytes, residual } = encodeRoundUpdate(task, result.update, previous);
   const sha256 = sha256Hex(bytes);
   const outcome = {
     numExamples: result.numExamples,
@@ -96,16 +125,21 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
   };
   context.transition(roundKey, 'update_ready', {
     changes: { result: JSON.stringify(outcome), approved_sha256: sha256 },
-    within: () => context.store.savePayload(roundKey, 'approved', sha256, bytes),
+    within: () => {
+      context.store.savePayload(roundKey, 'approved', sha256, bytes);
+      if (residual) context.feedback.savePrepared(roundKey, task.federationId, task.modelSpec, residual);
+    },
     audit: [
       'update',
       {
         sha256,
         bytes: bytes.byteLength,
+        compression: describeCompression(task.compression),
+        denseBytes: denseRoundBytes(task),
         l2Norm: outcome.l2Norm,
         numExamples: outcome.numExamples,
         dpSteps: outcome.dpSteps,
-        datasetSha256: dataset.sha256,
+        datasetSha256,
         ...(result.device ? { device: result.device } : {}),
       },
     ],
@@ -129,6 +163,8 @@ export function openApproval(context: RoundContext, round: RoundRecord): void {
     datasetId: dataset.id,
     datasetName: dataset.name,
     bytes: payload.bytes.byteLength,
+    compression: describeCompression(task.compression),
+    denseBytes: denseRoundBytes(task),
     sha256: payload.sha256,
     l2Norm: outcome.l2Norm,
     epsilonRound: projection.epsilonRound,

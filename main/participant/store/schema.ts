@@ -78,10 +78,24 @@ const datasetFileMtime = `ALTER TABLE datasets ADD COLUMN file_mtime_ms REAL;`;
 /** The client certificate a federation's coordinator asks for (mutual TLS); its key is in the keychain. */
 const federationClientCertificate = `ALTER TABLE federations ADD COLUMN client_certificate TEXT;`;
 
+/**
+ * Error feedback of compressed updates (rounds/error-feedback-store.ts): the residual each prepared round
+ * would carry forward, with the model spec it belongs to; `sent` marks the one of the federation's last
+ * receipted round, the residual its next round starts from.
+ */
+const errorFeedback = `
+  CREATE TABLE error_feedback (
+    round_key TEXT PRIMARY KEY REFERENCES rounds(round_key), federation_id TEXT NOT NULL,
+    model_spec TEXT NOT NULL, residual BLOB NOT NULL, sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+    created_at TEXT NOT NULL);
+  CREATE INDEX error_feedback_federation ON error_feedback (federation_id, sent);
+`;
+
 export const participantMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'federations', sql: federations },
   { version: 3, name: 'round decline reason', sql: roundDeclineReason },
   { version: 4, name: 'dataset file mtime', sql: datasetFileMtime },
   { version: 5, name: 'federation client certificate', sql: federationClientCertificate },
+  { version: 7, name: 'error feedback', sql: errorFeedback },
 ];

@@ -30,7 +30,8 @@ async function homeWithRounds(): Promise<{ home: string; pendingId: string; data
   node.consent.setPolicy('fed-a', { mode: 'auto', limits: {} });
   await runner.handle(fakeTask({ roundId: 'round-1' }));
   node.consent.setPolicy('fed-a', { mode: 'ask', limits: {} });
-  const waiting = await runner.handle(fakeTask({ roundId: 'round-2', roundNumber: 2 }));
+  const compressed = { updateEncoding: 'accord-update-v1', compression: { method: 'int8' } } as const;
+  const waiting = await runner.handle(fakeTask({ roundId: 'round-2', roundNumber: 2, ...compressed }));
   node.close();
   participant.coordinator.close();
   return { home: participant.home, pendingId: waiting.contributionId ?? '', datasetId: participant.datasetId };
@@ -112,7 +113,7 @@ describe('accord participant (CLI)', () => {
     expect(rounds.stdout).toMatch(/fed-a\/round-2 {2}awaiting_approval/);
     const pending = await cli(home, 'pending');
     expect(pending.stdout).toContain(pendingId);
-    expect(pending.stdout).toMatch(/bytes, sha256 [0-9a-f]{64}, L2 norm/);
+    expect(pending.stdout).toMatch(/bytes, sha256 [0-9a-f]{64}, L2 norm [0-9.]+; compressed \(int8\), \d+ bytes dense/);
     const approved = await cli(home, 'approve', pendingId, '--comment', 'looks right');
     expect(approved.stdout).toMatch(new RegExp(`approved ${pendingId} by ${process.env.USER ?? '\\S+'}`));
     const shown = JSON.parse((await cli(home, 'budget', 'show', datasetId, '--json')).stdout) as { entries: unknown[] };

@@ -174,6 +174,14 @@ export declare type JoinRoundTask = Message<"accord.v1.JoinRoundTask"> & {
    * @generated from field: string update_encoding = 12;
    */
   updateEncoding: string;
+
+  /**
+   * Absent: the update is sent dense. Only with update_encoding "accord-update-v1", never with
+   * secure aggregation (masking needs the dense vector).
+   *
+   * @generated from field: accord.v1.UpdateCompression compression = 13;
+   */
+  compression?: UpdateCompression | undefined;
 };
 
 /**
@@ -181,6 +189,33 @@ export declare type JoinRoundTask = Message<"accord.v1.JoinRoundTask"> & {
  * Use `create(JoinRoundTaskSchema)` to create a new message.
  */
 export declare const JoinRoundTaskSchema: GenMessage<JoinRoundTask>;
+
+/**
+ * Lossy compression of the update; the participant keeps what it did not send (error feedback).
+ *
+ * @generated from message accord.v1.UpdateCompression
+ */
+export declare type UpdateCompression = Message<"accord.v1.UpdateCompression"> & {
+  /**
+   * "int8" (every value as int8 with a scale per chunk) or "topk" (the largest entries of each tensor).
+   *
+   * @generated from field: string method = 1;
+   */
+  method: string;
+
+  /**
+   * For "topk": the fraction of each tensor's entries sent, in (0, 1). Unused for "int8".
+   *
+   * @generated from field: double fraction = 2;
+   */
+  fraction: number;
+};
+
+/**
+ * Describes the message accord.v1.UpdateCompression.
+ * Use `create(UpdateCompressionSchema)` to create a new message.
+ */
+export declare const UpdateCompressionSchema: GenMessage<UpdateCompression>;
 
 /**
  * @generated from message accord.v1.EvaluateTask

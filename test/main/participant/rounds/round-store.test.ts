@@ -33,7 +33,7 @@ describe('RoundStore', () => {
         ),
       ]),
     );
-    const bytes = encodeRoundUpdate(task, update);
+    const { bytes } = encodeRoundUpdate(task, update);
     expect(decodeApprovedPayload(resumed, bytes)).toEqual(update);
     store.close();
   });
