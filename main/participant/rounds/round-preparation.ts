@@ -6,6 +6,7 @@ import { isUpdateEncodingName, updateEncodingNames } from '../../../engine/codec
 import type { Dataset } from '../datasets/dataset-registry.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
+import { sharesMetrics } from '../consent/consent-policy.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
 import { trainingProgressEvent } from './training-progress-event.ts';
@@ -93,6 +94,7 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
     metrics: result.metrics,
     l2Norm: l2Norm(result.update),
     dpSteps: result.dpSteps,
+    evaluation: result.evaluation ?? null,
   };
   context.transition(roundKey, 'update_ready', {
     changes: { result: JSON.stringify(outcome), approved_sha256: sha256 },
@@ -106,6 +108,7 @@ export async function prepareUpdate(context: RoundContext, round: RoundRecord): 
         numExamples: outcome.numExamples,
         dpSteps: outcome.dpSteps,
         datasetSha256: dataset.sha256,
+        evaluation: outcome.evaluation,
         ...(result.device ? { device: result.device } : {}),
       },
     ],
@@ -138,6 +141,8 @@ export function openApproval(context: RoundContext, round: RoundRecord): void {
     delta: projection.delta,
     dp: outcome.dpSteps,
     deadline: task.deadline,
+    evaluation: outcome.evaluation ?? null,
+    metricsShared: sharesMetrics(context.consent.policy(task.federationId)),
   };
   context.transition(roundKey, 'awaiting_approval', {
     within: () => {

@@ -8,6 +8,7 @@ import { startTrainingJob } from '../../../engine/runtime/training-worker-host.t
 import type { TrainingJobHandle } from '../../../engine/runtime/training-worker-host.ts';
 import type { ExecutionProviderName } from '../../../engine/runtime/execution-providers.ts';
 import type { DpRoundJobResult, DpRoundJobSpec } from '../../../engine/train/dp-round-job.ts';
+import type { HeldOutEvaluation, HeldOutEvaluationJobSpec } from '../../../engine/train/held-out-evaluation-job.ts';
 import type { DataFormat } from '../../../engine/data/readers/read-records.ts';
 import { roundKeyOf } from '../rounds/round-state.ts';
 import { readWorkstationSettings } from '../settings/workstation-settings.ts';
@@ -15,6 +16,7 @@ import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { LocalTrainer, TrainingRequest, TrainingResult } from '../rounds/local-trainer.ts';
 
 const jobModule = new URL('../../../engine/train/dp-round-job.ts', import.meta.url);
+const evaluationModule = new URL('../../../engine/train/held-out-evaluation-job.ts', import.meta.url);
 
 export class TrainingCancelledError extends Error {
   constructor(roundKey: string, steps: number) {
@@ -61,6 +63,7 @@ export class EngineLocalTrainer implements LocalTrainer {
 
   async train(request: TrainingRequest): Promise<TrainingResult> {
     const roundKey = roundKeyOf(request.task.federationId, request.task.roundId);
+    const evaluation = await this.#evaluate(request);
     const handle = startTrainingJob<DpRoundJobSpec, DpRoundJobResult>(jobModule, jobSpec(request), {
       onProgress: (progress) => request.onProgress?.(progress),
       executionProvider: this.#computeDevice(),
@@ -82,10 +85,27 @@ export class EngineLocalTrainer implements LocalTrainer {
           steps: result.steps,
         },
         device: result.device,
+        evaluation,
       };
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
       this.#jobs.delete(roundKey);
+    }
+  }
+
+  /** The global model as received, scored on the held-out part of the dataset (in a worker, like training). */
+  async #evaluate(request: TrainingRequest): Promise<HeldOutEvaluation | null> {
+    const { dataFile, format, columns, training, globalModel } = jobSpec(request);
+    const spec: HeldOutEvaluationJobSpec = { dataFile, format, columns, training, globalModel };
+    const handle = startTrainingJob<HeldOutEvaluationJobSpec, HeldOutEvaluation | null>(evaluationModule, spec, {
+      executionProvider: this.#computeDevice(),
+    });
+    const onAbort = () => void handle.terminate();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await handle.result;
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -35,7 +35,7 @@ describe('SettingsController', () => {
     settings.policy = { mode: 'auto', maxEpsilonRound: '1', maxUpdateNorm: '' };
     await settings.savePolicy();
     expect(settings.error).toBeUndefined();
-    expect(node.consent.policy('fed-a')).toEqual({ mode: 'auto', limits: { maxEpsilonRound: 1 } });
+    expect(node.consent.policy('fed-a')).toEqual({ mode: 'auto', limits: { maxEpsilonRound: 1 }, metrics: 'share' });
     expect(settings.status).toContain('approved by this policy');
   });
 
