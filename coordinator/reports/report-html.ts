@@ -43,27 +43,45 @@ function jobSection(job: JobSummary): string {
   )}`;
 }
 
-function taskSection(task: string, curves: readonly MetricCurve[]): string {
-  const charts = curves.map(
-    (curve) =>
-      `<figure data-task="${escapeHtml(task)}" data-metric="${escapeHtml(curve.metric)}">` +
-      `${svgLineChart(`${task}: ${curve.metric}`, curve.points, (value) => formatFigure(curve.metric, value))}</figure>`,
-  );
-  const rounds = [...new Set(curves.flatMap((curve) => curve.points.map((point) => point.round)))].sort(
-    (a, b) => a - b,
-  );
-  const pointAt = (curve: MetricCurve, round: number) => curve.points.find((point) => point.round === round);
-  const meanRows = rounds.map((round) => [
+const sourceTitles = {
+  participants: 'Mean over the participants, weighted by their held-out examples',
+  coordinator: "On the coordinator's test set (the model each round produced)",
+} as const;
+
+function chartsOf(task: string, curves: readonly MetricCurve[]): string {
+  return curves
+    .map(
+      (curve) =>
+        `<figure data-task="${escapeHtml(task)}" data-source="${curve.source}" data-metric="${escapeHtml(curve.metric)}">` +
+        svgLineChart(
+          `${task}: ${curve.metric}${curve.source === 'coordinator' ? " (coordinator's test set)" : ''}`,
+          curve.points,
+          (value) => formatFigure(curve.metric, value),
+        ) +
+        '</figure>',
+    )
+    .join('');
+}
+
+function roundsOf(curves: readonly MetricCurve[]): number[] {
+  return [...new Set(curves.flatMap((curve) => curve.points.map((point) => point.round)))].sort((a, b) => a - b);
+}
+
+const pointAt = (curve: MetricCurve, round: number) => curve.points.find((point) => point.round === round);
+
+function meanRows(curves: readonly MetricCurve[]): string[][] {
+  return roundsOf(curves).map((round) => [
     cell(round),
     ...curves.map((curve) => {
       const point = pointAt(curve, round);
       return point ? figureCell(curve.metric, point.value) : cell('—');
     }),
   ]);
-  const sites = [
-    ...new Set(curves.flatMap((curve) => curve.points.flatMap((point) => point.sites.map((s) => s.site)))),
-  ];
-  const siteRows = rounds.flatMap((round) =>
+}
+
+function siteRows(curves: readonly MetricCurve[]): string[][] {
+  const sites = [...new Set(curves.flatMap((curve) => curve.points.flatMap((p) => p.sites.map((s) => s.site))))];
+  return roundsOf(curves).flatMap((round) =>
     sites.flatMap((site) => {
       const entries = curves.map((curve) => pointAt(curve, round)?.sites.find((entry) => entry.site === site));
       const named = entries.find((entry) => entry !== undefined);
@@ -74,13 +92,22 @@ function taskSection(task: string, curves: readonly MetricCurve[]): string {
       return [[cell(round), cell(named.siteName), ...cells]];
     }),
   );
-  const metrics = curves.map((curve) => curve.metric);
+}
+
+function taskSection(task: string, curves: readonly MetricCurve[]): string {
   const id = (kind: string) => escapeHtml(`${kind}-${task}`);
-  return (
-    `<h2>Task “${escapeHtml(task)}”</h2><div class="charts">${charts.join('')}</div>` +
-    `<h3>Mean over sites, weighted by their held-out examples</h3>${table(id('mean'), ['Round', ...metrics], meanRows)}` +
-    `<h3>Per site</h3>${table(id('sites'), ['Round', 'Site', ...metrics], siteRows)}`
-  );
+  const parts = [`<h2>Task “${escapeHtml(task)}”</h2><div class="charts">${chartsOf(task, curves)}</div>`];
+  for (const source of ['participants', 'coordinator'] as const) {
+    const own = curves.filter((curve) => curve.source === source);
+    if (own.length === 0) continue;
+    const metrics = own.map((curve) => curve.metric);
+    parts.push(
+      `<h3>${escapeHtml(sourceTitles[source])}</h3>${table(id(`${source}-mean`), ['Round', ...metrics], meanRows(own))}`,
+    );
+    if (source === 'participants')
+      parts.push(`<h3>Per participant</h3>${table(id('sites'), ['Round', 'Site', ...metrics], siteRows(own))}`);
+  }
+  return parts.join('');
 }
 
 export function reportHtml(summary: FederationSummary): string {

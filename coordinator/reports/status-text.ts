@@ -42,24 +42,31 @@ function jobLines(job: JobSummary): string[] {
   ];
 }
 
-function curveLines(task: string, curves: readonly MetricCurve[]): string[] {
-  const rounds = [...new Set(curves.flatMap((curve) => curve.points.map((point) => point.round)))].sort(
-    (a, b) => a - b,
-  );
-  const metrics = curves.map((curve) => curve.metric);
-  const valueAt = (curve: MetricCurve, round: number) => curve.points.find((point) => point.round === round);
-  const meanRows = rounds.map((round) => [
+function roundsOf(curves: readonly MetricCurve[]): number[] {
+  return [...new Set(curves.flatMap((curve) => curve.points.map((point) => point.round)))].sort((a, b) => a - b);
+}
+
+const pointAt = (curve: MetricCurve, round: number) => curve.points.find((point) => point.round === round);
+
+/** One row per round: each curve's point (the weighted mean, or the coordinator's own figure). */
+function meanTable(curves: readonly MetricCurve[]): string[] {
+  const rows = roundsOf(curves).map((round) => [
     String(round),
     ...curves.map((curve) => {
-      const point = valueAt(curve, round);
+      const point = pointAt(curve, round);
       return point ? formatFigure(curve.metric, point.value) : '—';
     }),
   ]);
+  return textTable(['round', ...curves.map((curve) => curve.metric)], rows);
+}
+
+/** One row per round and site that reported in it. */
+function siteTable(curves: readonly MetricCurve[]): string[] {
   const sites = [...new Set(curves.flatMap((curve) => curve.points.flatMap((p) => p.sites.map((s) => s.siteName))))];
-  const siteRows = rounds.flatMap((round) =>
+  const rows = roundsOf(curves).flatMap((round) =>
     sites.flatMap((site) => {
       const values = curves.map(
-        (curve) => valueAt(curve, round)?.sites.find((entry) => entry.siteName === site)?.value,
+        (curve) => pointAt(curve, round)?.sites.find((entry) => entry.siteName === site)?.value,
       );
       if (values.every((value) => value === undefined)) return [];
       const cells = values.map((value, index) =>
@@ -68,12 +75,26 @@ function curveLines(task: string, curves: readonly MetricCurve[]): string[] {
       return [[String(round), site, ...cells]];
     }),
   );
-  return [
-    `Metrics of task "${task}" (example-weighted mean over sites; examples summed)`,
-    ...textTable(['round', ...metrics], meanRows),
-    `Metrics of task "${task}" per site`,
-    ...textTable(['round', 'site', ...metrics], siteRows),
-  ];
+  return textTable(['round', 'site', ...curves.map((curve) => curve.metric)], rows);
+}
+
+function taskLines(task: string, curves: readonly MetricCurve[]): string[] {
+  const participants = curves.filter((curve) => curve.source === 'participants');
+  const coordinator = curves.filter((curve) => curve.source === 'coordinator');
+  const lines: string[] = [];
+  if (participants.length)
+    lines.push(
+      `Metrics of task "${task}" (example-weighted mean over the participants; examples summed)`,
+      ...meanTable(participants),
+      `Metrics of task "${task}" per participant`,
+      ...siteTable(participants),
+    );
+  if (coordinator.length)
+    lines.push(
+      `Metrics of task "${task}" on the coordinator's test set (the model each round produced)`,
+      ...meanTable(coordinator),
+    );
+  return lines;
 }
 
 export function statusText(summary: FederationSummary): string {
@@ -94,7 +115,7 @@ export function statusText(summary: FederationSummary): string {
       : ['  no round opened yet']),
     ...(tasks.length
       ? tasks.flatMap((task) =>
-          curveLines(
+          taskLines(
             task,
             summary.curves.filter((curve) => curve.task === task),
           ),

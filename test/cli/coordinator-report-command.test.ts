@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { federationPaths } from '../../coordinator/setup/federation-files.ts';
 import { CoordinatorStore } from '../../coordinator/store/coordinator-store.ts';
-import { recordSiteMetrics, siteMetrics } from '../../coordinator/store/evaluation-metrics.ts';
+import { coordinatorSite, recordSiteMetrics, siteMetrics } from '../../coordinator/store/evaluation-metrics.ts';
 import type { SiteMetric } from '../../coordinator/store/evaluation-metrics.ts';
+import { formatFigure } from '../../coordinator/reports/status-text.ts';
 import { writeTestFederationFile } from '../coordinator/support/test-federation.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { seededRandom } from '../support/seeded-random.ts';
@@ -27,8 +28,9 @@ const sites = [
   { id: 'p-bank', name: 'Bank' },
   { id: 'p-agency', name: 'Agency' },
 ];
-/** Rounds 1 and 2 have figures, round 3 none; the agency declined round 2. */
+/** Participants' figures for rounds 1 and 2, the agency declined round 2; the coordinator's for rounds 1 and 3. */
 const roundsWithFigures = [1, 2];
+const coordinatorRounds = [1, 3];
 
 async function federationWithFigures() {
   const { config, configPath } = await writeTestFederationFile();
@@ -59,6 +61,13 @@ async function federationWithFigures() {
       const examples = { task: 'sentiment', metric: 'examples', value: 20 + Math.floor(random() * 200) };
       recordSiteMetrics(store.db, id, site.id, [...figures, examples]);
     }
+    if (coordinatorRounds.includes(number)) {
+      const figures = ['accuracy', 'loss'].map((metric) => ({ task: 'sentiment', metric, value: random() }));
+      recordSiteMetrics(store.db, id, coordinatorSite, [
+        ...figures,
+        { task: 'sentiment', metric: 'examples', value: 80 },
+      ]);
+    }
   }
   const stored = siteMetrics(store.db);
   store.close();
@@ -67,7 +76,7 @@ async function federationWithFigures() {
 
 /** The example-weighted mean of a metric over the sites that reported in a round, from the stored figures. */
 function weightedMean(stored: readonly SiteMetric[], round: number, metric: string): number {
-  const inRound = stored.filter((figure) => figure.roundNumber === round);
+  const inRound = stored.filter((figure) => figure.roundNumber === round && figure.site !== coordinatorSite);
   const examplesOf = (site: string) => inRound.find((f) => f.site === site && f.metric === 'examples')!.value;
   const values = inRound.filter((figure) => figure.metric === metric);
   const total = values.reduce((sum, figure) => sum + examplesOf(figure.site), 0);
@@ -112,7 +121,13 @@ describe('accord coordinator status', () => {
     expect(text).toMatch(/^ {2}1\s+closed\s+aggregated\s+3\s+3\s+0$/m);
     expect(text).toMatch(/^ {2}2\s+closed\s+aggregated\s+3\s+2\s+1$/m);
     expect(text).toMatch(/^ {2}3\s+collecting\s+—\s+3\s+0\s+0$/m);
-    const meanTable = tableAfter(text, 'example-weighted mean over sites');
+    const ownTable = tableAfter(text, "on the coordinator's test set");
+    expect(ownTable.map((row) => Number(row.round))).toEqual(coordinatorRounds);
+    for (const row of ownTable) {
+      const own = federation.stored.filter((f) => f.site === coordinatorSite && f.roundNumber === Number(row.round));
+      for (const figure of own) expect(row[figure.metric]).toBe(formatFigure(figure.metric, figure.value));
+    }
+    const meanTable = tableAfter(text, 'example-weighted mean over the participants');
     expect(meanTable.map((row) => Number(row.round))).toEqual(roundsWithFigures);
     for (const row of meanTable)
       for (const metric of ['accuracy', 'macroF1', 'loss'])
@@ -144,12 +159,14 @@ describe('accord coordinator report', () => {
     expect(requests).toEqual([url]);
 
     for (const metric of ['accuracy', 'macroF1', 'loss', 'examples']) {
-      const points = await page.locator(`figure[data-metric="${metric}"] circle.point`).evaluateAll((circles) =>
-        circles.map((circle) => ({
-          round: Number(circle.getAttribute('data-round')),
-          value: Number(circle.getAttribute('data-value')),
-        })),
-      );
+      const points = await page
+        .locator(`figure[data-source="participants"][data-metric="${metric}"] circle.point`)
+        .evaluateAll((circles) =>
+          circles.map((circle) => ({
+            round: Number(circle.getAttribute('data-round')),
+            value: Number(circle.getAttribute('data-value')),
+          })),
+        );
       expect(points.map((point) => point.round)).toEqual(roundsWithFigures);
       if (metric !== 'examples')
         for (const point of points)
@@ -163,17 +180,23 @@ describe('accord coordinator report', () => {
         value: Number(cell.getAttribute('data-value')),
       })),
     );
-    const fromStore = federation.stored.map((f) => ({
-      round: f.roundNumber,
-      site: f.site,
-      metric: f.metric,
-      value: f.value,
-    }));
+    const fromStore = federation.stored
+      .filter((f) => f.site !== coordinatorSite)
+      .map((f) => ({ round: f.roundNumber, site: f.site, metric: f.metric, value: f.value }));
     const order = (a: { round: number; site: string | null; metric: string | null }) =>
       `${a.round}/${a.site}/${a.metric}`;
     expect([...siteCells].sort((a, b) => order(a).localeCompare(order(b)))).toEqual(
       [...fromStore].sort((a, b) => order(a).localeCompare(order(b))),
     );
+    const ownPoints = await page
+      .locator('figure[data-source="coordinator"][data-metric="accuracy"] circle.point')
+      .evaluateAll((circles) => circles.map((circle) => Number(circle.getAttribute('data-round'))));
+    expect(ownPoints).toEqual(coordinatorRounds);
+    const ownCells = await page
+      .locator('#coordinator-mean-sentiment td[data-metric="loss"]')
+      .evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-value'))));
+    const ownLoss = federation.stored.filter((f) => f.site === coordinatorSite && f.metric === 'loss');
+    expect(ownCells).toEqual(ownLoss.map((f) => f.value));
     const roundRows = await page.locator('#rounds tbody tr').count();
     expect(roundRows).toBe(3);
     await page.close();

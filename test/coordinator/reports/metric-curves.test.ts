@@ -38,4 +38,22 @@ describe('metricCurves', () => {
       ['sentiment', 0.6],
     ]);
   });
+
+  it("keeps the coordinator's test-set figures out of the participants' mean, in curves of their own", () => {
+    const curves = metricCurves([
+      figure(1, 'a', 'accuracy', 0.6),
+      figure(1, 'coordinator', 'accuracy', 0.9),
+      figure(2, 'coordinator', 'accuracy', 0.95),
+    ]);
+    expect(curves.map((curve) => [curve.source, curve.points.map((point) => [point.round, point.value])])).toEqual([
+      ['participants', [[1, 0.6]]],
+      [
+        'coordinator',
+        [
+          [1, 0.9],
+          [2, 0.95],
+        ],
+      ],
+    ]);
+  });
 });
