@@ -46,9 +46,13 @@ export async function reportEvaluation(context: RoundContext, round: RoundRecord
   }
 }
 
-/** uploaded → receipted, then the evaluation report: it follows the committed update, never precedes it. */
+/**
+ * uploaded → receipted, the evaluation report in between: it follows the committed update (the receipt is
+ * stored), and a crash before `receipted` sends it again on resume (the coordinator keeps one value per
+ * round, task, site and metric), so it is sent at least once.
+ */
 export async function closeReceiptedAndReport(context: RoundContext, round: RoundRecord): Promise<true> {
-  closeReceipted(context, round);
-  await reportEvaluation(context, context.store.require(round.roundKey));
+  await reportEvaluation(context, round);
+  closeReceipted(context, context.store.require(round.roundKey));
   return true;
 }

@@ -2,7 +2,8 @@
  * Federated evaluation in real rounds: a real coordinator over gRPC + TLS on loopback, real participant nodes
  * (SQLite, keychain, participation loop) training with DP-SGD and evaluating the received global model in the
  * engine's worker. One site shares its metrics, one withholds them by policy. The coordinator must hold exactly
- * the figures the sharing site approved on its card, and nothing from the other.
+ * the figures the sharing site approved on its card, and nothing from the other. Then, on a participant with a
+ * fake coordinator: the report goes out only after the receipt is stored, and a failed one is audited.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -21,7 +22,11 @@ import { terminalStates } from '../../../../main/participant/rounds/round-state.
 import { EngineLocalTrainer } from '../../../../main/participant/training/engine-local-trainer.ts';
 import { sampleTraining, splitSampleData } from '../../../../scripts/demo/sample-federation.ts';
 import { startCoordinator, writeTestFederation } from '../../../coordinator/support/test-federation.ts';
-import { tempDir } from '../../../support/participant-fixtures.ts';
+import type { TrainingRequest, TrainingResult } from '../../../../main/participant/rounds/local-trainer.ts';
+import { evaluationMetrics } from '../../../../main/participant/rounds/evaluation-report.ts';
+import { fakeTask } from '../../../support/fake-coordinator.ts';
+import { FakeTrainer } from '../../../support/fake-trainer.ts';
+import { tempDir, wiredParticipant } from '../../../support/participant-fixtures.ts';
 import { waitUntil } from '../../../support/wait-until.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -139,4 +144,55 @@ describe('federated evaluation over gRPC + TLS', () => {
     const clinicRounds = clinic.participation.runner.rounds().map((round) => round.outcome?.evaluation?.loss);
     expect(new Set(clinicRounds).size).toBe(rounds);
   }, 300_000);
+});
+
+const evaluation = { accuracy: 0.625, macroF1: 0.6, loss: 0.71, examples: 8 };
+
+/** The fake trainer, plus a held-out evaluation as the engine's trainer returns one. */
+class EvaluatingTrainer extends FakeTrainer {
+  override async train(request: TrainingRequest): Promise<TrainingResult> {
+    return { ...(await super.train(request)), evaluation };
+  }
+}
+
+describe('the evaluation report after a receipt', () => {
+  it('sends the approved figures once the receipt is stored, named by task', async () => {
+    const participant = await wiredParticipant({ trainer: new EvaluatingTrainer() });
+    const { node, runner, coordinator } = participant;
+    node.consent.setPolicy('fed-a', { mode: 'auto', limits: {} });
+    const receiptStoredAtReport: boolean[] = [];
+    const report = coordinator.reportMetrics.bind(coordinator);
+    coordinator.reportMetrics = async (task, metrics) => {
+      receiptStoredAtReport.push(runner.rounds().some((round) => round.receipt !== null));
+      return report(task, metrics);
+    };
+    const task = fakeTask();
+    const round = await runner.handle(task);
+    expect(round.state).toBe('receipted');
+    expect(receiptStoredAtReport).toEqual([true]);
+    expect(coordinator.metricReports()).toEqual([
+      { roundId: task.roundId, metrics: evaluationMetrics(task.taskName, evaluation) },
+    ]);
+    expect(Object.keys(evaluationMetrics('sentiment', evaluation)).sort()).toEqual([
+      'sentiment/accuracy',
+      'sentiment/examples',
+      'sentiment/loss',
+      'sentiment/macroF1',
+    ]);
+    const audited = node.audit.entries().find((entry) => entry.kind === 'metrics');
+    expect(audited?.data).toMatchObject({ sent: true, metrics: evaluationMetrics(task.taskName, evaluation) });
+  });
+
+  it('keeps the round receipted and audits the failure when the coordinator cannot take the report', async () => {
+    const participant = await wiredParticipant({ trainer: new EvaluatingTrainer() });
+    const { node, runner, coordinator } = participant;
+    node.consent.setPolicy('fed-a', { mode: 'auto', limits: {} });
+    coordinator.reportMetrics = async () => {
+      throw new Error('the coordinator is restarting');
+    };
+    const round = await runner.handle(fakeTask());
+    expect(round.state).toBe('receipted');
+    const audited = node.audit.entries().find((entry) => entry.kind === 'metrics');
+    expect(audited?.data).toMatchObject({ sent: false, failed: 'the coordinator is restarting' });
+  });
 });
