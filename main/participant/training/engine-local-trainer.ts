@@ -49,7 +49,9 @@ export interface EngineLocalTrainerOptions {
 }
 
 export class EngineLocalTrainer implements LocalTrainer {
-  readonly #jobs = new Map<string, TrainingJobHandle<DpRoundJobResult>>();
+  readonly #jobs = new Map<string, TrainingJobHandle<unknown>>();
+  /** Rounds cancelled while their received model was being evaluated: training must not start. */
+  readonly #cancelled = new Set<string>();
   readonly #computeDevice: () => ExecutionProviderName | 'auto';
 
   constructor(options: EngineLocalTrainerOptions = {}) {
@@ -63,7 +65,8 @@ export class EngineLocalTrainer implements LocalTrainer {
 
   async train(request: TrainingRequest): Promise<TrainingResult> {
     const roundKey = roundKeyOf(request.task.federationId, request.task.roundId);
-    const evaluation = await this.#evaluate(request);
+    const evaluation = await this.#evaluate(roundKey, request);
+    if (this.#cancelled.delete(roundKey)) throw new TrainingCancelledError(roundKey, 0);
     const handle = startTrainingJob<DpRoundJobSpec, DpRoundJobResult>(jobModule, jobSpec(request), {
       onProgress: (progress) => request.onProgress?.(progress),
       executionProvider: this.#computeDevice(),
@@ -90,30 +93,35 @@ export class EngineLocalTrainer implements LocalTrainer {
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
       this.#jobs.delete(roundKey);
+      this.#cancelled.delete(roundKey);
     }
   }
 
   /** The global model as received, scored on the held-out part of the dataset (in a worker, like training). */
-  async #evaluate(request: TrainingRequest): Promise<HeldOutEvaluation | null> {
+  async #evaluate(roundKey: string, request: TrainingRequest): Promise<HeldOutEvaluation | null> {
     const { dataFile, format, columns, training, globalModel } = jobSpec(request);
     const spec: HeldOutEvaluationJobSpec = { dataFile, format, columns, training, globalModel };
     const handle = startTrainingJob<HeldOutEvaluationJobSpec, HeldOutEvaluation | null>(evaluationModule, spec, {
       executionProvider: this.#computeDevice(),
     });
-    const onAbort = () => void handle.terminate();
+    this.#jobs.set(roundKey, handle);
+    const onAbort = () => this.cancel(roundKey);
     request.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return await handle.result;
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
+      this.#jobs.delete(roundKey);
     }
   }
 
-  /** Stops a round's training after its current step; false when none runs for it. */
+  /** Stops a round's training after its current step (or before its first); false when none runs for it. */
   cancel(roundKey: string): boolean {
     const handle = this.#jobs.get(roundKey);
-    handle?.cancel();
-    return handle !== undefined;
+    if (!handle) return false;
+    this.#cancelled.add(roundKey);
+    handle.cancel();
+    return true;
   }
 
   /** Stops every job at once (the node is closing): their rounds fail with that reason, nothing is sent. */

@@ -85,6 +85,18 @@ describe('EngineLocalTrainer', () => {
     expect(trainer.running).toEqual([]);
   });
 
+  it('does not start training when cancelled while the received model is being evaluated', async () => {
+    const trainer = new EngineLocalTrainer();
+    const base = await request(500);
+    const progress: number[] = [];
+    const training = trainer.train({ ...base, onProgress: (p) => progress.push(p.step) });
+    // The evaluation's worker is started before train() first yields, so this cancel lands on it.
+    expect(trainer.cancel('fed/round-500')).toBe(true);
+    await expect(training).rejects.toThrow(/cancelled after 0 step/);
+    expect(progress).toEqual([]);
+    expect(trainer.running).toEqual([]);
+  });
+
   it("trains on the workstation's compute device setting, read when the round starts", async () => {
     const node = openParticipantNode({ home: join(dir, 'node') });
     try {
