@@ -90,6 +90,9 @@ export function decline(context: CoordinatorContext, request: IncomingRequest<De
 export function reportMetrics(context: CoordinatorContext, request: IncomingRequest<ReportMetricsRequest>) {
   const { roundId, metrics } = request.message;
   if (!context.store.round(roundId)) throw notFound(`round "${roundId}" does not exist`);
+  // A site's figures belong to a round it took part in: they follow its committed update.
+  if (!context.store.uploadFor(roundId, request.participantId)?.receipt)
+    throw failedPrecondition(`this participant committed no update in round "${roundId}"; metrics follow one`);
   const entries = Object.entries(metrics);
   if (entries.length > 100) throw invalidArgument(`a metrics report holds at most 100 values, got ${entries.length}`);
   const bad = entries.find(([, value]) => !Number.isFinite(value));
