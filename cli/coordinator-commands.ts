@@ -2,6 +2,7 @@
 import type { Command } from './command-line/command-tree.ts';
 
 const load = () => import('./coordinator-command.ts');
+const loadReports = () => import('./coordinator-report-command.ts');
 const configOption = '  --config FILE   the coordinator configuration (default coordinator.json)';
 
 export const coordinatorCommands: Command = {
@@ -39,6 +40,23 @@ export const coordinatorCommands: Command = {
       usage: '[--config FILE]',
       details: configOption,
       run: async (argv) => (await load()).runCoordinatorRun(argv),
+    },
+    {
+      name: 'status',
+      summary: 'print the job, the rounds with who took part, and the evaluation metrics per round',
+      usage: '[--config FILE]',
+      details: `${configOption}
+Reads the coordinator's store; works while the coordinator runs or is stopped.`,
+      run: async (argv) => (await loadReports()).runCoordinatorStatus(argv),
+    },
+    {
+      name: 'report',
+      summary: 'write an HTML page with a chart per metric over rounds and the tables',
+      usage: '[--config FILE] --out DIR',
+      details: `${configOption}
+  --out DIR       the folder to write index.html into (created when missing)
+Reads the coordinator's store; works while the coordinator runs or is stopped. The page fetches nothing.`,
+      run: async (argv) => (await loadReports()).runCoordinatorReport(argv),
     },
   ],
 };

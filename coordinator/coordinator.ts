@@ -7,6 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ed25519PublicKeyToRaw } from '../protocol/request-signature.ts';
 import type { CoordinatorConfig } from './config/coordinator-config.ts';
+import { assertTestSetExists, TestSetEvaluator } from './evaluation/test-set-evaluator.ts';
 import { RoundLog } from './rounds/round-log.ts';
 import { RoundMachine } from './rounds/round-machine.ts';
 import type { CoordinatorContext } from './server/coordinator-context.ts';
@@ -40,18 +41,23 @@ export class Coordinator {
   ): Promise<Coordinator> {
     assertUsableWithSecureAggregation(strategy, config.secureAggregation);
     if (config.secureAggregation) assertSecureAggregationOptions(config);
+    if (config.evaluation?.testSet) assertTestSetExists(config.evaluation.testSet);
     const { federationId } = initFederation(config);
     const paths = federationPaths(config.dataDir);
     const store = new CoordinatorStore(paths.database);
     const signingKey = loadSigningKey(config.dataDir);
     const secure = config.secureAggregation ? new SecureAggregationRounds(config, store) : undefined;
+    const log = new RoundLog(config.dataDir);
+    const testSet = config.evaluation?.testSet;
+    const evaluator = testSet ? new TestSetEvaluator(config, testSet, store, log) : undefined;
     const rounds = new RoundMachine({
       config,
       store,
       strategy,
-      log: new RoundLog(config.dataDir),
+      log,
       checkpointsDir: paths.checkpoints,
       secure,
+      onAggregated: evaluator && ((round, checkpoint) => evaluator.aggregated(round, checkpoint)),
     });
     const publicKeyRaw = ed25519PublicKeyToRaw(createPublicKey(signingKey));
     return new Coordinator({
@@ -66,6 +72,7 @@ export class Coordinator {
       uploadCommits: new KeyedQueue(),
       enrolAttempts: new AddressRateLimit(config.transport.enrolBurst, config.transport.enrolRefillSeconds),
       secureAggregation: secure,
+      evaluator,
     });
   }
 
@@ -103,6 +110,7 @@ export class Coordinator {
     this.context.rounds.stop();
     await new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
     await this.context.rounds.idle();
+    await this.context.evaluator?.idle();
     await this.context.modelFiles.closeAll();
     this.context.store.close();
   }

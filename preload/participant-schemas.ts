@@ -87,6 +87,16 @@ export const ConsentPolicy = z.object({
       hours: z.object({ from: z.number().int().min(0).max(24), to: z.number().int().min(0).max(24) }).optional(),
     })
     .strict(),
+  /** Whether each round's held-out evaluation is sent to the coordinator; absent = share. */
+  metrics: z.enum(['share', 'withhold']).optional(),
+});
+
+/** The received global model on the held-out part of the dataset (computed without noise). */
+export const HeldOutEvaluation = z.object({
+  accuracy: z.number(),
+  macroF1: z.number(),
+  loss: z.number(),
+  examples: z.number().int(),
 });
 
 export const ContributionSummary = z.object({
@@ -109,6 +119,8 @@ export const ContributionSummary = z.object({
   delta: z.number(),
   dp: DpStep,
   deadline: Timestamp,
+  evaluation: HeldOutEvaluation.nullable().optional(),
+  metricsShared: z.boolean().optional(),
 });
 
 export const Contribution = z.object({

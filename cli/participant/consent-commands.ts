@@ -20,6 +20,21 @@ function describe(c: Contribution): string[] {
     `  dataset ${s.datasetName} (${s.datasetId}); global model ${s.modelSha256}`,
     `  ${s.bytes} bytes, sha256 ${s.sha256}, L2 norm ${s.l2Norm.toFixed(6)}${compressionOf(c)}`,
     `  ε this round ${s.epsilonRound.toFixed(4)}; ε after ${s.epsilonAfter.toFixed(4)} of ${s.epsilonBudget} (δ ${s.delta}); deadline ${s.deadline}`,
+    ...evaluationLines(s),
+  ];
+}
+
+/** The held-out evaluation a contribution carries, and whether it will be sent (outside the DP guarantee). */
+function evaluationLines(s: Contribution['summary']): string[] {
+  if (s.evaluation === undefined) return [];
+  if (s.evaluation === null) return ['  received model not evaluated: the dataset has no held-out examples'];
+  const { accuracy, macroF1, loss, examples } = s.evaluation;
+  const sharing = s.metricsShared
+    ? 'sent to the coordinator after the update (computed without noise, outside the DP guarantee)'
+    : 'kept here, not sent';
+  return [
+    `  received model on ${examples} held-out examples: accuracy ${accuracy.toFixed(4)}, macro-F1 ${macroF1.toFixed(4)}, loss ${loss.toFixed(4)}`,
+    `  evaluation metrics ${sharing}`,
   ];
 }
 
@@ -63,11 +78,14 @@ export async function setPolicy(argv: string[]): Promise<void> {
       'max-norm': { type: 'string' },
       dataset: { type: 'string', multiple: true },
       hours: { type: 'string' },
+      metrics: { type: 'string', default: 'share' },
     },
     ['FEDERATION'],
   );
   const federationId = positionals[0] ?? '';
   if (values.mode !== 'ask' && values.mode !== 'auto') throw new UsageError('--mode must be ask or auto');
+  if (values.metrics !== 'share' && values.metrics !== 'withhold')
+    throw new UsageError(`--metrics must be share or withhold, got "${values.metrics}"`);
   const maxEpsilon = values['max-epsilon'];
   const maxNorm = values['max-norm'];
   const policy: ConsentPolicy = {
@@ -78,6 +96,7 @@ export async function setPolicy(argv: string[]): Promise<void> {
       allowedDatasets: values.dataset,
       hours: parseHours(values.hours),
     },
+    metrics: values.metrics,
   };
   const saved = await withParticipantNode((node) => {
     node.consent.setPolicy(federationId, policy);

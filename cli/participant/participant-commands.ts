@@ -78,12 +78,16 @@ const policyCommands: Command = {
     {
       name: 'set',
       summary: 'write the consent policy of a federation',
-      usage: 'FEDERATION --mode ask|auto [--max-epsilon E] [--max-norm N] [--dataset ID]… [--hours FROM-TO]',
+      usage:
+        'FEDERATION --mode ask|auto [--max-epsilon E] [--max-norm N] [--dataset ID]… [--hours FROM-TO] [--metrics share|withhold]',
       details: `  --mode ask|auto     ask a person each round, or approve automatically within the limits
   --max-epsilon E     the most ε one round may spend
   --max-norm N        the largest L2 norm of an update
   --dataset ID        a dataset rounds may use (repeat)
-  --hours FROM-TO     whole hours of the day when rounds may run, e.g. 8-18`,
+  --hours FROM-TO     whole hours of the day when rounds may run, e.g. 8-18
+  --metrics share|withhold
+                      send each round's held-out evaluation to the coordinator (default share); it is
+                      computed without noise, outside the DP guarantee`,
       run: async (argv) => (await consent()).setPolicy(argv),
     },
   ],

@@ -45,6 +45,18 @@ export const coordinatorConfigSchema = z
     /** Used when secureAggregation is true; see secureAggregationOptionsSchema. */
     secureAggregationOptions: secureAggregationOptionsSchema.default(secureAggregationDefaults),
     training: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    /** A labelled test set the coordinator holds: each aggregated model is scored on it (site "coordinator"). */
+    evaluation: z
+      .object({
+        testSet: z
+          .object({
+            file: z.string().min(1),
+            columns: z.object({ text: z.string().min(1), label: z.string().min(1) }),
+            format: z.enum(['csv', 'tsv', 'jsonl', 'parquet']).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
     /** Bounds on what an unauthenticated client can hold: see transport-limits.ts. */
     transport: transportLimitsSchema,
     limits: z
@@ -84,6 +96,13 @@ export function parseCoordinatorConfig(value: unknown, baseDir: string, source =
     ...config,
     dataDir: resolve(baseDir, config.dataDir),
     model: { ...config.model, initialWeights: resolve(baseDir, config.model.initialWeights) },
+    ...(config.evaluation?.testSet
+      ? {
+          evaluation: {
+            testSet: { ...config.evaluation.testSet, file: resolve(baseDir, config.evaluation.testSet.file) },
+          },
+        }
+      : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export interface RoundServices {
   readonly strategy: Strategy;
   readonly log: RoundLog;
   readonly checkpointsDir: string;
+  /** Told after each round closed with a new global model (the coordinator's own evaluation). */
+  readonly onAggregated?: (round: RoundRow, checkpoint: CheckpointRow) => void;
 }
 
 /** Round `number`, open now and starting from the checkpoint of round number − 1. */
@@ -56,6 +58,7 @@ export function finishRound(
     ...logFields,
     checkpointSha256: checkpoint.sha256,
   });
+  services.onAggregated?.(round, checkpoint);
 }
 
 /** The round closes without a checkpoint; the next one, with the same number, starts from the same model. */

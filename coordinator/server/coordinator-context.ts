@@ -1,4 +1,5 @@
 /** What every request handler of the coordinator reaches: config, store, keys, rounds and the log. */
+import type { TestSetEvaluator } from '../evaluation/test-set-evaluator.ts';
 import type { KeyObject } from 'node:crypto';
 import type { CoordinatorConfig } from '../config/coordinator-config.ts';
 import type { AddressRateLimit } from './address-rate-limit.ts';
@@ -24,6 +25,8 @@ export interface CoordinatorContext {
   readonly enrolAttempts: AddressRateLimit;
   /** Present when the federation's config turns secure aggregation on. */
   readonly secureAggregation?: SecureAggregationRounds;
+  /** Present when the config names a test set: scores each aggregated model. */
+  readonly evaluator?: TestSetEvaluator;
 }
 
 /** A decoded request with the sha256 of its bytes as they arrived (what the participant signed). */

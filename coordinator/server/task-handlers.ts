@@ -14,6 +14,7 @@ import type {
 import { DownloadModelResponseSchema } from '../../protocol/gen/accord/v1/transfer_pb.js';
 import type { DownloadModelRequest } from '../../protocol/gen/accord/v1/transfer_pb.js';
 import { roundTaskToProto } from '../serde/update-serde.ts';
+import { recordSiteMetrics, taskMetricsOf } from '../store/evaluation-metrics.ts';
 import type { CoordinatorContext, IncomingRequest } from './coordinator-context.ts';
 import { failedPrecondition, invalidArgument, notFound } from './federation-error.ts';
 import { pollStage } from './secure-aggregation-handlers.ts';
@@ -89,10 +90,22 @@ export function decline(context: CoordinatorContext, request: IncomingRequest<De
 export function reportMetrics(context: CoordinatorContext, request: IncomingRequest<ReportMetricsRequest>) {
   const { roundId, metrics } = request.message;
   if (!context.store.round(roundId)) throw notFound(`round "${roundId}" does not exist`);
+  // A site's figures belong to a round it took part in: they follow its committed update.
+  if (!context.store.uploadFor(roundId, request.participantId)?.receipt)
+    throw failedPrecondition(`this participant committed no update in round "${roundId}"; metrics follow one`);
   const entries = Object.entries(metrics);
   if (entries.length > 100) throw invalidArgument(`a metrics report holds at most 100 values, got ${entries.length}`);
   const bad = entries.find(([, value]) => !Number.isFinite(value));
   if (bad) throw invalidArgument(`metric "${bad[0]}" is not a finite number`);
-  context.store.recordMetrics(roundId, request.participantId, metrics);
+  let values;
+  try {
+    values = taskMetricsOf(metrics, context.config.task);
+  } catch (error) {
+    throw invalidArgument((error as Error).message);
+  }
+  context.store.db.transaction(() => {
+    context.store.recordMetrics(roundId, request.participantId, metrics);
+    recordSiteMetrics(context.store.db, roundId, request.participantId, values);
+  })();
   return create(ReportMetricsResponseSchema, {});
 }

@@ -99,9 +99,26 @@ ALTER TABLE uploads ADD COLUMN audit_hash TEXT;
 CREATE INDEX uploads_committed_by_participant ON uploads (participant_id) WHERE receipt IS NOT NULL;
 `;
 
+/**
+ * Federated evaluation: one value per round, task, site (a participant's id, or "coordinator" for its own
+ * test set) and metric, so curves per task and per site are plain queries. round_metrics keeps each raw report.
+ */
+const evaluationMetrics = `
+CREATE TABLE evaluation_metrics (
+  round_id TEXT NOT NULL REFERENCES rounds(id),
+  task TEXT NOT NULL,
+  site TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  reported_at INTEGER NOT NULL,
+  PRIMARY KEY (round_id, task, site, metric)
+);
+`;
+
 export const coordinatorMigrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'one committed upload per participant per round', sql: oneCommittedUploadPerParticipant },
   { version: 3, name: 'seen signatures kept as bytes', sql: signaturesByBytes },
   { version: 4, name: 'audit heads signed into receipts', sql: receiptAuditHeads },
+  { version: 5, name: 'evaluation metrics per round, task and site', sql: evaluationMetrics },
 ];

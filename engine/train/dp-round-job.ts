@@ -36,6 +36,7 @@ import {
   trainsParameter,
 } from './federated-classifier.ts';
 import type { FederatedClassifierSettings, TrainingSettings } from './federated-classifier.ts';
+import { federatedTrainingTexts } from './federated-held-out.ts';
 
 export interface DpRoundJobSpec {
   readonly dataFile: string;
@@ -79,7 +80,8 @@ function chunkLoss(logits: Float32Array, labels: BigInt64Array, classes: number)
 }
 
 async function loadExamples(spec: DpRoundJobSpec, settings: FederatedClassifierSettings) {
-  const texts = await readLabelledTexts(spec.dataFile, spec.columns, spec.format);
+  // The held-out part (engine/train/federated-held-out.ts) is kept for evaluating each round's global model.
+  const texts = federatedTrainingTexts(await readLabelledTexts(spec.dataFile, spec.columns, spec.format));
   const tokenizer = loadTokenizer(spec.tokenizerPath ?? federatedTokenizerPath);
   const examples = encodeLabelledTexts(tokenizer, texts, settings);
   if (examples.length === 0) throw new Error(`${spec.dataFile}: no examples to train on`);

@@ -66,7 +66,8 @@ export class FakeCoordinator implements FederationLink {
     this.db.exec(`CREATE TABLE IF NOT EXISTS uploads (upload_id TEXT PRIMARY KEY, round_id TEXT, sha256 TEXT,
       bytes INTEGER, attempts INTEGER, receipt TEXT);
       CREATE TABLE IF NOT EXISTS declines (round_id TEXT, reason TEXT, detail TEXT);
-      CREATE TABLE IF NOT EXISTS downloads (round_id TEXT)`);
+      CREATE TABLE IF NOT EXISTS downloads (round_id TEXT);
+      CREATE TABLE IF NOT EXISTS metrics (round_id TEXT, metrics TEXT)`);
     this.tasks = [...tasks];
   }
 
@@ -112,6 +113,19 @@ export class FakeCoordinator implements FederationLink {
 
   async decline(task: RoundTask, reason: DeclineReason, detail: string): Promise<void> {
     this.db.prepare('INSERT INTO declines VALUES (?, ?, ?)').run(task.roundId, reason, detail);
+  }
+
+  async reportMetrics(task: RoundTask, metrics: Record<string, number>): Promise<void> {
+    this.db.prepare('INSERT INTO metrics VALUES (?, ?)').run(task.roundId, JSON.stringify(metrics));
+  }
+
+  /** The metrics reports received, oldest first. */
+  metricReports(): { roundId: string; metrics: Record<string, number> }[] {
+    const rows = this.db.prepare('SELECT round_id AS roundId, metrics FROM metrics ORDER BY rowid').all() as {
+      roundId: string;
+      metrics: string;
+    }[];
+    return rows.map((row) => ({ roundId: row.roundId, metrics: JSON.parse(row.metrics) as Record<string, number> }));
   }
 
   uploads(): RecordedUpload[] {

@@ -23,6 +23,7 @@ export type AuditKind =
   | 'upload.intent'
   | 'upload'
   | 'round.closed'
+  | 'metrics'
   | 'secagg.refused'
   | 'dataset'
   | 'budget'

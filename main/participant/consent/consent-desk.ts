@@ -11,7 +11,13 @@ import { BudgetExceededError, type PrivacyLedger } from '../privacy/privacy-ledg
 import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { Contribution, ContributionSummary, Decider } from './contribution.ts';
 import { budgetDecider, declined, expired, type Decision, type DecisionRecorder } from './decision.ts';
-import { askEveryTime, policyObjections, validatePolicy, type ConsentPolicy } from './consent-policy.ts';
+import {
+  askEveryTime,
+  policyObjections,
+  validatePolicy,
+  type ConsentPolicy,
+  type MetricsSharing,
+} from './consent-policy.ts';
 
 interface ContributionRow extends Omit<Contribution, 'summary'> {
   summary: string;
@@ -43,21 +49,30 @@ export class ConsentDesk {
 
   policy(federationId: string): ConsentPolicy {
     const row = this.db
-      .prepare('SELECT mode, limits FROM consent_policies WHERE federation_id = ?')
-      .get(federationId) as { mode: 'ask' | 'auto'; limits: string } | undefined;
-    return row ? { mode: row.mode, limits: JSON.parse(row.limits) as ConsentPolicy['limits'] } : askEveryTime;
+      .prepare('SELECT mode, limits, metrics FROM consent_policies WHERE federation_id = ?')
+      .get(federationId) as { mode: 'ask' | 'auto'; limits: string; metrics: MetricsSharing } | undefined;
+    if (!row) return askEveryTime;
+    return { mode: row.mode, limits: JSON.parse(row.limits) as ConsentPolicy['limits'], metrics: row.metrics };
   }
 
   setPolicy(federationId: string, policy: ConsentPolicy): void {
     validatePolicy(policy);
+    const metrics = policy.metrics ?? 'share';
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO consent_policies (federation_id, mode, limits, updated_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT(federation_id) DO UPDATE SET mode = excluded.mode, limits = excluded.limits, updated_at = excluded.updated_at`,
+          `INSERT INTO consent_policies (federation_id, mode, limits, metrics, updated_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT(federation_id) DO UPDATE SET mode = excluded.mode, limits = excluded.limits,
+            metrics = excluded.metrics, updated_at = excluded.updated_at`,
         )
-        .run(federationId, policy.mode, JSON.stringify(policy.limits), new Date().toISOString());
-      this.audit.append('policy', { federationId, mode: policy.mode, limits: policy.limits, by: currentUser() });
+        .run(federationId, policy.mode, JSON.stringify(policy.limits), metrics, new Date().toISOString());
+      this.audit.append('policy', {
+        federationId,
+        mode: policy.mode,
+        limits: policy.limits,
+        metrics,
+        by: currentUser(),
+      });
     })();
   }
 
@@ -120,6 +135,9 @@ export class ConsentDesk {
           comment: decider.comment,
           approvedSha256: contribution.summary.sha256,
           bytes: contribution.summary.bytes,
+          // Released outside the DP guarantee, so the approval records them and whether they are sent.
+          evaluation: contribution.summary.evaluation ?? null,
+          metricsShared: contribution.summary.metricsShared ?? false,
         });
         this.audit.append('ledger.debit', {
           datasetId,

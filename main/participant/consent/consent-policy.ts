@@ -13,12 +13,21 @@ export interface ConsentLimits {
   readonly hours?: { readonly from: number; readonly to: number };
 }
 
+/** Evaluation metrics are computed without noise, outside the DP guarantee: a site may keep them. */
+export type MetricsSharing = 'share' | 'withhold';
+
 export interface ConsentPolicy {
   readonly mode: 'ask' | 'auto';
   readonly limits: ConsentLimits;
+  /** Whether each round's held-out evaluation is sent to the coordinator; absent = share. */
+  readonly metrics?: MetricsSharing;
 }
 
 export const askEveryTime: ConsentPolicy = { mode: 'ask', limits: {} };
+
+export function sharesMetrics(policy: ConsentPolicy): boolean {
+  return (policy.metrics ?? 'share') === 'share';
+}
 
 export interface PolicySubject {
   readonly epsilonRound: number;
@@ -50,6 +59,8 @@ export function policyObjections(policy: ConsentPolicy, subject: PolicySubject, 
 
 export function validatePolicy(policy: ConsentPolicy): ConsentPolicy {
   const { hours, maxEpsilonRound, maxUpdateNorm } = policy.limits;
+  if (policy.metrics !== undefined && policy.metrics !== 'share' && policy.metrics !== 'withhold')
+    throw new Error(`metrics must be "share" or "withhold", got ${JSON.stringify(policy.metrics)}`);
   if (hours && [hours.from, hours.to].some((h) => !Number.isInteger(h) || h < 0 || h > 24))
     throw new Error(`hours must be whole hours 0..24, got ${hours.from}..${hours.to}`);
   if (maxEpsilonRound !== undefined && !(maxEpsilonRound > 0)) throw new Error('maxEpsilonRound must be positive');

@@ -1,4 +1,5 @@
 /** What a person approves: the exact summary of the payload that will leave, and the decision taken. */
+import type { HeldOutEvaluation } from '../../../engine/train/held-out-evaluation-job.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
 
 export interface ContributionSummary {
@@ -26,6 +27,13 @@ export interface ContributionSummary {
   readonly dp: DpStepRecord;
   /** ISO-8601: a pending contribution expires with the round. */
   readonly deadline: string;
+  /**
+   * The received global model on the dataset's held-out part, computed without noise (outside the DP
+   * guarantee); null when none was measured. Absent in contributions opened before evaluation existed.
+   */
+  readonly evaluation?: HeldOutEvaluation | null;
+  /** Whether the evaluation is sent to the coordinator after the update (the policy's choice when opened). */
+  readonly metricsShared?: boolean;
 }
 
 export type ContributionStatus = 'pending' | 'approved' | 'declined' | 'expired';

@@ -61,4 +61,6 @@ export interface FederationLink {
     metadata: UploadMetadata,
   ): Promise<UploadReceipt>;
   decline(task: RoundTask, reason: DeclineReason, detail: string): Promise<void>;
+  /** Sends a round's evaluation metrics (name → value), after its update was committed. */
+  reportMetrics(task: RoundTask, metrics: Record<string, number>): Promise<void>;
 }

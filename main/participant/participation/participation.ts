@@ -115,6 +115,7 @@ export class Participation {
       uploadUpdate: (task, uploadId, payload, metadata) =>
         linkFor(task).uploadUpdate(task, uploadId, payload, metadata),
       decline: (task, reason, detail) => linkFor(task).decline(task, reason, detail),
+      reportMetrics: (task, metrics) => linkFor(task).reportMetrics(task, metrics),
     };
   }
 

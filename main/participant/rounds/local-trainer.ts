@@ -7,6 +7,7 @@
 import type { ExecutionDevice } from '../../../engine/runtime/execution-providers.ts';
 import type { TrainingProgress } from '../../../engine/runtime/training-progress.ts';
 import type { ParameterSet } from '../../../engine/tensor/parameter-set.ts';
+import type { HeldOutEvaluation } from '../../../engine/train/held-out-evaluation-job.ts';
 import type { Dataset } from '../datasets/dataset-registry.ts';
 import type { DpParameters, RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
@@ -29,6 +30,8 @@ export interface TrainingResult {
   readonly dpSteps: DpStepRecord;
   /** Where the training ran (audited with the update), when the trainer knows. */
   readonly device?: ExecutionDevice;
+  /** The received global model on the dataset's held-out part (null: no held-out rows; absent: not measured). */
+  readonly evaluation?: HeldOutEvaluation | null;
 }
 
 export interface LocalTrainer {

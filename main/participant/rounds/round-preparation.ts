@@ -7,6 +7,7 @@ import { assertValidCompression, describeCompression } from '../../../engine/cod
 import type { Dataset } from '../datasets/dataset-registry.ts';
 import type { RoundTask } from '../coordinator-client/federation-link.ts';
 import type { DpStepRecord } from '../privacy/privacy-ledger.ts';
+import { sharesMetrics } from '../consent/consent-policy.ts';
 import type { TrainingResult } from './local-trainer.ts';
 import type { RoundContext } from './round-context.ts';
 import type { RoundRecord } from './round-store.ts';
@@ -122,6 +123,7 @@ function keepUpdate(context: RoundContext, round: RoundRecord, result: TrainingR
     metrics: result.metrics,
     l2Norm: l2Norm(result.update),
     dpSteps: result.dpSteps,
+    evaluation: result.evaluation ?? null,
   };
   context.transition(roundKey, 'update_ready', {
     changes: { result: JSON.stringify(outcome), approved_sha256: sha256 },
@@ -140,6 +142,7 @@ function keepUpdate(context: RoundContext, round: RoundRecord, result: TrainingR
         numExamples: outcome.numExamples,
         dpSteps: outcome.dpSteps,
         datasetSha256,
+        evaluation: outcome.evaluation,
         ...(result.device ? { device: result.device } : {}),
       },
     ],
@@ -174,6 +177,8 @@ export function openApproval(context: RoundContext, round: RoundRecord): void {
     delta: projection.delta,
     dp: outcome.dpSteps,
     deadline: task.deadline,
+    evaluation: outcome.evaluation ?? null,
+    metricsShared: sharesMetrics(context.consent.policy(task.federationId)),
   };
   context.transition(roundKey, 'awaiting_approval', {
     within: () => {

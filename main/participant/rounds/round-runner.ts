@@ -8,7 +8,8 @@ import { decisionOf, type Decision } from '../consent/decision.ts';
 import { DatasetUnavailableError } from '../datasets/dataset-registry.ts';
 import type { DeclineReason, RoundTask } from '../coordinator-client/federation-link.ts';
 import { createRoundContext, type RoundContext, type RoundRunnerDependencies } from './round-context.ts';
-import { closeReceipted, maskUpdate, PermanentRoundFailure, recordUploadIntent, upload } from './round-delivery.ts';
+import { maskUpdate, PermanentRoundFailure, recordUploadIntent, upload } from './round-delivery.ts';
+import { closeReceiptedAndReport } from './evaluation-report.ts';
 import { acceptRound, openApproval, prepareUpdate, RoundRefusal } from './round-preparation.ts';
 import { approvedStates, roundKeyOf, terminalStates } from './round-state.ts';
 import { RoundStore, type RoundRecord } from './round-store.ts';
@@ -171,8 +172,7 @@ export class RoundRunner implements DecidedRounds {
         await upload(context, round);
         return true;
       case 'uploaded':
-        closeReceipted(context, round);
-        return true;
+        return closeReceiptedAndReport(context, round);
       default:
         return false;
     }

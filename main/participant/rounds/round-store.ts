@@ -3,12 +3,15 @@ import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { UploadReceipt } from '../../../protocol/receipt.ts';
 import type { DeclineReason, RoundTask } from '../coordinator-client/federation-link.ts';
 import type { RoundState } from './round-state.ts';
+import type { HeldOutEvaluation } from '../../../engine/train/held-out-evaluation-job.ts';
 
 export interface TrainingOutcome {
   readonly numExamples: number;
   readonly metrics: Readonly<Record<string, number>>;
   readonly l2Norm: number;
   readonly dpSteps: { noiseMultiplier: number; sampleRate: number; steps: number };
+  /** The received global model on the held-out part; null or absent when none was measured. */
+  readonly evaluation?: HeldOutEvaluation | null;
 }
 
 export interface RoundRecord {

@@ -78,6 +78,9 @@ const datasetFileMtime = `ALTER TABLE datasets ADD COLUMN file_mtime_ms REAL;`;
 /** The client certificate a federation's coordinator asks for (mutual TLS); its key is in the keychain. */
 const federationClientCertificate = `ALTER TABLE federations ADD COLUMN client_certificate TEXT;`;
 
+/** Whether a federation's policy shares each round's evaluation metrics with the coordinator (default: share). */
+const consentPolicyMetrics = `ALTER TABLE consent_policies ADD COLUMN metrics TEXT NOT NULL DEFAULT 'share'
+  CHECK (metrics IN ('share', 'withhold'));`;
 /**
  * Error feedback of compressed updates (rounds/error-feedback-store.ts): the residual each prepared round
  * would carry forward, with the model spec it belongs to; `sent` marks the one of the federation's last
@@ -97,5 +100,6 @@ export const participantMigrations: readonly Migration[] = [
   { version: 3, name: 'round decline reason', sql: roundDeclineReason },
   { version: 4, name: 'dataset file mtime', sql: datasetFileMtime },
   { version: 5, name: 'federation client certificate', sql: federationClientCertificate },
+  { version: 6, name: 'consent policy metrics', sql: consentPolicyMetrics },
   { version: 7, name: 'error feedback', sql: errorFeedback },
 ];

@@ -8,6 +8,7 @@ import { startTrainingJob } from '../../../engine/runtime/training-worker-host.t
 import type { TrainingJobHandle } from '../../../engine/runtime/training-worker-host.ts';
 import type { ExecutionProviderName } from '../../../engine/runtime/execution-providers.ts';
 import type { DpRoundJobResult, DpRoundJobSpec } from '../../../engine/train/dp-round-job.ts';
+import type { HeldOutEvaluation, HeldOutEvaluationJobSpec } from '../../../engine/train/held-out-evaluation-job.ts';
 import type { DataFormat } from '../../../engine/data/readers/read-records.ts';
 import { roundKeyOf } from '../rounds/round-state.ts';
 import { readWorkstationSettings } from '../settings/workstation-settings.ts';
@@ -15,6 +16,7 @@ import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { LocalTrainer, TrainingRequest, TrainingResult } from '../rounds/local-trainer.ts';
 
 const jobModule = new URL('../../../engine/train/dp-round-job.ts', import.meta.url);
+const evaluationModule = new URL('../../../engine/train/held-out-evaluation-job.ts', import.meta.url);
 
 export class TrainingCancelledError extends Error {
   constructor(roundKey: string, steps: number) {
@@ -47,7 +49,9 @@ export interface EngineLocalTrainerOptions {
 }
 
 export class EngineLocalTrainer implements LocalTrainer {
-  readonly #jobs = new Map<string, TrainingJobHandle<DpRoundJobResult>>();
+  readonly #jobs = new Map<string, TrainingJobHandle<unknown>>();
+  /** Rounds cancelled while their received model was being evaluated: training must not start. */
+  readonly #cancelled = new Set<string>();
   readonly #computeDevice: () => ExecutionProviderName | 'auto';
 
   constructor(options: EngineLocalTrainerOptions = {}) {
@@ -61,6 +65,8 @@ export class EngineLocalTrainer implements LocalTrainer {
 
   async train(request: TrainingRequest): Promise<TrainingResult> {
     const roundKey = roundKeyOf(request.task.federationId, request.task.roundId);
+    const evaluation = await this.#evaluate(roundKey, request);
+    if (this.#cancelled.delete(roundKey)) throw new TrainingCancelledError(roundKey, 0);
     const handle = startTrainingJob<DpRoundJobSpec, DpRoundJobResult>(jobModule, jobSpec(request), {
       onProgress: (progress) => request.onProgress?.(progress),
       executionProvider: this.#computeDevice(),
@@ -82,18 +88,40 @@ export class EngineLocalTrainer implements LocalTrainer {
           steps: result.steps,
         },
         device: result.device,
+        evaluation,
       };
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+      this.#jobs.delete(roundKey);
+      this.#cancelled.delete(roundKey);
+    }
+  }
+
+  /** The global model as received, scored on the held-out part of the dataset (in a worker, like training). */
+  async #evaluate(roundKey: string, request: TrainingRequest): Promise<HeldOutEvaluation | null> {
+    const { dataFile, format, columns, training, globalModel } = jobSpec(request);
+    const spec: HeldOutEvaluationJobSpec = { dataFile, format, columns, training, globalModel };
+    const handle = startTrainingJob<HeldOutEvaluationJobSpec, HeldOutEvaluation | null>(evaluationModule, spec, {
+      executionProvider: this.#computeDevice(),
+    });
+    this.#jobs.set(roundKey, handle);
+    const onAbort = () => this.cancel(roundKey);
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await handle.result;
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
       this.#jobs.delete(roundKey);
     }
   }
 
-  /** Stops a round's training after its current step; false when none runs for it. */
+  /** Stops a round's training after its current step (or before its first); false when none runs for it. */
   cancel(roundKey: string): boolean {
     const handle = this.#jobs.get(roundKey);
-    handle?.cancel();
-    return handle !== undefined;
+    if (!handle) return false;
+    this.#cancelled.add(roundKey);
+    handle.cancel();
+    return true;
   }
 
   /** Stops every job at once (the node is closing): their rounds fail with that reason, nothing is sent. */

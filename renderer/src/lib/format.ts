@@ -100,3 +100,15 @@ export function parseFileProblems(message: string): FileProblem[] | undefined {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A held-out evaluation in one line: accuracy and macro-F1 as percentages, loss, and on how many examples. */
+export function formatEvaluation(
+  evaluation: { accuracy: number; macroF1: number; loss: number; examples: number } | null | undefined,
+): string {
+  if (!evaluation) return 'not measured (no held-out examples)';
+  const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+  return (
+    `accuracy ${percent(evaluation.accuracy)}, macro-F1 ${percent(evaluation.macroF1)}, ` +
+    `loss ${evaluation.loss.toFixed(4)}, on ${evaluation.examples} held-out examples`
+  );
+}

@@ -171,7 +171,13 @@ describe('accord participant (CLI)', () => {
     expect(JSON.parse(set.stdout)).toEqual({
       mode: 'auto',
       limits: { maxEpsilonRound: 0.5, hours: { from: 8, to: 18 } },
+      metrics: 'share',
     });
+    const withheld = await cli(home, 'policy', 'set', 'fed-b', '--mode', 'ask', '--metrics', 'withhold');
+    expect(JSON.parse(withheld.stdout)).toEqual({ mode: 'ask', limits: {}, metrics: 'withhold' });
+    const refused = await cli(home, 'policy', 'set', 'fed-b', '--mode', 'ask', '--metrics', 'never');
+    expect(refused.stderr).toContain('--metrics must be share or withhold, got "never"');
+    expect(JSON.parse((await cli(home, 'policy', 'show', 'fed-b')).stdout).metrics).toBe('withhold');
     expect((await cli(home, 'policy', 'set', 'fed-a', '--mode', 'auto', '--hours', 'daytime')).stderr).toContain(
       '--hours expects FROM-TO in whole hours (e.g. 8-18), got "daytime"',
     );

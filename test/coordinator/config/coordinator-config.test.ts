@@ -24,6 +24,18 @@ describe('the coordinator config', () => {
     expect(config.strategy).toMatchObject({ name: 'fedadam', beta1: 0.9 });
   });
 
+  it("resolves the coordinator's test set against the config folder and names a bad field of it", () => {
+    const evaluation = { testSet: { file: 'test/union.tsv', columns: { text: 'text', label: 'label' } } };
+    expect(parseCoordinatorConfig({ ...valid, evaluation }, '/srv/fed').evaluation?.testSet?.file).toBe(
+      '/srv/fed/test/union.tsv',
+    );
+    expect(parseCoordinatorConfig(valid, '/srv/fed').evaluation).toBeUndefined();
+    const noLabel = { testSet: { file: 't.tsv', columns: { text: 'text' } } };
+    expect(() => parseCoordinatorConfig({ ...valid, evaluation: noLabel }, '/', 'c.json')).toThrow(
+      /c.json: evaluation.testSet.columns.label:/,
+    );
+  });
+
   it('names the field that is wrong', () => {
     expect(() => parseCoordinatorConfig({ ...valid, participantsPerRound: { min: 5, max: 4 } }, '/', 'c.json')).toThrow(
       /c.json: participantsPerRound: .*min must not exceed/,

@@ -13,7 +13,6 @@ let config: CoordinatorConfig;
 let coordinator: Coordinator;
 let link: GrpcFederationLink;
 let raw: RawRequests;
-let roundId: string;
 
 beforeAll(async () => {
   config = await writeTestFederation({ participantsPerRound: { min: 1, max: 3 } });
@@ -25,7 +24,6 @@ beforeAll(async () => {
     privateKeyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString(),
   });
   await link.enrol(createInvitation(config, 1), 'signer');
-  roundId = (await link.pollTask())!.roundId;
   raw = new RawRequests(link, key);
 });
 
@@ -36,7 +34,7 @@ afterAll(async () => {
 
 /** A request that went through once, and its signature header re-spelt by `respell`. */
 async function replayRespelt(respell: (signature: string) => string) {
-  const { path, body, metadata } = raw.prepare('reportMetrics', { roundId, metrics: { loss: 0.5 } });
+  const { path, body, metadata } = raw.prepare('listReceipts', {});
   expect((await raw.sendPrepared(path, body, metadata)).code).toBe(grpc.status.OK);
   const signature = metadata.get(signatureHeaders.signature)[0] as string;
   const respelt = respell(signature);
@@ -72,9 +70,8 @@ describe('signed requests: one signature, one spelling, one use', () => {
 
   it('accepts two identical requests signed in the same millisecond', async () => {
     const timestampMs = Date.now();
-    const request = { roundId, metrics: { loss: 0.25 } };
-    const first = raw.prepare('reportMetrics', request, { timestampMs });
-    const second = raw.prepare('reportMetrics', request, { timestampMs });
+    const first = raw.prepare('listReceipts', {}, { timestampMs });
+    const second = raw.prepare('listReceipts', {}, { timestampMs });
     expect(second.body).toEqual(first.body);
     expect(second.metadata.get(signatureHeaders.timestamp)).toEqual(first.metadata.get(signatureHeaders.timestamp));
     expect((await raw.sendPrepared(first.path, first.body, first.metadata)).code).toBe(grpc.status.OK);
@@ -82,7 +79,7 @@ describe('signed requests: one signature, one spelling, one use', () => {
   });
 
   it('refuses a request without a nonce, or with a nonce of the wrong form', async () => {
-    const { path, body, metadata } = raw.prepare('reportMetrics', { roundId, metrics: { loss: 0.75 } });
+    const { path, body, metadata } = raw.prepare('listReceipts', {});
     const missing = metadata.clone();
     missing.remove(signatureHeaders.nonce);
     expect(await raw.sendPrepared(path, body, missing)).toMatchObject({

@@ -74,7 +74,7 @@ describe('the coordinator refuses bad requests with a precise status and stores 
       details: expect.stringMatching(/away from the coordinator's clock/),
     });
 
-    const { path, body, metadata } = raw.prepare('reportMetrics', { roundId: task.roundId, metrics: { loss: 1 } });
+    const { path, body, metadata } = raw.prepare('listReceipts', {});
     expect((await replay(path, body, metadata)).code).toBe(grpc.status.OK);
     expect(await replay(path, body, metadata)).toMatchObject({
       code: grpc.status.UNAUTHENTICATED,

@@ -4,6 +4,7 @@ import {
   formatDelta,
   formatDuration,
   formatEpsilon,
+  formatEvaluation,
   parseFileProblem,
   shortHash,
 } from '../../../renderer/src/lib/format.ts';
@@ -50,5 +51,17 @@ describe('parseFileProblem', () => {
 
   it('leaves other messages alone', () => {
     expect(parseFileProblem('the participant node is not open')).toBeUndefined();
+  });
+});
+
+describe('formatEvaluation', () => {
+  it('shows rates as percentages, the loss and on how many held-out examples', () => {
+    expect(formatEvaluation({ accuracy: 0.8125, macroF1: 0.79, loss: 0.45678, examples: 160 })).toBe(
+      'accuracy 81.3 %, macro-F1 79.0 %, loss 0.4568, on 160 held-out examples',
+    );
+  });
+
+  it('says when nothing was measured', () => {
+    expect(formatEvaluation(null)).toBe('not measured (no held-out examples)');
   });
 });

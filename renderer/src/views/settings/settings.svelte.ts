@@ -15,6 +15,8 @@ export interface PolicyForm {
   mode: 'ask' | 'auto';
   maxEpsilonRound: string;
   maxUpdateNorm: string;
+  /** Send each round's held-out evaluation to the coordinator (computed without noise). */
+  shareMetrics: boolean;
 }
 
 export function policyToForm(policy: ConsentPolicyView): PolicyForm {
@@ -22,6 +24,7 @@ export function policyToForm(policy: ConsentPolicyView): PolicyForm {
     mode: policy.mode,
     maxEpsilonRound: policy.limits.maxEpsilonRound?.toString() ?? '',
     maxUpdateNorm: policy.limits.maxUpdateNorm?.toString() ?? '',
+    shareMetrics: policy.metrics !== 'withhold',
   };
 }
 
@@ -37,7 +40,7 @@ export function policyFromForm(form: PolicyForm): ConsentPolicyView | string {
     }
     limits[key] = value;
   }
-  return { mode: form.mode, limits };
+  return { mode: form.mode, limits, metrics: form.shareMetrics ? 'share' : 'withhold' };
 }
 
 /** The dataset folders field: one absolute path per line; blank lines are dropped. */
@@ -53,7 +56,7 @@ export class SettingsController {
   settings = $state<WorkstationSettings | undefined>(undefined);
   federations = $state<{ id: string; name: string }[]>([]);
   federationId = $state('');
-  policy = $state<PolicyForm>({ mode: 'ask', maxEpsilonRound: '', maxUpdateNorm: '' });
+  policy = $state<PolicyForm>({ mode: 'ask', maxEpsilonRound: '', maxUpdateNorm: '', shareMetrics: true });
   error = $state<string | undefined>(undefined);
   status = $state('');
 

@@ -7,7 +7,9 @@ import { initializeClassifierParameters } from '../../../../engine/nn/classifier
 import {
   federatedClassifierConfig,
   federatedClassifierSettings,
+  readLabelledTexts,
 } from '../../../../engine/train/federated-classifier.ts';
+import { splitFederatedTexts } from '../../../../engine/train/federated-held-out.ts';
 import type { Dataset } from '../../../../main/participant/datasets/dataset-registry.ts';
 import type { RoundTask } from '../../../../main/participant/coordinator-client/federation-link.ts';
 import {
@@ -24,6 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'accord-trainer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const training = { ...sampleTraining, physicalBatchSize: 32, dModel: 16, ff: 32, vocabBuckets: 256 };
+const columns = { text: 'text', label: 'label' };
 const globalModel = initializeClassifierParameters(federatedClassifierConfig(federatedClassifierSettings(training)), 3);
 
 async function request(localSteps: number) {
@@ -47,7 +50,15 @@ describe('EngineLocalTrainer', () => {
     const result = await new EngineLocalTrainer().train({ ...base, onProgress: (p) => progress.push(p.step) });
     expect(progress).toEqual([1, 2, 3]);
     expect(result.dpSteps).toEqual({ noiseMultiplier: 1, sampleRate: 0.05, steps: 3 });
-    expect(result.numExamples).toBe(base.examples);
+    // Training never sees the held-out part; the received model is evaluated on exactly that part.
+    const { training: trainingRows, heldOut } = splitFederatedTexts(
+      await readLabelledTexts(base.dataset.path, columns),
+    );
+    expect(trainingRows.length + heldOut.length).toBe(base.examples);
+    expect(result.numExamples).toBe(trainingRows.length);
+    expect(result.evaluation?.examples).toBe(heldOut.length);
+    expect(result.evaluation?.accuracy).toBeGreaterThanOrEqual(0);
+    expect(result.evaluation?.accuracy).toBeLessThanOrEqual(1);
     // The encoder writes tensors in the update's order: the global model's.
     expect([...result.update.keys()]).toEqual([...globalModel.keys()]);
     for (const [name, value] of globalModel) {
@@ -71,6 +82,18 @@ describe('EngineLocalTrainer', () => {
     });
     await expect(training).rejects.toBeInstanceOf(TrainingCancelledError);
     expect(cancelled).toBe(true);
+    expect(trainer.running).toEqual([]);
+  });
+
+  it('does not start training when cancelled while the received model is being evaluated', async () => {
+    const trainer = new EngineLocalTrainer();
+    const base = await request(500);
+    const progress: number[] = [];
+    const training = trainer.train({ ...base, onProgress: (p) => progress.push(p.step) });
+    // The evaluation's worker is started before train() first yields, so this cancel lands on it.
+    expect(trainer.cancel('fed/round-500')).toBe(true);
+    await expect(training).rejects.toThrow(/cancelled after 0 step/);
+    expect(progress).toEqual([]);
     expect(trainer.running).toEqual([]);
   });
 

@@ -14,13 +14,11 @@ afterEach(() => node?.close());
 
 describe('consent policy form', () => {
   it('turns empty limits into no limit and refuses a non-positive one', () => {
-    expect(policyFromForm({ mode: 'auto', maxEpsilonRound: ' 0.5 ', maxUpdateNorm: '' })).toEqual({
-      mode: 'auto',
-      limits: { maxEpsilonRound: 0.5 },
-    });
-    expect(policyFromForm({ mode: 'auto', maxEpsilonRound: '0', maxUpdateNorm: '' })).toContain('ε limit');
-    expect(policyFromForm({ mode: 'ask', maxEpsilonRound: '', maxUpdateNorm: 'x' })).toContain('norm limit');
-    const policy = { mode: 'auto' as const, limits: { maxUpdateNorm: 2 } };
+    const form = { mode: 'auto' as const, maxEpsilonRound: ' 0.5 ', maxUpdateNorm: '', shareMetrics: true };
+    expect(policyFromForm(form)).toEqual({ mode: 'auto', limits: { maxEpsilonRound: 0.5 }, metrics: 'share' });
+    expect(policyFromForm({ ...form, maxEpsilonRound: '0' })).toContain('ε limit');
+    expect(policyFromForm({ ...form, mode: 'ask', maxEpsilonRound: '', maxUpdateNorm: 'x' })).toContain('norm limit');
+    const policy = { mode: 'auto' as const, limits: { maxUpdateNorm: 2 }, metrics: 'withhold' as const };
     expect(policyFromForm(policyToForm(policy))).toEqual(policy);
   });
 });
@@ -32,10 +30,10 @@ describe('SettingsController', () => {
     await settings.load();
     await settings.selectFederation('fed-a');
     expect(settings.policy.mode).toBe('ask');
-    settings.policy = { mode: 'auto', maxEpsilonRound: '1', maxUpdateNorm: '' };
+    settings.policy = { mode: 'auto', maxEpsilonRound: '1', maxUpdateNorm: '', shareMetrics: true };
     await settings.savePolicy();
     expect(settings.error).toBeUndefined();
-    expect(node.consent.policy('fed-a')).toEqual({ mode: 'auto', limits: { maxEpsilonRound: 1 } });
+    expect(node.consent.policy('fed-a')).toEqual({ mode: 'auto', limits: { maxEpsilonRound: 1 }, metrics: 'share' });
     expect(settings.status).toContain('approved by this policy');
   });
 
