@@ -182,6 +182,15 @@ The identity key is kept in the OS keychain under ACCORD_KEYCHAIN_SERVICE (defau
       run: async (argv) => (await records()).listRounds(argv),
     },
     {
+      name: 'support-bundle',
+      summary: 'one JSON file for support: versions, providers, settings, federations, a database check, the log',
+      usage: '--out FILE',
+      details: `  --out FILE   where to write the bundle (readable by you only)
+Left out: keys, tokens, client keys, invitation tokens and every value inside a dataset; federations appear
+with their certificates' sha256, datasets with their path, size, fingerprint and row count.`,
+      run: async (argv) => (await import('./support-bundle-command.ts')).writeSupportBundle(argv),
+    },
+    {
       name: 'backup',
       summary: 'an online copy of the participant database',
       usage: 'FILE',
