@@ -30,9 +30,16 @@ export class ManagedPolicyFileError extends Error {
   }
 }
 
+const fieldName = (path: readonly PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : '(the whole file)');
+
+/** One phrase per wrong field; a misspelt field is named by its own path, not by the object holding it. */
 function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(the whole file)'}: ${issue.message}`)
+    .flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `${fieldName([...issue.path, key])}: not a field of the policy`)
+        : [`${fieldName(issue.path)}: ${issue.message}`],
+    )
     .join('; ');
 }
 
