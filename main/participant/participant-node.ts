@@ -22,6 +22,7 @@ import { ParticipantLog, participantLogFile } from './logging/participant-log.ts
 import { RoundStore } from './rounds/round-store.ts';
 import { openParticipantDatabase, type ParticipantDatabase } from './store/participant-database.ts';
 import { readManagedPolicy } from './policy/managed-policy-file.ts';
+import { applyProxyEnvironment } from './coordinator-client/proxy-environment.ts';
 import type { ManagedPolicy } from './policy/managed-policy-schema.ts';
 import { applyManagedSettings } from './settings/workstation-settings.ts';
 
@@ -69,6 +70,7 @@ export interface ParticipantNode {
 export function openParticipantNode(options: ParticipantNodeOptions = {}): ParticipantNode {
   // Read first: an invalid policy file stops the node before anything is opened.
   const policy = options.policy === undefined ? readManagedPolicy() : (options.policy ?? undefined);
+  applyProxyEnvironment(policy?.proxy);
   const database = openParticipantDatabase(options.home);
   const { db } = database;
   applyManagedSettings(db, policy);

@@ -44,6 +44,18 @@ export const ManagedWorkstation = z
   })
   .strict();
 
+/** The institution's HTTPS proxy for the coordinator connection (an http:// proxy that allows CONNECT). */
+export const ManagedProxy = z
+  .object({
+    url: z
+      .string()
+      .url()
+      .refine((url) => new URL(url).protocol === 'http:', { message: 'must be an http:// proxy URL (CONNECT)' }),
+    /** Hosts, domain suffixes or IPv4 CIDR blocks reached directly. */
+    noProxy: z.array(z.string().min(1)).max(100).optional(),
+  })
+  .strict();
+
 export const ManagedPolicyRules = z
   .object({
     federations: z.array(PresetFederation).max(100).default([]),
@@ -59,6 +71,7 @@ export const ManagedPolicyRules = z
       .object({ channel: z.enum(['stable', 'beta', 'off']) })
       .strict()
       .optional(),
+    proxy: ManagedProxy.optional(),
     /** Accord sends no telemetry; the field lets IT state so, and anything but false is refused. */
     telemetry: z.literal(false).optional(),
   })
@@ -66,6 +79,7 @@ export const ManagedPolicyRules = z
 
 export type PresetFederation = z.output<typeof PresetFederation>;
 export type ManagedConsent = z.output<typeof ManagedConsent>;
+export type ManagedProxy = z.output<typeof ManagedProxy>;
 export type ManagedPolicyRules = z.output<typeof ManagedPolicyRules>;
 
 /** The rules and the file they came from, which every refusal names. */

@@ -71,6 +71,18 @@ describe('the managed policy file', () => {
     expect(message).toContain('must be an absolute path');
   });
 
+  it('takes an http:// proxy for CONNECT and refuses another scheme', () => {
+    const good = policyFile({ proxy: { url: 'http://proxy.example:3128', noProxy: ['.internal'] } });
+    expect(readManagedPolicy(linux({ ACCORD_POLICY_FILE: good }))?.proxy).toEqual({
+      url: 'http://proxy.example:3128',
+      noProxy: ['.internal'],
+    });
+    const tls = policyFile({ proxy: { url: 'https://proxy.example:3128' } });
+    expect(() => readManagedPolicy(linux({ ACCORD_POLICY_FILE: tls }))).toThrow(
+      'proxy.url: must be an http:// proxy URL (CONNECT)',
+    );
+  });
+
   it('says when the file is not JSON or cannot be read', () => {
     const broken = policyFile('{ "maxEpsilonBudget": 4, ');
     expect(() => readManagedPolicy(linux({ ACCORD_POLICY_FILE: broken }))).toThrow(
