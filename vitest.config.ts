@@ -18,6 +18,7 @@ export default defineConfig({
       { plugins: [svelte({ configFile: 'renderer/svelte.config.js' })], ...area('renderer') },
       area('lint', { testTimeout: 60_000 }),
       area('docs'),
+      area('resources'),
       area('e2e', {
         testTimeout: 120_000,
         hookTimeout: 60_000,

@@ -35,6 +35,17 @@ export const coordinatorCommands: Command = {
       run: async (argv) => (await load()).runCoordinatorInvite(argv),
     },
     {
+      name: 'health',
+      summary: 'whether the coordinator serves this federation (exit 0) or not (exit 1), and its current round',
+      usage: '[--config FILE] [--address HOST:PORT] [--json]',
+      details: `${configOption}
+  --address HOST:PORT  where to ask (default: the configured listen address; 0.0.0.0 is asked on 127.0.0.1)
+  --json          one JSON line: serving, problem, federation, round
+It connects as a participant does (TLS with the federation's CA; with mutual TLS, a client certificate issued
+for this check only) and reads the round from the store without writing to it.`,
+      run: async (argv) => (await import('./coordinator-health-command.ts')).runCoordinatorHealth(argv),
+    },
+    {
       name: 'run',
       summary: 'serve the federation over TLS and run its rounds until Ctrl+C',
       usage: '[--config FILE]',

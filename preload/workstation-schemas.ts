@@ -49,7 +49,28 @@ export const WorkstationSettings = z.object({
 });
 export const WorkstationSettingsUpdate = WorkstationSettings.partial().strict();
 
+/** What the machine's managed policy (set by the institution's IT) fixes: the renderer shows these locked. */
+export const ManagedSettings = z.object({
+  /** The policy file, named in every refusal; null when IT has deployed none. */
+  policyFile: z.string().nullable(),
+  /** The workstation settings a person cannot change. */
+  locked: z.array(WorkstationSettings.keyof()),
+  /** Limits every federation's consent policy stays within; null when the policy sets none. */
+  consent: z
+    .object({
+      automaticApproval: z.boolean(),
+      maxEpsilonRound: z.number().optional(),
+      maxUpdateNorm: z.number().optional(),
+    })
+    .nullable(),
+  maxEpsilonBudget: z.number().nullable(),
+  presetFederations: z.array(z.object({ name: z.string(), coordinator: z.string() })),
+  onlyPresetFederations: z.boolean(),
+  updateChannel: z.enum(['stable', 'beta', 'off']).nullable(),
+});
+
 export type DatasetPreview = z.output<typeof DatasetPreview>;
 export type FileIssue = z.output<typeof FileIssue>;
 export type WorkstationSettings = z.output<typeof WorkstationSettings>;
+export type ManagedSettings = z.output<typeof ManagedSettings>;
 export type AuditExportFile = z.output<typeof AuditExportFile>;

@@ -1,7 +1,8 @@
 /** `accord participant audit verify | export | retain | payload`: exit 1 when the chain does not verify, every bad entry named. */
 import { writeFileSync } from 'node:fs';
 import { auditToHtml, auditToJson } from '../../main/participant/audit/audit-export.ts';
-import { retainedPayload, setPayloadRetention } from '../../main/participant/audit/payload-retention.ts';
+import { retainedPayload } from '../../main/participant/audit/payload-retention.ts';
+import { writeWorkstationSettings } from '../../main/participant/settings/workstation-settings.ts';
 import { fetchReceiptsOnce } from '../../main/participant/participation/receipt-fetch.ts';
 import { parseCommandLine, requiredOption } from '../command-line/parse-command-line.ts';
 import { printLine } from '../command-line/print-line.ts';
@@ -40,7 +41,9 @@ export async function exportAudit(argv: string[]): Promise<number> {
 export async function retainPayloads(argv: string[]): Promise<void> {
   const [setting] = parseCommandLine(argv, {}, ['on|off']).positionals;
   if (setting !== 'on' && setting !== 'off') throw new UsageError(`expected on or off, got "${setting}"`);
-  await withParticipantNode((node) => setPayloadRetention(node.database.db, setting === 'on'));
+  await withParticipantNode((node) =>
+    writeWorkstationSettings(node.database.db, { retainPayloads: setting === 'on' }, node.policy),
+  );
   printLine(`retention of sent payloads is ${setting} (applies to uploads from the next start)`);
 }
 

@@ -2,6 +2,7 @@
 import { budgetStatus } from '../../main/participant/api/participant-methods.ts';
 import type { DatasetFormat } from '../../main/participant/datasets/dataset-validation.ts';
 import { currentUser } from '../../main/participant/consent/consent-desk.ts';
+import { requireAllowedDatasetPath } from '../../main/participant/datasets/dataset-folders.ts';
 import { numberOption, parseCommandLine, requiredOption } from '../command-line/parse-command-line.ts';
 import { printLine } from '../command-line/print-line.ts';
 import { UsageError } from '../command-line/usage-error.ts';
@@ -34,7 +35,14 @@ export async function addDataset(argv: string[]): Promise<void> {
     format: values.format as DatasetFormat,
     columns: parseColumns(values.column),
   };
-  const dataset = await withParticipantNode((node) => node.datasets.register(request));
+  // A person with a shell may register any file they can read, unless a managed policy names the folders.
+  const dataset = await withParticipantNode((node) =>
+    node.datasets.register(
+      node.policy?.datasetFolders
+        ? { ...request, path: requireAllowedDatasetPath(node.database.db, request.path, { policy: node.policy }) }
+        : request,
+    ),
+  );
   printLine(`registered ${dataset.id}  ${dataset.name}  ${dataset.stats.rows} rows  sha256 ${dataset.sha256}`);
 }
 

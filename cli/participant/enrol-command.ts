@@ -13,6 +13,7 @@ import { EnrolmentRequest, type FederationView } from '../../preload/contract.ts
 import { parseCommandLine, requiredOption } from '../command-line/parse-command-line.ts';
 import { printLine } from '../command-line/print-line.ts';
 import { UsageError } from '../command-line/usage-error.ts';
+import { enrolmentSources } from './preset-federation.ts';
 import { withParticipantNode } from './with-participant-node.ts';
 
 /** The command's option for each field of the contract's request, so that a refusal names what was typed. */
@@ -93,6 +94,7 @@ async function enrolThrough(node: ParticipantNode, request: EnrolmentRequest): P
 
 export async function enrol(argv: string[]): Promise<void> {
   const { values } = parseCommandLine(argv, {
+    federation: { type: 'string' },
     coordinator: { type: 'string' },
     invitation: { type: 'string' },
     ca: { type: 'string' },
@@ -100,12 +102,13 @@ export async function enrol(argv: string[]): Promise<void> {
     'client-cert': { type: 'string' },
     'client-key': { type: 'string' },
   });
+  const sources = enrolmentSources(values);
   const request = checkedRequest({
-    coordinatorUrl: requiredOption(values.coordinator, 'coordinator'),
+    coordinatorUrl: requiredOption(sources.coordinator, 'coordinator'),
     invitation: requiredOption(values.invitation, 'invitation'),
-    caCertificatePem: readCaCertificate(requiredOption(values.ca, 'ca')),
+    caCertificatePem: readCaCertificate(requiredOption(sources.ca, 'ca')),
     ...(values.name === undefined ? {} : { displayName: values.name }),
-    ...clientCertificate(values['client-cert'], values['client-key']),
+    ...clientCertificate(sources.clientCert, sources.clientKey),
   });
   const federation = await withParticipantNode((node) => enrolThrough(node, request));
   printLine(`enrolled in federation "${federation.name}" (${federation.id}) at ${federation.coordinator}`);

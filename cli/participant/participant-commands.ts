@@ -139,8 +139,9 @@ export const participantCommands: Command = {
       name: 'enrol',
       summary: "enrol with a coordinator's invitation (the identity key stays in the OS keychain)",
       usage:
-        '--coordinator HOST:PORT --invitation CODE --ca FILE [--name DISPLAY_NAME] [--client-cert FILE --client-key FILE]',
-      details: `  --coordinator HOST:PORT   the coordinator's address
+        '(--coordinator HOST:PORT --ca FILE [--client-cert FILE --client-key FILE] | --federation NAME) --invitation CODE [--name DISPLAY_NAME]',
+      details: `  --federation NAME         a federation preset in the managed policy file: its address, CA and client certificate
+  --coordinator HOST:PORT   the coordinator's address
   --invitation CODE         the one-time token from \`accord coordinator invite\`
   --ca FILE                 the federation's CA certificate (the coordinator's data/certs/ca.pem)
   --name DISPLAY_NAME       how this site is named to the coordinator (default: the host name)
@@ -184,6 +185,15 @@ The identity key is kept in the OS keychain under ACCORD_KEYCHAIN_SERVICE (defau
       usage: '[--json]',
       details: json,
       run: async (argv) => (await records()).listRounds(argv),
+    },
+    {
+      name: 'support-bundle',
+      summary: 'one JSON file for support: versions, providers, settings, federations, a database check, the log',
+      usage: '--out FILE',
+      details: `  --out FILE   where to write the bundle (readable by you only)
+Left out: keys, tokens, client keys, invitation tokens and every value inside a dataset; federations appear
+with their certificates' sha256, datasets with their path, size, fingerprint and row count.`,
+      run: async (argv) => (await import('./support-bundle-command.ts')).writeSupportBundle(argv),
     },
     {
       name: 'backup',

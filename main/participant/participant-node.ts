@@ -21,6 +21,10 @@ import { RoundDecisions } from './rounds/round-decision.ts';
 import { ParticipantLog, participantLogFile } from './logging/participant-log.ts';
 import { RoundStore } from './rounds/round-store.ts';
 import { openParticipantDatabase, type ParticipantDatabase } from './store/participant-database.ts';
+import { readManagedPolicy } from './policy/managed-policy-file.ts';
+import { applyProxyEnvironment } from './coordinator-client/proxy-environment.ts';
+import type { ManagedPolicy } from './policy/managed-policy-schema.ts';
+import { applyManagedSettings } from './settings/workstation-settings.ts';
 
 export interface ParticipantNodeOptions {
   /** The data folder; defaults to ACCORD_HOME or the OS application-data folder. */
@@ -34,6 +38,8 @@ export interface ParticipantNodeOptions {
   readonly credentials?: CredentialStore;
   /** Defaults to <data folder>/logs/participant.log. */
   readonly log?: ParticipantLog;
+  /** Defaults to the machine's managed policy file (ACCORD_POLICY_FILE or the OS's place); null: none. */
+  readonly policy?: ManagedPolicy | null;
 }
 
 export interface ParticipantNode {
@@ -49,6 +55,8 @@ export interface ParticipantNode {
   readonly log: ParticipantLog;
   readonly federations: FederationRegistry;
   readonly credentials: CredentialStore;
+  /** The machine's managed policy (undefined: IT has deployed none). */
+  readonly policy: ManagedPolicy | undefined;
   /**
    * The chain, its recorded head, the OS keychain's anchor (waits for anchor writes in flight) and, when
    * given, the coordinators' receipts that witness it.
@@ -60,8 +68,12 @@ export interface ParticipantNode {
 }
 
 export function openParticipantNode(options: ParticipantNodeOptions = {}): ParticipantNode {
+  // Read first: an invalid policy file stops the node before anything is opened.
+  const policy = options.policy === undefined ? readManagedPolicy() : (options.policy ?? undefined);
+  applyProxyEnvironment(policy?.proxy);
   const database = openParticipantDatabase(options.home);
   const { db } = database;
+  applyManagedSettings(db, policy);
   const log = options.log ?? new ParticipantLog(participantLogFile(database.home));
   const credentials =
     options.credentials ?? new KeytarCredentialStore(process.env.ACCORD_KEYCHAIN_SERVICE || keychainServiceName);
@@ -72,11 +84,11 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
   const anchorCommittedHead = () => anchor.follow(() => (db.open ? audit.head() : undefined));
   const audit = new AuditLog(db, anchorCommittedHead);
   anchorCommittedHead();
-  const ledger = new PrivacyLedger(db, options.epsilonFor);
+  const ledger = new PrivacyLedger(db, options.epsilonFor, policy);
   const rounds = new RoundStore(db);
   // Any process that decides (UI, CLI) moves the round in the decision's own transaction.
   const decisions = new RoundDecisions(rounds);
-  const consent = new ConsentDesk(db, audit, ledger, decisions);
+  const consent = new ConsentDesk(db, audit, ledger, decisions, policy);
   const beforeClose: (() => void)[] = [];
   return {
     database,
@@ -90,6 +102,7 @@ export function openParticipantNode(options: ParticipantNodeOptions = {}): Parti
     log,
     federations: new FederationRegistry(db),
     credentials,
+    policy,
     verifyAudit: async (receipts) => {
       await anchor.settled();
       return verifyAuditEntries(audit.entries(), audit.head(), await anchor.read(), receipts);

@@ -8,6 +8,7 @@ import {
   type ParticipantNode,
 } from '../../main/participant/participant-node.ts';
 import type { Dataset } from '../../main/participant/datasets/dataset-registry.ts';
+import type { ManagedPolicy } from '../../main/participant/policy/managed-policy-schema.ts';
 import type { RoundRunner } from '../../main/participant/rounds/round-runner.ts';
 import { FakeCoordinator } from './fake-coordinator.ts';
 import { FakeTrainer } from './fake-trainer.ts';
@@ -46,10 +47,17 @@ export interface WiredParticipant {
 
 /** A node with one registered sentiment dataset (budget ε, δ) and a runner on a fake coordinator. */
 export async function wiredParticipant(
-  options: { epsilon?: number; delta?: number; home?: string; trainer?: FakeTrainer; now?: () => Date } = {},
+  options: {
+    epsilon?: number;
+    delta?: number;
+    home?: string;
+    trainer?: FakeTrainer;
+    now?: () => Date;
+    policy?: ManagedPolicy | null;
+  } = {},
 ): Promise<WiredParticipant> {
   const home = options.home ?? tempDir();
-  const node = openParticipantNode({ home });
+  const node = openParticipantNode({ home, policy: options.policy });
   const coordinator = new FakeCoordinator(join(home, 'coordinator.sqlite'));
   const trainer = options.trainer ?? new FakeTrainer();
   const runner = attachRoundRunner(node, {

@@ -45,7 +45,7 @@ export function createDomainMethods(
     'datasets.add': async (registration) =>
       node.datasets.register({
         ...registration,
-        path: requireAllowedDatasetPath(node.database.db, registration.path),
+        path: requireAllowedDatasetPath(node.database.db, registration.path, { policy: node.policy }),
       }),
     'datasets.remove': async ({ id }) => (node.datasets.remove(id), { ok: true as const }),
     'datasets.reconfirm': async ({ id }) => node.datasets.reconfirm(id),

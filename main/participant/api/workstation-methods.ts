@@ -4,11 +4,12 @@ import { auditToHtml, auditToJson } from '../audit/audit-export.ts';
 import { requireAllowedDatasetPath } from '../datasets/dataset-folders.ts';
 import { previewDataset } from '../datasets/dataset-preview.ts';
 import type { ParticipantNode } from '../participant-node.ts';
+import { managedSettingsView } from '../policy/managed-settings-view.ts';
 import { readWorkstationSettings, writeWorkstationSettings } from '../settings/workstation-settings.ts';
 
 type WorkstationApi = Pick<
   ParticipantApi,
-  'datasets.preview' | 'datasets.pick' | 'audit.export' | 'settings.get' | 'settings.set'
+  'datasets.preview' | 'datasets.pick' | 'audit.export' | 'settings.get' | 'settings.set' | 'settings.managed'
 >;
 
 /** The desktop shell replaces this with the native file dialog (main/electron/dataset-picker.ts). */
@@ -36,10 +37,15 @@ async function exportAudit(node: ParticipantNode, format: 'json' | 'html') {
 export function createWorkstationMethods(node: ParticipantNode): WorkstationApi {
   return {
     'datasets.preview': async ({ path, format, limit }) =>
-      previewDataset(requireAllowedDatasetPath(node.database.db, path), format, limit ? { limit } : {}),
+      previewDataset(
+        requireAllowedDatasetPath(node.database.db, path, { policy: node.policy }),
+        format,
+        limit ? { limit } : {},
+      ),
     'datasets.pick': noFileDialog,
     'audit.export': async ({ format }) => exportAudit(node, format),
     'settings.get': async () => readWorkstationSettings(node.database.db),
-    'settings.set': async (update) => writeWorkstationSettings(node.database.db, update),
+    'settings.set': async (update) => writeWorkstationSettings(node.database.db, update, node.policy),
+    'settings.managed': async () => managedSettingsView(node.policy),
   };
 }

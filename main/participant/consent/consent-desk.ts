@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { BudgetExceededError, type PrivacyLedger } from '../privacy/privacy-ledger.ts';
+import type { ManagedPolicy } from '../policy/managed-policy-schema.ts';
+import { managedConsentPolicy, refuseLooserConsentPolicy } from '../policy/policy-refusal.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 import type { Contribution, ContributionSummary, Decider } from './contribution.ts';
 import { budgetDecider, declined, expired, type Decision, type DecisionRecorder } from './decision.ts';
@@ -39,12 +41,21 @@ export class ConsentDesk {
   readonly audit: AuditLog;
   readonly ledger: PrivacyLedger;
   readonly recorder: DecisionRecorder;
+  /** A managed policy's consent limits bound every federation's policy. */
+  readonly managed: ManagedPolicy | undefined;
 
-  constructor(db: SqliteDatabase, audit: AuditLog, ledger: PrivacyLedger, recorder: DecisionRecorder) {
+  constructor(
+    db: SqliteDatabase,
+    audit: AuditLog,
+    ledger: PrivacyLedger,
+    recorder: DecisionRecorder,
+    managed?: ManagedPolicy,
+  ) {
     this.db = db;
     this.audit = audit;
     this.ledger = ledger;
     this.recorder = recorder;
+    this.managed = managed;
   }
 
   policy(federationId: string): ConsentPolicy {
@@ -57,6 +68,7 @@ export class ConsentDesk {
 
   setPolicy(federationId: string, policy: ConsentPolicy): void {
     validatePolicy(policy);
+    refuseLooserConsentPolicy(this.managed, policy);
     const metrics = policy.metrics ?? 'share';
     this.db.transaction(() => {
       this.db
@@ -90,7 +102,11 @@ export class ConsentDesk {
   /** Reasons the federation's policy will not approve this contribution by itself (empty = it will). */
   objections(contribution: Contribution, now = new Date()): string[] {
     const { federationId, epsilonRound, l2Norm, datasetId } = contribution.summary;
-    return policyObjections(this.policy(federationId), { epsilonRound, l2Norm, datasetId }, now);
+    const subject = { epsilonRound, l2Norm, datasetId };
+    const objections = policyObjections(this.policy(federationId), subject, now);
+    const managed = managedConsentPolicy(this.managed);
+    if (!managed || objections.length > 0) return objections;
+    return policyObjections(managed, subject, now).map((why) => `${why} (managed policy ${this.managed?.file})`);
   }
 
   get(id: string): Contribution | undefined {

@@ -2,20 +2,24 @@
  * The folders this site lets the app read datasets from, through the API (preview and registration): the
  * user's home folder and the folders the person picked (file dialog) or set in settings. A path outside them is
  * refused before it is opened, so that the app never shows the contents of a system file. The one place the
- * list is made, so that a managed policy can set it later. The CLI, run by someone with a shell, is not held to it.
+ * list is made: a managed policy's folders replace it (home folder included). The CLI, run by someone with a
+ * shell, is held to the managed policy's folders only.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { ManagedPolicy } from '../policy/managed-policy-schema.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 
 const settingKey = 'dataset_folders';
 
 export class DatasetPathRefusedError extends Error {
-  constructor(path: string, folders: readonly string[]) {
+  constructor(path: string, folders: readonly string[], policyFile?: string) {
     super(
       `${path} is outside the folders Accord may read datasets from (${folders.join(', ')}): ` +
-        'add its folder under Settings → This workstation → Dataset folders',
+        (policyFile
+          ? `they are set by the managed policy ${policyFile}`
+          : 'add its folder under Settings → This workstation → Dataset folders'),
     );
     this.name = 'DatasetPathRefusedError';
   }
@@ -43,8 +47,15 @@ export function addPickedDatasetFolder(db: SqliteDatabase, folder: string): void
   setPickedDatasetFolders(db, [...pickedDatasetFolders(db), folder]);
 }
 
-export function allowedDatasetFolders(db: SqliteDatabase, home: string = homedir()): string[] {
-  return [home, ...pickedDatasetFolders(db)];
+export interface DatasetFolderScope {
+  /** The user's home folder (allowed unless a managed policy sets the folders). */
+  readonly home?: string;
+  readonly policy?: ManagedPolicy;
+}
+
+export function allowedDatasetFolders(db: SqliteDatabase, scope: DatasetFolderScope = {}): string[] {
+  if (scope.policy?.datasetFolders) return [...scope.policy.datasetFolders];
+  return [scope.home ?? homedir(), ...pickedDatasetFolders(db)];
 }
 
 function inside(folder: string, file: string): boolean {
@@ -63,11 +74,11 @@ function realOrWritten(path: string): string {
  * file inside an allowed folder is left to the caller, which says it is missing; outside them it is refused
  * the same way as one that exists, so the answer never tells whether a file exists there.
  */
-export function requireAllowedDatasetPath(db: SqliteDatabase, path: string, home: string = homedir()): string {
+export function requireAllowedDatasetPath(db: SqliteDatabase, path: string, scope: DatasetFolderScope = {}): string {
   const file = resolve(path);
-  const folders = allowedDatasetFolders(db, home);
+  const folders = allowedDatasetFolders(db, scope);
   const real = realOrWritten(file);
   if (!folders.some((folder) => inside(realOrWritten(resolve(folder)), real)))
-    throw new DatasetPathRefusedError(file, folders);
+    throw new DatasetPathRefusedError(file, folders, scope.policy?.datasetFolders && scope.policy.file);
   return file;
 }

@@ -19,6 +19,7 @@ import type { RoundRunner } from '../rounds/round-runner.ts';
 import { SecAggStages } from '../secagg/secagg-stages.ts';
 import type { EnrolledFederation } from '../enrolment/federation-registry.ts';
 import { saveClientKey } from '../enrolment/client-certificate.ts';
+import { refuseUnlistedCoordinator } from '../policy/policy-refusal.ts';
 import type { ClientCertificate } from '../enrolment/client-certificate.ts';
 import type { AuditVerification } from '../audit/audit-verify.ts';
 import { federationView } from './federation-view.ts';
@@ -157,6 +158,7 @@ export class Participation {
   /** Enrols with an invitation: the identity key stays in the keychain, the coordinator learns its public half. */
   async enrol(request: EnrolmentRequest): Promise<FederationView> {
     const address = coordinatorAddress(request.coordinatorUrl);
+    refuseUnlistedCoordinator(this.node.policy, address);
     const client = clientCertificateOf(request);
     const target = { address, caPem: request.caCertificatePem, client };
     const link = federationLink(this.node, target, await this.#linkSettings());

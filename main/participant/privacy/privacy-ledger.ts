@@ -5,6 +5,8 @@
  */
 import { epsilonFor as rdpEpsilonFor } from '../../../engine/privacy/accountant.ts';
 import type { DpStepRecord } from '../../../engine/privacy/accountant.ts';
+import type { ManagedPolicy } from '../policy/managed-policy-schema.ts';
+import { effectiveBudget, refuseBudgetAbovePolicy } from '../policy/policy-refusal.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 
 export type { DpStepRecord };
@@ -58,16 +60,20 @@ export class BudgetExceededError extends Error {
 export class PrivacyLedger {
   readonly db: SqliteDatabase;
   readonly epsilonFor: EpsilonFor;
+  /** A managed policy's largest ε budget caps what may be set and what counts. */
+  readonly policy: ManagedPolicy | undefined;
 
-  constructor(db: SqliteDatabase, epsilonFor: EpsilonFor = rdpEpsilonFor) {
+  constructor(db: SqliteDatabase, epsilonFor: EpsilonFor = rdpEpsilonFor, policy?: ManagedPolicy) {
     this.db = db;
     this.epsilonFor = epsilonFor;
+    this.policy = policy;
   }
 
   setBudget(datasetId: string, epsilon: number, delta: number): Budget {
     if (!(epsilon > 0) || !Number.isFinite(epsilon))
       throw new Error(`ε budget must be a positive number, got ${epsilon}`);
     if (!(delta > 0 && delta < 1)) throw new Error(`δ must be in (0, 1), got ${delta}`);
+    refuseBudgetAbovePolicy(this.policy, epsilon);
     this.db
       .prepare(
         `INSERT INTO budgets (dataset_id, epsilon, delta, updated_at) VALUES (?, ?, ?, ?)
@@ -77,10 +83,12 @@ export class PrivacyLedger {
     return { datasetId, epsilon, delta };
   }
 
+  /** The budget that counts: a larger one stored before the managed policy was deployed counts as its cap. */
   budget(datasetId: string): Budget | undefined {
-    return this.db
+    const stored = this.db
       .prepare('SELECT dataset_id AS datasetId, epsilon, delta FROM budgets WHERE dataset_id = ?')
       .get(datasetId) as Budget | undefined;
+    return stored && { ...stored, epsilon: effectiveBudget(this.policy, stored.epsilon) };
   }
 
   entries(datasetId: string): LedgerEntry[] {

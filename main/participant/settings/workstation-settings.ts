@@ -5,6 +5,8 @@
 import type { WorkstationSettings } from '../../../preload/contract.ts';
 import { payloadRetentionEnabled, setPayloadRetention } from '../audit/payload-retention.ts';
 import { pickedDatasetFolders, setPickedDatasetFolders } from '../datasets/dataset-folders.ts';
+import type { ManagedPolicy } from '../policy/managed-policy-schema.ts';
+import { managedSettingValues, refuseLockedSettingChange } from '../policy/managed-settings.ts';
 import type { SqliteDatabase } from '../store/participant-database.ts';
 
 const computeDevices = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
@@ -31,10 +33,13 @@ export function readWorkstationSettings(db: SqliteDatabase): WorkstationSettings
   };
 }
 
+/** A change to a setting the managed policy fixes is refused, naming the policy file; nothing is written then. */
 export function writeWorkstationSettings(
   db: SqliteDatabase,
   update: Partial<WorkstationSettings>,
+  policy?: ManagedPolicy,
 ): WorkstationSettings {
+  refuseLockedSettingChange(policy, update);
   db.transaction(() => {
     if (update.computeDevice !== undefined) writeSetting(db, 'compute_device', update.computeDevice);
     if (update.startAtLogin !== undefined) writeSetting(db, 'start_at_login', update.startAtLogin ? 'on' : 'off');
@@ -42,4 +47,10 @@ export function writeWorkstationSettings(
     if (update.datasetFolders !== undefined) setPickedDatasetFolders(db, update.datasetFolders);
   })();
   return readWorkstationSettings(db);
+}
+
+/** Stores the values the managed policy fixes, so that every reader of the settings (trainer, shell) obeys it. */
+export function applyManagedSettings(db: SqliteDatabase, policy: ManagedPolicy | undefined): void {
+  const fixed = managedSettingValues(policy);
+  if (Object.keys(fixed).length > 0) writeWorkstationSettings(db, fixed, policy);
 }

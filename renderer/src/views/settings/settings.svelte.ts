@@ -3,12 +3,22 @@
  * dataset folders)
  * and each federation's consent policy (ask a person, or approve automatically within written limits).
  */
-import type { ConsentPolicyView, ParticipantApi, WorkstationSettings } from '../../../../preload/contract.ts';
+import type {
+  ConsentPolicyView,
+  ManagedSettings,
+  ParticipantApi,
+  WorkstationSettings,
+} from '../../../../preload/contract.ts';
 import { errorMessage } from '../../lib/format.ts';
 
 type SettingsApi = Pick<
   ParticipantApi,
-  'settings.get' | 'settings.set' | 'consent.policy.get' | 'consent.policy.set' | 'federations.list'
+  | 'settings.get'
+  | 'settings.set'
+  | 'settings.managed'
+  | 'consent.policy.get'
+  | 'consent.policy.set'
+  | 'federations.list'
 >;
 
 export interface PolicyForm {
@@ -59,14 +69,44 @@ export class SettingsController {
   policy = $state<PolicyForm>({ mode: 'ask', maxEpsilonRound: '', maxUpdateNorm: '', shareMetrics: true });
   error = $state<string | undefined>(undefined);
   status = $state('');
+  /** What the institution's managed policy fixes; those fields are shown disabled, with a note. */
+  managed = $state<ManagedSettings | undefined>(undefined);
 
   constructor(api: SettingsApi) {
     this.api = api;
   }
 
+  /** Whether the managed policy fixes this setting (the field is disabled). */
+  isLocked(setting: keyof WorkstationSettings): boolean {
+    return this.managed?.locked.includes(setting) ?? false;
+  }
+
+  /** The note under a locked field, naming the policy file; undefined when the setting is the person's. */
+  lockNote(setting: keyof WorkstationSettings): string | undefined {
+    return this.isLocked(setting) ? `Set by your institution's policy (${this.managed?.policyFile}).` : undefined;
+  }
+
+  /** The managed caps on the limits below, in words; undefined when the policy sets none. */
+  get managedLimitsNote(): string | undefined {
+    const consent = this.managed?.consent;
+    const caps = [
+      consent?.maxEpsilonRound === undefined ? '' : `ε per round at most ${consent.maxEpsilonRound}`,
+      consent?.maxUpdateNorm === undefined ? '' : `update norm at most ${consent.maxUpdateNorm}`,
+    ].filter((cap) => cap !== '');
+    return caps.length === 0
+      ? undefined
+      : `Your institution's policy (${this.managed?.policyFile}) sets ${caps.join(' and ')}.`;
+  }
+
+  /** False when the managed policy has every contribution wait for a person. */
+  get automaticApprovalAllowed(): boolean {
+    return this.managed?.consent?.automaticApproval ?? true;
+  }
+
   async load(): Promise<void> {
     try {
       this.settings = await this.api['settings.get']({});
+      this.managed = await this.api['settings.managed']({});
       const federations = await this.api['federations.list']({});
       this.federations = federations.map(({ id, name }) => ({ id, name }));
       if (!this.federationId && this.federations[0]) await this.selectFederation(this.federations[0].id);

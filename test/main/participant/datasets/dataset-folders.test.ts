@@ -66,10 +66,10 @@ describe('dataset folders', () => {
 
   it('refuses a missing file outside the folders as it refuses an existing one, so existence does not leak', async () => {
     const { home, node } = open();
-    expect(() => requireAllowedDatasetPath(node.database.db, '/etc/no-such-file.csv', home)).toThrow(
+    expect(() => requireAllowedDatasetPath(node.database.db, '/etc/no-such-file.csv', { home })).toThrow(
       /^\/etc\/no-such-file.csv is outside the folders/,
     );
-    expect(requireAllowedDatasetPath(node.database.db, join(home, 'missing.csv'), home)).toBe(
+    expect(requireAllowedDatasetPath(node.database.db, join(home, 'missing.csv'), { home })).toBe(
       join(home, 'missing.csv'),
     );
   });
@@ -78,8 +78,10 @@ describe('dataset folders', () => {
     const { home, node } = open();
     const link = join(home, 'innocent.csv');
     symlinkSync('/etc/passwd', link);
-    expect(() => requireAllowedDatasetPath(node.database.db, link, home)).toThrow(/is outside the folders/);
-    expect(requireAllowedDatasetPath(node.database.db, writeSentimentCsv(home), home)).toBe(join(home, 'reviews.csv'));
+    expect(() => requireAllowedDatasetPath(node.database.db, link, { home })).toThrow(/is outside the folders/);
+    expect(requireAllowedDatasetPath(node.database.db, writeSentimentCsv(home), { home })).toBe(
+      join(home, 'reviews.csv'),
+    );
   });
 
   it("starts from the user's home folder and refuses a relative folder in settings", async () => {

@@ -6,6 +6,7 @@ import {
   SettingsController,
 } from '../../../../renderer/src/views/settings/settings.svelte.ts';
 import { openParticipantNode, type ParticipantNode } from '../../../../main/participant/participant-node.ts';
+import { parseManagedPolicy } from '../../../../main/participant/policy/managed-policy-file.ts';
 import { tempDir } from '../../../support/participant-fixtures.ts';
 import { dispatchedApi } from '../../../support/renderer-api.ts';
 
@@ -62,5 +63,42 @@ describe('SettingsController', () => {
     await settings.update({ datasetFolders: foldersFromText('data') });
     expect(settings.error).toContain('absolute path');
     expect(settings.settings?.datasetFolders).toEqual(['/srv/data', '/mnt/share']);
+  });
+});
+
+describe('SettingsController under a managed policy', () => {
+  const policyFile = '/etc/accord/policy.json';
+  const rules = { workstation: { startAtLogin: true }, consent: { automaticApproval: false, maxEpsilonRound: 0.5 } };
+
+  it('shows the locked settings with the policy file, and a refused change as the error', async () => {
+    node = openParticipantNode({
+      home: tempDir('accord-ui-settings-'),
+      policy: parseManagedPolicy(policyFile, JSON.stringify(rules)),
+    });
+    const settings = new SettingsController(dispatchedApi(node));
+    await settings.load();
+    expect(settings.isLocked('startAtLogin')).toBe(true);
+    expect(settings.isLocked('computeDevice')).toBe(false);
+    expect(settings.lockNote('startAtLogin')).toBe(`Set by your institution's policy (${policyFile}).`);
+    expect(settings.lockNote('computeDevice')).toBeUndefined();
+    expect(settings.automaticApprovalAllowed).toBe(false);
+    expect(settings.managedLimitsNote).toContain('ε per round at most 0.5');
+    await settings.update({ startAtLogin: false });
+    expect(settings.error).toContain(`refused by the managed policy ${policyFile}`);
+    expect(settings.settings?.startAtLogin).toBe(true);
+    await settings.selectFederation('fed-a');
+    settings.policy = { mode: 'auto', maxEpsilonRound: '0.1', maxUpdateNorm: '' };
+    await settings.savePolicy();
+    expect(settings.error).toContain('automatic approval is not allowed');
+    expect(node.consent.policy('fed-a').mode).toBe('ask');
+  });
+
+  it('locks nothing without a policy', async () => {
+    node = openParticipantNode({ home: tempDir('accord-ui-settings-'), policy: null });
+    const settings = new SettingsController(dispatchedApi(node));
+    await settings.load();
+    expect(settings.managed?.locked).toEqual([]);
+    expect(settings.automaticApprovalAllowed).toBe(true);
+    expect(settings.managedLimitsNote).toBeUndefined();
   });
 });
