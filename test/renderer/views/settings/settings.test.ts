@@ -87,7 +87,7 @@ describe('SettingsController under a managed policy', () => {
     expect(settings.error).toContain(`refused by the managed policy ${policyFile}`);
     expect(settings.settings?.startAtLogin).toBe(true);
     await settings.selectFederation('fed-a');
-    settings.policy = { mode: 'auto', maxEpsilonRound: '0.1', maxUpdateNorm: '' };
+    settings.policy = { mode: 'auto', maxEpsilonRound: '0.1', maxUpdateNorm: '', shareMetrics: true };
     await settings.savePolicy();
     expect(settings.error).toContain('automatic approval is not allowed');
     expect(node.consent.policy('fed-a').mode).toBe('ask');
