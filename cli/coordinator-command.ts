@@ -2,11 +2,13 @@
  * `accord coordinator init|certs|invite|run --config <file>`: set up a federation's folder, its CA and
  * certificates, print enrolment tokens, and run the coordinator until SIGINT/SIGTERM.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeSafetensorsFile } from '../engine/codec/safetensors.ts';
-import { tensor } from '../engine/tensor/parameter-set.ts';
-import { loadCoordinatorConfig } from '../coordinator/config/coordinator-config.ts';
+import { loadCoordinatorConfig, parseCoordinatorConfig } from '../coordinator/config/coordinator-config.ts';
+import type { CoordinatorConfig } from '../coordinator/config/coordinator-config.ts';
+import { initialWeightsFile, parseFederationJob, prepareFederation } from '../coordinator/setup/federation-job.ts';
+import type { FederationJob } from '../coordinator/setup/federation-job.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { parseCommandLine } from './command-line/parse-command-line.ts';
 import { UsageError } from './command-line/usage-error.ts';
@@ -16,29 +18,6 @@ import {
   initFederation,
   writeCertificates,
 } from '../coordinator/setup/federation-files.ts';
-
-const exampleConfig = {
-  federation: { name: 'Example consortium' },
-  dataDir: 'data',
-  listen: { host: '0.0.0.0', port: 50051 },
-  tls: { mutual: false },
-  model: {
-    spec: [
-      { name: 'classifier.weight', shape: [2, 4] },
-      { name: 'classifier.bias', shape: [2] },
-    ],
-    initialWeights: 'initial.safetensors',
-  },
-  task: 'sentiment',
-  strategy: { name: 'fedavg' },
-  updateEncoding: 'accord-update-v1',
-  rounds: 10,
-  participantsPerRound: { min: 2, max: 20 },
-  roundDeadlineSeconds: 3600,
-  dp: { clipNorm: 1, noiseMultiplier: 1.1, localSteps: 100, sampleRate: 0.01 },
-  secureAggregation: false,
-  training: { learningRate: 0.05, batchSize: 32 },
-};
 
 /** The configuration's folder, created when missing; a refusal says which folder and why. */
 function ensureFolder(path: string): void {
@@ -51,12 +30,29 @@ function ensureFolder(path: string): void {
   }
 }
 
-async function writeExample(path: string): Promise<void> {
-  ensureFolder(path);
-  writeFileSync(path, `${JSON.stringify(exampleConfig, null, 2)}\n`);
-  const weights = new Map(exampleConfig.model.spec.map((spec) => [spec.name, tensor(spec.shape)]));
-  await writeSafetensorsFile(join(dirname(path), 'initial.safetensors'), weights);
-  console.log(`wrote an example configuration ${path} and zero initial weights; edit them, then run init again`);
+function readJob(path: string): FederationJob {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseFederationJob(raw, path);
+}
+
+/** Writes the configuration and round 0's weights for a job, validated whole before anything is written. */
+async function writeJobFiles(job: FederationJob, source: string, configPath: string): Promise<CoordinatorConfig> {
+  const { config, initialWeights } = prepareFederation(job, source);
+  const parsed = parseCoordinatorConfig(config, dirname(configPath), source);
+  ensureFolder(configPath);
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  await writeSafetensorsFile(join(dirname(configPath), initialWeightsFile), initialWeights);
+  return parsed;
+}
+
+function modelSummary(config: CoordinatorConfig): string {
+  const parameters = config.model.spec.reduce((sum, { shape }) => sum + shape.reduce((n, d) => n * d, 1), 0);
+  return `${config.model.spec.length} tensors, ${parameters.toLocaleString('en')} parameters, labels ${String(config.training.labels)}`;
 }
 
 const configOption = { config: { type: 'string', default: 'coordinator.json' } } as const;
@@ -77,8 +73,28 @@ async function run(configPath: string): Promise<void> {
 }
 
 export async function runCoordinatorInit(argv: string[]): Promise<void> {
-  const configPath = resolve(parseCommandLine(argv, configOption).values.config);
-  if (!existsSync(configPath)) return writeExample(configPath);
+  const { values } = parseCommandLine(argv, {
+    ...configOption,
+    job: { type: 'string' },
+    labels: { type: 'string', default: '0,1' },
+  });
+  const configPath = resolve(values.config);
+  if (values.job !== undefined) {
+    if (existsSync(configPath))
+      throw new Error(`${configPath} already exists: a job writes a new configuration (choose another --config)`);
+    const config = await writeJobFiles(readJob(resolve(values.job)), values.job, configPath);
+    const { federationId } = initFederation(config);
+    console.log(`wrote ${configPath} and round 0's weights (${modelSummary(config)})`);
+    return console.log(`federation ${federationId} initialised in ${config.dataDir}; next: accord coordinator certs`);
+  }
+  if (!existsSync(configPath)) {
+    const labels = values.labels.split(',').map((label) => label.trim());
+    const job = parseFederationJob({ federation: { name: 'Example consortium' }, labels }, '--labels');
+    const config = await writeJobFiles(job, '--labels', configPath);
+    return console.log(
+      `wrote an example configuration ${configPath} with seeded initial weights (${modelSummary(config)}); edit it, then run init again`,
+    );
+  }
   const config = loadCoordinatorConfig(configPath);
   const { federationId } = initFederation(config);
   console.log(`federation ${federationId} initialised in ${config.dataDir}`);

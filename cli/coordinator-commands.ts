@@ -11,9 +11,14 @@ export const coordinatorCommands: Command = {
   subcommands: [
     {
       name: 'init',
-      summary: 'create the data folder, store and receipt-signing key (writes an example configuration if none)',
-      usage: '[--config FILE]',
-      details: `${configOption}\nThe configuration's folder is created when it does not exist yet.`,
+      summary:
+        'create the data folder, store and receipt-signing key (writes a configuration from a job, or an example)',
+      usage: '[--config FILE] [--job FILE | --labels A,B,…]',
+      details: `${configOption}
+  --job FILE      write the configuration and round 0's seeded weights from a job (docs/coordinator.md,
+                  "Jobs"), then initialise; refused when the configuration already exists
+  --labels A,B,…  the classes of the example configuration written when none exists (default 0,1)
+The configuration's folder is created when it does not exist yet.`,
       run: async (argv) => (await load()).runCoordinatorInit(argv),
     },
     {

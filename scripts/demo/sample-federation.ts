@@ -14,6 +14,7 @@ import { writeSafetensorsFile } from '../../engine/codec/safetensors.ts';
 import { partitionDirichlet } from '../../engine/data/partition.ts';
 import { SeededRandom } from '../../engine/random/seeded-random.ts';
 import { initializeClassifierParameters } from '../../engine/nn/classifier.ts';
+import { federatedBagDefaults } from '../../engine/train/federated-defaults.ts';
 import {
   federatedClassifierConfig,
   federatedClassifierSettings,
@@ -23,22 +24,8 @@ import type { LabelledText, TrainingSettings } from '../../engine/train/federate
 
 const sampleDir = fileURLToPath(new URL('../../resources/datasets/sentiment/', import.meta.url));
 
-/**
- * The n-gram embedding bag over the tokenizer's whole vocabulary (no hashing collisions) with a hashed bigram
- * table: under DP noise it learns where the from-scratch transformer stays at chance (docs/training.md has
- * the figures), and a round takes about a second on 2 cores.
- */
-export const sampleTraining: TrainingSettings = {
-  labels: '0,1',
-  architecture: 'bag',
-  vocabBuckets: 30522,
-  bigramBuckets: 16384,
-  seqLen: 32,
-  dModel: 16,
-  optimizer: 'adam',
-  learningRate: 0.03,
-  physicalBatchSize: 128,
-};
+/** The federated default model (engine/train/federated-defaults.ts) for the sample's two labels. */
+export const sampleTraining: TrainingSettings = { labels: '0,1', ...federatedBagDefaults };
 
 /**
  * Every site's privacy over the demo's 12 rounds: 120 steps of the sampled Gaussian mechanism at q = 0.5 and

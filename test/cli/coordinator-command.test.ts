@@ -49,4 +49,35 @@ describe('accord coordinator init | certs | invite', () => {
       /^accord coordinator init: cannot create the folder .*a-file\/fed for the configuration \(ENOTDIR\)\n$/,
     );
   });
+
+  it('init --job writes the configuration and seeded weights, initialises, and refuses a bad job writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accord-cli-'));
+    const job = { federation: { name: 'Triage' }, labels: ['urgent', 'routine'], model: { dModel: 8 }, seed: 3 };
+    writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
+    const out = run(dir, 'init', '--config', 'fed/coordinator.json', '--job', 'job.json');
+    expect(out).toMatch(/labels urgent,routine/);
+    expect(out).toMatch(/federation [0-9a-f-]{36} initialised/);
+    const config = JSON.parse(readFileSync(join(dir, 'fed', 'coordinator.json'), 'utf8'));
+    expect(config.federation.name).toBe('Triage');
+    expect(config.training).toMatchObject({ labels: 'urgent,routine', architecture: 'bag', dModel: 8 });
+    expect(existsSync(join(dir, 'fed', 'initial.safetensors'))).toBe(true);
+    expect(existsSync(join(dir, 'fed', 'data', 'coordinator.sqlite'))).toBe(true);
+    const again = spawnSync(
+      process.execPath,
+      [accord, 'coordinator', 'init', '--config', 'fed/coordinator.json', '--job', 'job.json'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/coordinator\.json already exists/);
+
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...job, model: { architecture: 'lstm' } }));
+    const bad = spawnSync(
+      process.execPath,
+      [accord, 'coordinator', 'init', '--config', 'other/c.json', '--job', 'bad.json'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.json: model: training setting "architecture"/);
+    expect(existsSync(join(dir, 'other'))).toBe(false);
+  });
 });
