@@ -1,8 +1,10 @@
 /**
  * Chunked, resumable, idempotent update uploads by upload id: begin (or find), put chunks at the offset
- * the coordinator holds, commit with the sha256 of the whole. Bytes are fsynced before the stored offset
- * moves, so after a crash the coordinator never claims bytes it does not have. A rejected request stores
- * nothing; a rejected commit discards the upload so the participant starts it again.
+ * the coordinator holds, commit with the sha256 of the whole. The stored offset moves once a chunk is
+ * written (the OS keeps it across a crash of the coordinator's process); commit fsyncs the file and checks
+ * the sha256 of the whole, so bytes a power failure lost are caught there, the upload is discarded and the
+ * participant sends it again. Syncing at commit rather than per chunk keeps the disk out of each chunk's
+ * path. A rejected request stores nothing; a rejected commit discards the upload so the participant starts it again.
  */
 import { create } from '@bufbuild/protobuf';
 import { open, rm } from 'node:fs/promises';
